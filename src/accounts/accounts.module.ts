@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthPagesController } from './auth-pages.controller';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { LoginThrottleService } from './login-throttle.service';
+import { PasswordService } from './password.service';
+import { SessionService } from './session.service';
+import { UsersService } from './users.service';
+
+@Global()
+@Module({
+  controllers: [AuthController, AuthPagesController],
+  providers: [PasswordService, SessionService, LoginThrottleService, UsersService, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [PasswordService, SessionService, UsersService, AuthService],
+})
+export class AccountsModule {}

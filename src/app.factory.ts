@@ -1,0 +1,75 @@
+import 'reflect-metadata';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { join } from 'node:path';
+import { AppModule } from './app.module';
+import { projectRoot } from './common/project-root';
+import { ValidationError } from './common/domain-error';
+import { AppConfig, loadConfig } from './config/app.config';
+
+/** Builds the HTTP application (used by main.ts, the demo and the e2e tests). */
+export async function createApp(options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+  const config = loadConfig();
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.SUBMISSION_MAX_BYTES,
+    trustProxy: config.TRUST_PROXY ? config.TRUST_PROXY.split(',').map((s) => s.trim()) : false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  if (options.logger !== false) app.useLogger(app.get(Logger));
+  else app.useLogger(false);
+
+  const appConfig = app.get(AppConfig);
+  await app.register(fastifyCookie as never, { secret: appConfig.SESSION_SECRET } as never);
+  await app.register(fastifyMultipart as never, {
+    limits: { fileSize: appConfig.UPLOAD_MAX_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024 },
+  } as never);
+  await app.register(fastifyHelmet as never, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  } as never);
+  await app.register(fastifyStatic as never, { root: join(projectRoot(), 'public'), prefix: '/static/', maxAge: '1h' } as never);
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) =>
+        new ValidationError(
+          errors.flatMap((e) =>
+            e.constraints ? Object.values(e.constraints).map((c) => `${e.property}: ${c}`) : [`${e.property}: неверное значение`],
+          ),
+        ),
+    }),
+  );
+  app.enableShutdownHooks();
+
+  const swagger = new DocumentBuilder()
+    .setTitle('Discussion and expertise platform API')
+    .setDescription('Professional-public discussion and expert review of model documents (API v1). See ../shared/API.md.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, swagger), { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { CoreModule } from './core.module';
+import { HealthModule } from './health/health.module';
+
+/** The HTTP process: pages at /, REST at /api/v1, OpenAPI at /api/docs, /health. */
+@Module({
+  imports: [CoreModule, HealthModule],
+  providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
+})
+export class AppModule {}

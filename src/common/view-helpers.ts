@@ -1,0 +1,91 @@
+import type { HelperDelegate } from 'handlebars';
+
+/** The region's local time (Chelyabinsk, UTC+5): dates on pages, emails and reports are shown in it. */
+export const DISPLAY_TIME_ZONE = 'Asia/Yekaterinburg';
+
+const dateTimeFmt = new Intl.DateTimeFormat('ru-RU', {
+  timeZone: DISPLAY_TIME_ZONE,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const dateFmt = new Intl.DateTimeFormat('ru-RU', { timeZone: DISPLAY_TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
+const numberFmt = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 });
+
+function toDate(value: unknown): Date | null {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+  return null;
+}
+
+export function formatDateTime(value: unknown): string {
+  const d = toDate(value);
+  return d ? dateTimeFmt.format(d) : '';
+}
+
+export function formatDate(value: unknown): string {
+  const d = toDate(value);
+  return d ? dateFmt.format(d) : '';
+}
+
+/** Value for <input type="datetime-local"> in the display time zone. */
+export function toLocalInput(value: unknown): string {
+  const d = toDate(value);
+  if (!d) return '';
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: DISPLAY_TIME_ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/** Russian plural: plural(n, 'ответ', 'ответа', 'ответов'). */
+export function pluralRu(n: number, one: string, few: string, many: string): string {
+  const mod10 = n % 10;
+  const mod100 = n % 100;
+  if (mod10 === 1 && mod100 !== 11) return one;
+  if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return few;
+  return many;
+}
+
+const isOptions = (v: unknown): boolean => typeof v === 'object' && v !== null && 'hash' in v && 'data' in v;
+const args = (a: unknown[]): unknown[] => a.filter((x) => !isOptions(x));
+
+export const VIEW_HELPERS: Record<string, HelperDelegate> = {
+  eq: (a: unknown, b: unknown) => a === b,
+  ne: (a: unknown, b: unknown) => a !== b,
+  not: (a: unknown) => !a,
+  and: (...a: unknown[]) => args(a).every(Boolean),
+  or: (...a: unknown[]) => args(a).some(Boolean),
+  gt: (a: number, b: number) => a > b,
+  lt: (a: number, b: number) => a < b,
+  add: (a: number, b: number) => Number(a) + Number(b),
+  includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
+  get: (obj: unknown, key: string) => (obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined),
+  dateTime: (v: unknown) => formatDateTime(v),
+  date: (v: unknown) => formatDate(v),
+  localInput: (v: unknown) => toLocalInput(v),
+  number: (v: unknown) => (typeof v === 'number' ? numberFmt.format(v) : (v ?? '')),
+  percent: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
+  plural: (n: number, one: string, few: string, many: string) => pluralRu(Number(n), one, few, many),
+  concat: (...a: unknown[]) => args(a).join(''),
+  range: (from: number, to: number) => {
+    const out: number[] = [];
+    for (let i = Number(from); i <= Number(to); i++) out.push(i);
+    return out;
+  },
+};

@@ -1,0 +1,111 @@
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+
+/**
+ * Every setting the platform reads. Defaults are for a local demo only: in production the secrets
+ * below must be given explicitly, or the process refuses to start (see validateConfig).
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  PORT: number = 3000;
+
+  @IsString()
+  HOST: string = '127.0.0.1';
+
+  @IsString()
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/discussion';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE: number = 20;
+
+  @IsString()
+  REDIS_URL: string = 'redis://127.0.0.1:6379/0';
+
+  /** Prefix of every Redis key (queues, sessions, rate limits): lets tests and several installs share one Redis. */
+  @IsString()
+  REDIS_PREFIX: string = 'dp';
+
+  @IsString()
+  SMTP_URL: string = 'smtp://127.0.0.1:1025';
+
+  @IsString()
+  MAIL_FROM: string = 'Платформа обсуждений <no-reply@localhost>';
+
+  /** Public base URL used in links of emails; never taken from the request's Host header. */
+  @IsString()
+  APP_URL: string = 'http://localhost:3000';
+
+  @IsString()
+  STORAGE_DIR: string = './var/storage';
+
+  /** Local-demo default; production refuses to start with it. */
+  @IsString()
+  SESSION_SECRET: string = 'local-demo-only-session-secret-change-me';
+
+  /** Salt of the hash of client traits kept to spot ballot stuffing; local-demo default. */
+  @IsString()
+  RESPONSE_SALT: string = 'local-demo-only-response-salt-change-me';
+
+  @Type(() => Number) @IsInt() @Min(1)
+  SESSION_TTL_SECONDS: number = 8 * 3600;
+
+  @Type(() => Number) @IsInt() @Min(1024)
+  UPLOAD_MAX_BYTES: number = 50 * 1024 * 1024;
+
+  @Type(() => Number) @IsInt() @Min(1024)
+  SUBMISSION_MAX_BYTES: number = 256 * 1024;
+
+  @IsString()
+  CHROMIUM_PATH: string = '/usr/bin/chromium';
+
+  @IsString()
+  LOG_LEVEL: string = 'info';
+
+  /** How often the worker's outbox relay looks for rows to hand to Bull, in ms. */
+  @Type(() => Number) @IsInt() @Min(10)
+  OUTBOX_POLL_MS: number = 500;
+
+  /** How often the scheduler looks for due stage transitions and reminders, in ms. */
+  @Type(() => Number) @IsInt() @Min(100)
+  SCHEDULER_INTERVAL_MS: number = 30_000;
+
+  /** Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; empty = none. */
+  @IsOptional() @IsString()
+  TRUST_PROXY: string = '';
+
+  @IsOptional() @IsString()
+  BULL_BOARD: string = 'on';
+}
+
+const LOCAL_DEFAULT_SECRETS: (keyof AppConfig)[] = ['SESSION_SECRET', 'RESPONSE_SALT'];
+
+export class ConfigValidationError extends Error {}
+
+export function validateConfig(raw: Record<string, unknown>): AppConfig {
+  const config = plainToInstance(AppConfig, raw, { enableImplicitConversion: false, exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false, whitelist: false });
+  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+  if (config.NODE_ENV === 'production') {
+    const defaults = new AppConfig();
+    for (const key of LOCAL_DEFAULT_SECRETS) {
+      if (!raw[key] || raw[key] === defaults[key]) {
+        problems.push(`${key}: must be set to a secret value in production (the default is for local demos only)`);
+      }
+    }
+    if (String(raw.SESSION_SECRET ?? '').length < 32) {
+      problems.push('SESSION_SECRET: must be at least 32 characters in production');
+    }
+  }
+  if (problems.length) {
+    throw new ConfigValidationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}
+
+/** Reads process.env once; used by code that runs outside Nest's DI (CLI, ormconfig, scripts). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return validateConfig({ ...env });
+}

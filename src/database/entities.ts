@@ -1,0 +1,49 @@
+import { User } from '../accounts/entities/user.entity';
+import { UserToken } from '../accounts/entities/user-token.entity';
+import { AuditEntry } from '../audit/entities/audit-entry.entity';
+import { Campaign } from '../campaigns/entities/campaign.entity';
+import { Criterion } from '../campaigns/entities/criterion.entity';
+import { DocumentVersion } from '../campaigns/entities/document-version.entity';
+import { CampaignDocument } from '../campaigns/entities/document.entity';
+import { QuestionOption } from '../campaigns/entities/question-option.entity';
+import { Question } from '../campaigns/entities/question.entity';
+import { ResponseAnswer } from '../discussion/entities/response-answer.entity';
+import { Response } from '../discussion/entities/response.entity';
+import { Assignment } from '../expertise/entities/assignment.entity';
+import { ExpertProfile } from '../expertise/entities/expert-profile.entity';
+import { ReviewScore } from '../expertise/entities/review-score.entity';
+import { MailMessage } from '../mail/entities/mail-message.entity';
+import { OutboxMessage } from '../queue/entities/outbox-message.entity';
+import { Organization } from '../reference/entities/organization.entity';
+import { Direction, OrganizationType, Position, Recommendation } from '../reference/entities/reference-item.entity';
+import { Territory } from '../reference/entities/territory.entity';
+import { Report } from '../reports/entities/report.entity';
+import { ResultsSnapshot } from '../results/entities/results-snapshot.entity';
+
+/** Every entity; the migrations must describe exactly these (test/integration/schema-drift.spec.ts). */
+export const ENTITIES = [
+  Territory,
+  OrganizationType,
+  Position,
+  Direction,
+  Recommendation,
+  Organization,
+  User,
+  UserToken,
+  Campaign,
+  CampaignDocument,
+  DocumentVersion,
+  Question,
+  QuestionOption,
+  Criterion,
+  Response,
+  ResponseAnswer,
+  ExpertProfile,
+  Assignment,
+  ReviewScore,
+  ResultsSnapshot,
+  Report,
+  MailMessage,
+  AuditEntry,
+  OutboxMessage,
+];

@@ -1,0 +1,44 @@
+import { JoinColumn, ManyToOne, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Question } from '../../campaigns/entities/question.entity';
+import { QuestionOption } from '../../campaigns/entities/question-option.entity';
+import { Response } from './response.entity';
+
+/**
+ * Normalized answers: one row per chosen option (so a multi-select counts per option, never as a combination),
+ * one row with `value` for a scale, one with `text` for free text. Aggregation is a GROUP BY over these rows.
+ */
+@Entity({ name: 'response_answers' })
+@Index('ix_response_answers_response', ['responseId'])
+@Index('ix_response_answers_question_option', ['questionId', 'optionId'])
+@Index('ix_response_answers_question_value', ['questionId', 'value'])
+export class ResponseAnswer {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'uuid', name: 'response_id' })
+  responseId: string;
+
+  @ManyToOne(() => Response, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'response_id' })
+  response?: Response;
+
+  @Column({ type: 'uuid', name: 'question_id' })
+  questionId: string;
+
+  @ManyToOne(() => Question, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'question_id' })
+  question?: Question;
+
+  @Column({ type: 'uuid', name: 'option_id', nullable: true })
+  optionId: string | null;
+
+  @ManyToOne(() => QuestionOption, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'option_id' })
+  option?: QuestionOption;
+
+  @Column({ type: 'integer', nullable: true })
+  value: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  text: string | null;
+}

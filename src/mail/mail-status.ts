@@ -1,0 +1,6 @@
+export enum MailStatus {
+  Queued = 'queued',
+  Sending = 'sending',
+  Sent = 'sent',
+  Failed = 'failed',
+}

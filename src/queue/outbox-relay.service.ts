@@ -1,0 +1,152 @@
+import { getQueueToken } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job, Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app.config';
+import { OutboxService } from './outbox.service';
+import { ALL_QUEUES, JobName, jobOptions, QueueName } from './queue-registry';
+
+interface PendingRow {
+  id: string;
+  queue: QueueName;
+  job_name: JobName;
+  payload: Record<string, unknown>;
+}
+
+/** A Redis call that does not answer in time counts as failed: the row stays pending and is tried again. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`redis did not answer in ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/**
+ * Runs in the worker: hands pending outbox rows to Bull (job id = outbox id, so a row handed twice is one job),
+ * marks rows completed when their job completes, and re-sends jobs that Redis lost (restarted empty).
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelayService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private stopped = false;
+  private lastSweep = 0;
+  /** A dispatched row whose job is not in Redis after this long is handed again. */
+  static readonly LOST_AFTER_MS = 15_000;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly moduleRef: ModuleRef,
+    private readonly config: AppConfig,
+  ) {}
+
+  queue(name: QueueName): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+  }
+
+  onApplicationBootstrap(): void {
+    for (const name of ALL_QUEUES) {
+      this.queue(name).on('completed', (job: Job) => {
+        void this.outbox.markCompleted(String(job.id)).catch((err: Error) => this.logger.warn(`mark completed ${job.id}: ${err.message}`));
+      });
+    }
+    const tick = async () => {
+      if (this.stopped) return;
+      await this.relayOnce().catch((err: Error) => this.logger.warn(`relay: ${err.message}`));
+      if (!this.stopped) this.timer = setTimeout(tick, this.config.OUTBOX_POLL_MS);
+    };
+    this.timer = setTimeout(tick, 50);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** One pass: dispatch what is due; every few seconds also look for lost jobs. Returns rows dispatched. */
+  async relayOnce(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    try {
+      const sent = await this.dispatchPending();
+      if (Date.now() - this.lastSweep > 5_000) {
+        this.lastSweep = Date.now();
+        await this.resendLost();
+      }
+      return sent;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async dispatchPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sent = await this.dataSource.transaction(async (m) => {
+        const rows: PendingRow[] = await m.query(
+          `SELECT id, queue, job_name, payload FROM outbox
+            WHERE dispatched_at IS NULL AND available_at <= now()
+            ORDER BY available_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        );
+        const done: string[] = [];
+        for (const row of rows) {
+          try {
+            await this.add(row);
+            done.push(row.id);
+          } catch (err) {
+            await m.query(`UPDATE outbox SET dispatch_attempts = dispatch_attempts + 1, last_error = $2 WHERE id = $1`, [
+              row.id,
+              (err as Error).message.slice(0, 500),
+            ]);
+            this.logger.warn(`outbox ${row.id} (${row.job_name}) not dispatched: ${(err as Error).message}`);
+            break; // Redis is likely down: stop this pass, try again on the next tick
+          }
+        }
+        if (done.length) {
+          await m.query(`UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = ANY($1::uuid[])`, [done]);
+        }
+        return { done: done.length, full: rows.length === 100 && done.length === rows.length };
+      });
+      total += sent.done;
+      if (!sent.full) return total;
+    }
+  }
+
+  private async add(row: PendingRow): Promise<void> {
+    await withTimeout(this.queue(row.queue).add(row.job_name, { ...row.payload, outboxId: row.id }, { ...jobOptions(row.job_name), jobId: row.id }), 3_000);
+  }
+
+  /** Dispatched, not completed, and not known to Redis any more (e.g. Redis restarted empty): hand it again. */
+  private async resendLost(): Promise<void> {
+    const rows: PendingRow[] = await this.dataSource.query(
+      `SELECT id, queue, job_name, payload FROM outbox
+        WHERE dispatched_at IS NOT NULL AND completed_at IS NULL
+          AND dispatched_at < now() - ($1::int * interval '1 millisecond')
+        ORDER BY dispatched_at LIMIT 200`,
+      [OutboxRelayService.LOST_AFTER_MS],
+    );
+    for (const row of rows) {
+      const job = await withTimeout(this.queue(row.queue).getJob(row.id), 3_000);
+      if (job) {
+        if (await job.isCompleted()) await this.outbox.markCompleted(row.id);
+        continue;
+      }
+      this.logger.warn(`outbox ${row.id} (${row.job_name}) lost by Redis; sending again`);
+      await this.add(row);
+      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = $1`, [row.id]);
+    }
+  }
+}

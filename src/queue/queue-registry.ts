@@ -1,0 +1,58 @@
+import type { JobOptions } from 'bull';
+
+/** Every queue, job and payload of the platform, in one place. Each job has exactly one handler (a test checks). */
+export enum QueueName {
+  Aggregation = 'aggregation',
+  Reports = 'reports',
+  Mail = 'mail',
+  Scheduler = 'scheduler',
+}
+
+export enum JobName {
+  AggregateResults = 'aggregate-results',
+  RenderReport = 'render-report',
+  SendMail = 'send-mail',
+  /** Stage end: aggregation, then reports, then the email to organizers. */
+  StageClosed = 'stage-closed',
+  /** Expertise opened: invitations to assigned experts. */
+  InviteExperts = 'invite-experts',
+  /** Periodic: due stage transitions and expert reminders. */
+  SchedulerTick = 'scheduler-tick',
+}
+
+export interface JobPayloads {
+  [JobName.AggregateResults]: { campaignId: string; /** follow with reports for a closed stage */ stageClosed?: boolean };
+  [JobName.RenderReport]: { reportId: string };
+  [JobName.SendMail]: { mailId: string };
+  [JobName.StageClosed]: { campaignId: string; stage: string };
+  [JobName.InviteExperts]: { campaignId: string };
+  [JobName.SchedulerTick]: Record<string, never>;
+}
+
+export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
+  [JobName.AggregateResults]: QueueName.Aggregation,
+  [JobName.StageClosed]: QueueName.Aggregation,
+  [JobName.RenderReport]: QueueName.Reports,
+  [JobName.SendMail]: QueueName.Mail,
+  [JobName.InviteExperts]: QueueName.Mail,
+  [JobName.SchedulerTick]: QueueName.Scheduler,
+};
+
+/** Retry defaults for every job: exponential backoff; keep failed jobs for inspection (bull-board). */
+export const DEFAULT_JOB_OPTIONS: JobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: 1_000,
+  removeOnFail: 5_000,
+};
+
+export const JOB_OPTIONS_OVERRIDES: Partial<Record<JobName, JobOptions>> = {
+  [JobName.SchedulerTick]: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+  [JobName.RenderReport]: { attempts: 4, timeout: 10 * 60_000 },
+};
+
+export function jobOptions(job: JobName): JobOptions {
+  return { ...DEFAULT_JOB_OPTIONS, ...JOB_OPTIONS_OVERRIDES[job] };
+}
+
+export const ALL_QUEUES = Object.values(QueueName);

@@ -1,0 +1,25 @@
+import { BullModule } from '@nestjs/bull';
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app.config';
+import { OutboxService } from './outbox.service';
+import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-registry';
+
+/** Bull on Redis (ioredis) with every queue of the registry; the outbox is the way in. */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        url: config.REDIS_URL,
+        prefix: `${config.REDIS_PREFIX}:bull`,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+        settings: { stalledInterval: 15_000, lockDuration: 60_000, maxStalledCount: 2 },
+      }),
+    }),
+    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+  ],
+  providers: [OutboxService],
+  exports: [BullModule, OutboxService],
+})
+export class QueueModule {}

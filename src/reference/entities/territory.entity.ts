@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+export enum TerritoryKind {
+  UrbanOkrug = 'urban_okrug',
+  MunicipalDistrict = 'municipal_district',
+}
+
+/** A municipality. Names repeat across kinds (Троицкий ГО / Троицкий МР), so name + kind is the identity. */
+@Entity({ name: 'territories' })
+@Unique('uq_territories_name_kind', ['name', 'kind'])
+export class Territory {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text' })
+  kind: TerritoryKind;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @Column({ type: 'integer', name: 'sort_order', default: 0 })
+  sortOrder: number;
+}

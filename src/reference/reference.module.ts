@@ -1,0 +1,7 @@
+import { Global, Module } from '@nestjs/common';
+import { ReferenceController } from './reference.controller';
+import { ReferenceService } from './reference.service';
+
+@Global()
+@Module({ controllers: [ReferenceController], providers: [ReferenceService], exports: [ReferenceService] })
+export class ReferenceModule {}

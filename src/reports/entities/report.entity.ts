@@ -1,0 +1,62 @@
+import { JoinColumn, ManyToOne, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Campaign } from '../../campaigns/entities/campaign.entity';
+import { ReportFormat, ReportKind, ReportStatus } from '../report-status';
+
+@Entity({ name: 'reports' })
+@Index('ix_reports_campaign', ['campaignId', 'createdAt'])
+export class Report {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid', name: 'campaign_id' })
+  campaignId: string;
+
+  @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'campaign_id' })
+  campaign?: Campaign;
+
+  @Column({ type: 'text' })
+  kind: ReportKind;
+
+  @Column({ type: 'text' })
+  format: ReportFormat;
+
+  @Column({ type: 'text', default: ReportStatus.Queued })
+  status: ReportStatus;
+
+  /** 0..100 while rendering. */
+  @Column({ type: 'integer', default: 0 })
+  progress: number;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  /** The snapshot the report was rendered from. */
+  @Column({ type: 'uuid', name: 'snapshot_id', nullable: true })
+  snapshotId: string | null;
+
+  @Column({ type: 'text', name: 'storage_key', nullable: true })
+  storageKey: string | null;
+
+  @Column({ type: 'text', name: 'file_name', nullable: true })
+  fileName: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  size: number | null;
+
+  /** Set for the report rendered when a stage closed, which is emailed to organizers. */
+  @Column({ type: 'boolean', name: 'email_on_ready', default: false })
+  emailOnReady: boolean;
+
+  @Column({ type: 'uuid', name: 'requested_by', nullable: true })
+  requestedBy: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' })
+  updatedAt: Date;
+
+  @Column({ type: 'timestamptz', name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+}
