@@ -30,23 +30,29 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
 
   const appConfig = app.get(AppConfig);
   await app.register(fastifyCookie as never, { secret: appConfig.SESSION_SECRET } as never);
-  await app.register(fastifyMultipart as never, {
-    limits: { fileSize: appConfig.UPLOAD_MAX_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024 },
-  } as never);
-  await app.register(fastifyHelmet as never, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        upgradeInsecureRequests: null,
+  await app.register(
+    fastifyMultipart as never,
+    {
+      limits: { fileSize: appConfig.UPLOAD_MAX_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024 },
+    } as never,
+  );
+  await app.register(
+    fastifyHelmet as never,
+    {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
       },
-    },
-  } as never);
+    } as never,
+  );
   await app.register(fastifyStatic as never, { root: join(projectRoot(), 'public'), prefix: '/static/', maxAge: '1h' } as never);
 
   app.useGlobalPipes(

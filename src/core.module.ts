@@ -29,7 +29,11 @@ import { StorageModule } from './storage/storage.module';
           // never log cookies, tokens or bodies: they carry personal data and secrets
           redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           serializers: {
-            req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }),
+            req: (req: { id: unknown; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              url: String(req.url).split('?')[0],
+            }),
           },
           autoLogging: { ignore: (req: { url?: string }) => req.url === '/health' || Boolean(req.url?.startsWith('/static/')) },
         },

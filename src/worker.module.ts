@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
+import { MailProcessor } from './mail/mail.processor';
 import { OutboxRelayService } from './queue/outbox-relay.service';
 
 /**
- * The worker process: queue processors (registered by the feature modules through ProcessorsModule-style
- * providers) and the outbox relay. No HTTP server.
+ * The worker process: the outbox relay and every queue processor. Processors are listed here, not in the
+ * feature modules, so the HTTP process never consumes jobs. One line per processor.
  */
 @Module({
   imports: [CoreModule],
-  providers: [OutboxRelayService],
+  providers: [OutboxRelayService, MailProcessor],
 })
 export class WorkerModule {}

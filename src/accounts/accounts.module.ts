@@ -12,7 +12,14 @@ import { UsersService } from './users.service';
 @Global()
 @Module({
   controllers: [AuthController, AuthPagesController],
-  providers: [PasswordService, SessionService, LoginThrottleService, UsersService, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    PasswordService,
+    SessionService,
+    LoginThrottleService,
+    UsersService,
+    AuthService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [PasswordService, SessionService, UsersService, AuthService],
 })
 export class AccountsModule {}

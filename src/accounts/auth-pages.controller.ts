@@ -29,7 +29,9 @@ export class AuthPagesController {
   @Get('login')
   loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('next') next?: string) {
     if (req.user) return reply.redirect(safeNextPath(next, homeFor(req.user.role)), 303);
-    return reply.type('text/html; charset=utf-8').send(this.views.render('pages/auth/login', pageContext(req, { title: 'Вход', next: safeNextPath(next, '') })));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(this.views.render('pages/auth/login', pageContext(req, { title: 'Вход', next: safeNextPath(next, '') })));
   }
 
   @Public()

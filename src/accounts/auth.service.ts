@@ -43,7 +43,11 @@ export class AuthService {
     await this.throttle.reset(email);
     const { token, data } = await this.sessions.create(user);
     this.logger.log({ userId: user.id, role: user.role }, 'login');
-    return { accessToken: token, csrfToken: data.csrfToken, user: { id: user.id, email: user.email, role: user.role, fullName: user.fullName } };
+    return {
+      accessToken: token,
+      csrfToken: data.csrfToken,
+      user: { id: user.id, email: user.email, role: user.role, fullName: user.fullName },
+    };
   }
 
   async logout(sessionId: string): Promise<void> {

@@ -18,7 +18,12 @@ export function isUnavailableError(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const e = err as { code?: string; message?: string; driverError?: unknown };
   if (e.code && (DB_UNAVAILABLE_CODES.has(e.code) || NET_ERRORS.has(e.code))) return true;
-  if (typeof e.message === 'string' && /Connection terminated|connection timeout|Connection is closed|terminating connection|timeout exceeded when trying to connect/i.test(e.message)) {
+  if (
+    typeof e.message === 'string' &&
+    /Connection terminated|connection timeout|Connection is closed|terminating connection|timeout exceeded when trying to connect/i.test(
+      e.message,
+    )
+  ) {
     return true;
   }
   return e.driverError ? isUnavailableError(e.driverError) : false;
@@ -92,7 +97,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (typeof fastifyErr?.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
       // Fastify's own errors (body too large, malformed JSON, bad content type): client errors, safe to name.
       const status = fastifyErr.statusCode;
-      const message = status === 413 ? RU_MESSAGES[413] : status === 400 ? `Неверный формат запроса: ${fastifyErr.message ?? ''}`.trim() : (RU_MESSAGES[status] ?? 'Ошибка');
+      const message =
+        status === 413
+          ? RU_MESSAGES[413]
+          : status === 400
+            ? `Неверный формат запроса: ${fastifyErr.message ?? ''}`.trim()
+            : (RU_MESSAGES[status] ?? 'Ошибка');
       return shape(status, message);
     }
     if (isUnavailableError(exception)) {

@@ -13,7 +13,8 @@ export interface RenderOptions {
 /**
  * All Handlebars templates (pages, emails, report HTML) compiled once at start-up from templates/.
  * Our own Handlebars instance, so helpers and partials never leak between users of the library.
- * Everything interpolated with {{ }} is HTML-escaped; templates never use {{{ }}} for user text.
+ * Everything interpolated with {{ }} is HTML-escaped (except in *.text / *.subject templates, which are plain text);
+ * templates never use {{{ }}} for user text.
  */
 @Injectable()
 export class ViewService {
@@ -25,12 +26,17 @@ export class ViewService {
   constructor() {
     for (const [name, fn] of Object.entries(VIEW_HELPERS)) this.hbs.registerHelper(name, fn);
     for (const file of walk(this.root)) {
-      const name = relative(this.root, file).split(sep).join('/').replace(/\.hbs$/, '');
+      const name = relative(this.root, file)
+        .split(sep)
+        .join('/')
+        .replace(/\.hbs$/, '');
       const source = readFileSync(file, 'utf8');
       if (name.startsWith('partials/')) {
         this.hbs.registerPartial(name.slice('partials/'.length), source);
       } else {
-        this.templates.set(name, this.hbs.compile(source, { preventIndent: true }));
+        // plain-text parts (email text bodies and subjects) are not HTML, so they are not HTML-escaped
+        const plain = /\.(text|subject)$/.test(name);
+        this.templates.set(name, this.hbs.compile(source, { preventIndent: true, noEscape: plain }));
       }
     }
     this.logger.debug(`compiled ${this.templates.size} templates`);

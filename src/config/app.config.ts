@@ -9,7 +9,10 @@ export class AppConfig {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT: number = 3000;
 
   @IsString()
@@ -18,7 +21,10 @@ export class AppConfig {
   @IsString()
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/discussion';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE: number = 20;
 
   @IsString()
@@ -49,13 +55,19 @@ export class AppConfig {
   @IsString()
   RESPONSE_SALT: string = 'local-demo-only-response-salt-change-me';
 
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   SESSION_TTL_SECONDS: number = 8 * 3600;
 
-  @Type(() => Number) @IsInt() @Min(1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
   UPLOAD_MAX_BYTES: number = 50 * 1024 * 1024;
 
-  @Type(() => Number) @IsInt() @Min(1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
   SUBMISSION_MAX_BYTES: number = 256 * 1024;
 
   @IsString()
@@ -65,18 +77,24 @@ export class AppConfig {
   LOG_LEVEL: string = 'info';
 
   /** How often the worker's outbox relay looks for rows to hand to Bull, in ms. */
-  @Type(() => Number) @IsInt() @Min(10)
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
   OUTBOX_POLL_MS: number = 500;
 
   /** How often the scheduler looks for due stage transitions and reminders, in ms. */
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   SCHEDULER_INTERVAL_MS: number = 30_000;
 
   /** Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; empty = none. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TRUST_PROXY: string = '';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   BULL_BOARD: string = 'on';
 }
 

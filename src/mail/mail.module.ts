@@ -1,4 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { MailTransportService } from './mail-transport.service';
+import { MailService } from './mail.service';
 
-@Module({})
+@Global()
+@Module({ providers: [MailTransportService, MailService], exports: [MailService, MailTransportService] })
 export class MailModule {}

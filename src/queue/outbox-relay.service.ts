@@ -116,7 +116,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
           }
         }
         if (done.length) {
-          await m.query(`UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = ANY($1::uuid[])`, [done]);
+          await m.query(`UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = ANY($1::uuid[])`, [
+            done,
+          ]);
         }
         return { done: done.length, full: rows.length === 100 && done.length === rows.length };
       });
@@ -126,7 +128,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   }
 
   private async add(row: PendingRow): Promise<void> {
-    await withTimeout(this.queue(row.queue).add(row.job_name, { ...row.payload, outboxId: row.id }, { ...jobOptions(row.job_name), jobId: row.id }), 3_000);
+    await withTimeout(
+      this.queue(row.queue).add(row.job_name, { ...row.payload, outboxId: row.id }, { ...jobOptions(row.job_name), jobId: row.id }),
+      3_000,
+    );
   }
 
   /** Dispatched, not completed, and not known to Redis any more (e.g. Redis restarted empty): hand it again. */
@@ -146,7 +151,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       }
       this.logger.warn(`outbox ${row.id} (${row.job_name}) lost by Redis; sending again`);
       await this.add(row);
-      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = $1`, [row.id]);
+      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = $1`, [
+        row.id,
+      ]);
     }
   }
 }

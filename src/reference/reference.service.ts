@@ -76,7 +76,12 @@ export class ReferenceService {
       this.dataSource.getRepository(Direction).find(order),
       this.dataSource.getRepository(Recommendation).find(order),
     ]);
-    return { organizationTypes: pick(organizationTypes), positions: pick(positions), directions: pick(directions), recommendations: pick(recommendations) };
+    return {
+      organizationTypes: pick(organizationTypes),
+      positions: pick(positions),
+      directions: pick(directions),
+      recommendations: pick(recommendations),
+    };
   }
 
   organizations(territoryId?: string): Promise<Organization[]> {
@@ -89,14 +94,19 @@ export class ReferenceService {
   private async validateOrganization(m: EntityManager, input: OrganizationInput, partial: boolean): Promise<void> {
     const problems: string[] = [];
     if (!partial || input.name !== undefined) {
-      if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 300) problems.push('name: укажите название (до 300 символов)');
+      if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 300)
+        problems.push('name: укажите название (до 300 символов)');
     }
     if (!partial || input.territoryId !== undefined) {
-      const ok = typeof input.territoryId === 'string' && (await m.query(`SELECT 1 FROM territories WHERE id::text = $1`, [input.territoryId])).length > 0;
+      const ok =
+        typeof input.territoryId === 'string' &&
+        (await m.query(`SELECT 1 FROM territories WHERE id::text = $1`, [input.territoryId])).length > 0;
       if (!ok) problems.push('territoryId: неизвестная территория');
     }
     if (!partial || input.typeCode !== undefined) {
-      const ok = typeof input.typeCode === 'string' && (await m.query(`SELECT 1 FROM organization_types WHERE code = $1`, [input.typeCode])).length > 0;
+      const ok =
+        typeof input.typeCode === 'string' &&
+        (await m.query(`SELECT 1 FROM organization_types WHERE code = $1`, [input.typeCode])).length > 0;
       if (!ok) problems.push('typeCode: неизвестный тип организации');
     }
     if (problems.length) throw new ValidationError(problems);

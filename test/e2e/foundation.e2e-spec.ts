@@ -54,7 +54,9 @@ describe('foundation (HTTP app against real PostgreSQL and Redis)', () => {
     const res = await api.post('/api/v1/auth/login', { email: 'a@b.cd', password: 5, extra: 1 });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('Bad Request');
-    expect(res.body.message).toEqual(expect.arrayContaining(['extra: property extra should not exist', 'password: password must be a string']));
+    expect(res.body.message).toEqual(
+      expect.arrayContaining(['extra: property extra should not exist', 'password: password must be a string']),
+    );
   });
 
   it('requires login by default and checks roles', async () => {

@@ -18,7 +18,7 @@ export interface RequestOptions {
 export function client(baseUrl: string) {
   async function request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    let body: BodyInit | undefined;
+    let body: RequestInit['body'];
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.cookie) headers.cookie = options.cookie;
     if (options.form) {

@@ -1,4 +1,15 @@
-import { JoinColumn, ManyToOne, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
+import {
+  JoinColumn,
+  ManyToOne,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 import { User } from '../../accounts/entities/user.entity';
 import { Campaign } from '../../campaigns/entities/campaign.entity';
 import { CampaignDocument } from '../../campaigns/entities/document.entity';

@@ -41,7 +41,11 @@ export class Report {
   @Column({ type: 'text', name: 'file_name', nullable: true })
   fileName: string | null;
 
-  @Column({ type: 'bigint', nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  @Column({
+    type: 'bigint',
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
   size: number | null;
 
   /** Set for the report rendered when a stage closed, which is emailed to organizers. */

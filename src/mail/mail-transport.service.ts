@@ -1,0 +1,45 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import nodemailer, { Transporter } from 'nodemailer';
+import type { Readable } from 'node:stream';
+import { AppConfig } from '../config/app.config';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  attachments?: { filename: string; content: Buffer | Readable; contentType: string }[];
+}
+
+/** SMTP permanent refusals (5xx) are not retried; temporary ones (4xx), timeouts and absent servers are. */
+export function isPermanentSmtpError(err: unknown): boolean {
+  const code = (err as { responseCode?: number })?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** The transport only: what to send is decided by MailService. Timeouts keep a hanging server from blocking a worker. */
+@Injectable()
+export class MailTransportService implements OnApplicationShutdown {
+  private transporter: Transporter | null = null;
+
+  constructor(private readonly config: AppConfig) {}
+
+  private get transport(): Transporter {
+    this.transporter ??= nodemailer.createTransport(this.config.SMTP_URL, {
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+      from: this.config.MAIL_FROM,
+    } as never);
+    return this.transporter;
+  }
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    const info = (await this.transport.sendMail({ from: this.config.MAIL_FROM, ...mail })) as { messageId?: string };
+    return { messageId: String(info.messageId) };
+  }
+
+  onApplicationShutdown(): void {
+    this.transporter?.close();
+  }
+}
