@@ -1,0 +1,289 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Role } from '../accounts/entities/user.entity';
+import { CampaignStatus } from '../campaigns/campaign-status';
+import { QuestionKind } from '../campaigns/entities/question.entity';
+import { AppConfig } from '../config/app.config';
+import { referenceData } from '../reference/reference-data';
+import { StorageService, StoredFile } from '../storage/storage.service';
+import { demoPdf } from './demo-pdf';
+import { UserCommandService } from './user-command.service';
+
+export interface DemoLogin {
+  email: string;
+  password: string;
+  role: Role;
+  fullName: string;
+}
+
+/** Logins for a LOCAL DEMO only: printed by `npm run demo`; never use them on a reachable server. */
+export const DEMO_LOGINS: (DemoLogin & { territory?: string; organization?: string; position?: string })[] = [
+  { email: 'admin@demo.local', password: 'demo-admin-2026', role: Role.Admin, fullName: 'Администратор Демонстрационный' },
+  { email: 'organizer@demo.local', password: 'demo-organizer-2026', role: Role.Organizer, fullName: 'Ольга Организаторова' },
+  {
+    email: 'expert@demo.local',
+    password: 'demo-expert-2026',
+    role: Role.Expert,
+    fullName: 'Эдуард Экспертов',
+    territory: 'Челябинский городской округ',
+    organization: 'МБОУ «СОШ № 1»',
+    position: 'Методист',
+  },
+  {
+    email: 'expert2@demo.local',
+    password: 'demo-expert-2026',
+    role: Role.Expert,
+    fullName: 'Елена Оценщикова',
+    territory: 'Магнитогорский городской округ',
+    organization: 'МАОУ «Гимназия № 2»',
+    position: 'Заместитель директора',
+  },
+  {
+    email: 'expert3@demo.local',
+    password: 'demo-expert-2026',
+    role: Role.Expert,
+    fullName: 'Пётр Рецензентов',
+    territory: 'Аргаяшский муниципальный район',
+    organization: 'Управление образования',
+    position: 'Специалист',
+  },
+];
+
+export const DEMO_CAMPAIGN_SLUG = 'modelnye-dokumenty-2026';
+
+const DEMO_DOCUMENTS = [
+  {
+    title: 'Модельная программа развития муниципальной системы оценки качества образования',
+    pdf: ['Model document 1', 'Municipal education quality assessment', 'development programme (demo file)'],
+    direction: 'quality_assessment',
+  },
+  {
+    title: 'Методический альбом «Школьный климат»',
+    pdf: ['Model document 2', 'Methodological album: school climate', '(demo file)'],
+    direction: 'school_climate',
+  },
+  {
+    title: 'Дорожная карта профессиональной ориентации обучающихся',
+    pdf: ['Model document 3', 'Road map: career guidance of students', '(demo file)'],
+    direction: 'career_guidance',
+  },
+];
+
+const GENERAL_QUESTION = {
+  text: 'Откуда вы узнали об обсуждении?',
+  options: ['Письмо органа управления образованием', 'Сайт регионального центра', 'От коллег', 'Другое'],
+};
+
+export interface DemoSeedResult {
+  usersCreated: number;
+  campaignCreated: boolean;
+  campaignId: string;
+  responses: number;
+}
+
+/**
+ * `seed:demo`: demo users and one campaign in `discussion` with documents, files, questions, criteria and a
+ * few responses. Written with SQL directly (not through the campaign services) so it stays a fixture;
+ * running it twice creates nothing twice (users by email, the campaign by slug).
+ */
+@Injectable()
+export class DemoSeedService {
+  private readonly logger = new Logger(DemoSeedService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly userCommands: UserCommandService,
+    private readonly storage: StorageService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async seed(): Promise<DemoSeedResult> {
+    let usersCreated = 0;
+    for (const login of DEMO_LOGINS) {
+      const [exists] = await this.dataSource.query(`SELECT 1 FROM users WHERE email = $1`, [login.email]);
+      if (exists) continue;
+      await this.userCommands.create(login);
+      usersCreated++;
+    }
+    const [existing] = await this.dataSource.query(`SELECT id FROM campaigns WHERE slug = $1`, [DEMO_CAMPAIGN_SLUG]);
+    if (existing) {
+      const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM responses WHERE campaign_id = $1`, [existing.id]);
+      return { usersCreated, campaignCreated: false, campaignId: existing.id, responses: count };
+    }
+    // files first (outside the transaction): an orphan file after a failure is harmless, a row without its file is not
+    const files: StoredFile[] = [];
+    for (const doc of DEMO_DOCUMENTS) files.push(await this.storage.put('documents', demoPdf(doc.pdf)));
+    const result = await this.dataSource.transaction(async (m) => {
+      const [{ id: organizerId }] = await m.query(`SELECT id FROM users WHERE email = 'organizer@demo.local'`);
+      const [{ id: campaignId }] = await m.query(
+        `INSERT INTO campaigns (slug, title, description, status, discussion_opens_at, discussion_closes_at,
+                                expertise_opens_at, expertise_closes_at, criterion_scale, status_changed_at, created_by, row_version)
+         VALUES ($1, $2, $3, $4, now() - interval '1 day', now() + interval '30 days',
+                 now() + interval '45 days', now() + interval '75 days', $5::jsonb, now(), $6, 1)
+         ON CONFLICT (slug) DO NOTHING RETURNING id`,
+        [
+          DEMO_CAMPAIGN_SLUG,
+          'Модельные документы 2026',
+          'Демонстрационная кампания: профессионально-общественное обсуждение модельных документов региональной системы оценки качества образования.',
+          CampaignStatus.Discussion,
+          JSON.stringify(referenceData().defaultCriterionScale),
+          organizerId,
+        ],
+      );
+      const questionIds = await this.seedDocumentsAndQuestions(m, campaignId, organizerId, files);
+      for (const [i, text] of referenceData().defaultExpertCriteria.entries()) {
+        await m.query(`INSERT INTO criteria (campaign_id, text, sort_order) VALUES ($1, $2, $3)`, [campaignId, text, i]);
+      }
+      const responses = await this.seedResponses(m, campaignId, questionIds);
+      return { campaignId, responses };
+    });
+    this.logger.log(`demo campaign ${result.campaignId} created with ${result.responses} responses`);
+    return { usersCreated, campaignCreated: true, ...result };
+  }
+
+  private async seedDocumentsAndQuestions(
+    m: EntityManager,
+    campaignId: string,
+    organizerId: string,
+    files: { key: string; size: number; sha256: string }[],
+  ): Promise<SeededQuestion[]> {
+    const questions: SeededQuestion[] = [];
+    let order = 0;
+    const general = await this.insertQuestion(m, campaignId, null, order++, {
+      kind: 'single',
+      text: GENERAL_QUESTION.text,
+      required: true,
+      options: GENERAL_QUESTION.options.map((text) => ({ text })),
+    });
+    questions.push(general);
+    for (const [i, doc] of DEMO_DOCUMENTS.entries()) {
+      const [{ id: documentId }] = await m.query(
+        `INSERT INTO documents (campaign_id, title, description, direction_code, sort_order, current_version_number)
+         VALUES ($1, $2, $3, $4, $5, 1) RETURNING id`,
+        [campaignId, doc.title, 'Проект модельного документа для обсуждения.', doc.direction, i],
+      );
+      await m.query(
+        `INSERT INTO document_versions (document_id, number, file_name, content_type, size, sha256, storage_key, notes, created_by)
+         VALUES ($1, 1, $2, 'application/pdf', $3, $4, $5, 'Первая редакция', $6)`,
+        [documentId, `model-document-${i + 1}.pdf`, files[i].size, files[i].sha256, files[i].key, organizerId],
+      );
+      for (const q of referenceData().defaultDiscussionQuestions) {
+        questions.push(await this.insertQuestion(m, campaignId, documentId, order++, q));
+      }
+    }
+    return questions;
+  }
+
+  private async insertQuestion(
+    m: EntityManager,
+    campaignId: string,
+    documentId: string | null,
+    sortOrder: number,
+    q: {
+      kind: string;
+      text: string;
+      required: boolean;
+      options?: { text: string; exclusive?: boolean }[];
+      scale?: { min: number; max: number; minLabel?: string; maxLabel?: string };
+      maxLength?: number;
+    },
+  ): Promise<SeededQuestion> {
+    const [{ id }] = await m.query(
+      `INSERT INTO questions (campaign_id, document_id, kind, text, required, sort_order, scale_min, scale_max,
+                              scale_min_label, scale_max_label, max_length)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [
+        campaignId,
+        documentId,
+        q.kind,
+        q.text,
+        q.required,
+        sortOrder,
+        q.scale?.min ?? null,
+        q.scale?.max ?? null,
+        q.scale?.minLabel ?? null,
+        q.scale?.maxLabel ?? null,
+        q.maxLength ?? null,
+      ],
+    );
+    const options: { id: string; exclusive: boolean }[] = [];
+    for (const [i, o] of (q.options ?? []).entries()) {
+      const [row] = await m.query(
+        `INSERT INTO question_options (question_id, text, exclusive, sort_order) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [id, o.text, o.exclusive ?? false, i],
+      );
+      options.push({ id: row.id, exclusive: o.exclusive ?? false });
+    }
+    return { id, kind: q.kind as QuestionKind, options, scale: q.scale ?? null };
+  }
+
+  /** A handful of consistent responses: every required question answered, exclusive options alone. */
+  private async seedResponses(m: EntityManager, campaignId: string, questions: SeededQuestion[]): Promise<number> {
+    const territories: { id: string }[] = await m.query(`SELECT id FROM territories ORDER BY sort_order LIMIT 6`);
+    const orgTypes = ['school', 'school', 'preschool', 'municipal_authority', 'additional', 'methodological_service'];
+    const positions = ['teacher', 'head', 'teacher', 'authority_specialist', 'deputy_head', 'methodologist'];
+    const comments = ['Документ полезен, предлагаю добавить примеры.', '', 'Нужно сократить раздел 2.', '', 'Поддерживаю.', ''];
+    for (let r = 0; r < territories.length; r++) {
+      const idempotencyKey = `demo-${r + 1}`;
+      const [{ id: responseId }] = await m.query(
+        `INSERT INTO responses (campaign_id, receipt, idempotency_key, body_hash, territory_id, organization_type, position, client_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [
+          campaignId,
+          `DEMO-${randomBytes(4).toString('hex').toUpperCase()}`,
+          idempotencyKey,
+          createHash('sha256').update(idempotencyKey).digest('hex'),
+          territories[r].id,
+          orgTypes[r],
+          positions[r],
+          createHash('sha256').update(`${this.config.RESPONSE_SALT}|demo-client-${r}`).digest('hex'),
+        ],
+      );
+      for (const [qi, q] of questions.entries()) {
+        const seed = r * 7 + qi * 3;
+        if (q.kind === QuestionKind.Single) {
+          await this.answer(m, responseId, q.id, { optionId: q.options[seed % q.options.length].id });
+        } else if (q.kind === QuestionKind.Multi) {
+          const exclusive = q.options.find((o) => o.exclusive);
+          if (exclusive && r === 3) {
+            await this.answer(m, responseId, q.id, { optionId: exclusive.id });
+          } else {
+            const normal = q.options.filter((o) => !o.exclusive);
+            const chosen = new Set([normal[seed % normal.length], normal[(seed + 1 + r) % normal.length]]);
+            for (const o of chosen) await this.answer(m, responseId, q.id, { optionId: o.id });
+          }
+        } else if (q.kind === QuestionKind.Scale && q.scale) {
+          const span = q.scale.max - q.scale.min + 1;
+          await this.answer(m, responseId, q.id, { value: q.scale.min + ((seed + 3) % span) });
+        } else if (q.kind === QuestionKind.Text && comments[r]) {
+          await this.answer(m, responseId, q.id, { text: comments[r] });
+        }
+      }
+    }
+    return territories.length;
+  }
+
+  private async answer(
+    m: EntityManager,
+    responseId: string,
+    questionId: string,
+    a: { optionId?: string; value?: number; text?: string },
+  ): Promise<void> {
+    await m.query(`INSERT INTO response_answers (response_id, question_id, option_id, value, text) VALUES ($1, $2, $3, $4, $5)`, [
+      responseId,
+      questionId,
+      a.optionId ?? null,
+      a.value ?? null,
+      a.text ?? null,
+    ]);
+  }
+}
+
+interface SeededQuestion {
+  id: string;
+  kind: QuestionKind;
+  options: { id: string; exclusive: boolean }[];
+  scale: { min: number; max: number } | null;
+}
