@@ -9,8 +9,9 @@ import { Response } from './response.entity';
  */
 @Entity({ name: 'response_answers' })
 @Index('ix_response_answers_response', ['responseId'])
-@Index('ix_response_answers_question_option', ['questionId', 'optionId'])
-@Index('ix_response_answers_question_value', ['questionId', 'value'])
+// response_id last: aggregation counts per option/value with an index-only scan that also skips excluded responses
+@Index('ix_response_answers_question_option', ['questionId', 'optionId', 'responseId'])
+@Index('ix_response_answers_question_value', ['questionId', 'value', 'responseId'])
 export class ResponseAnswer {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id: string;

@@ -9,6 +9,8 @@ import { Territory } from '../../reference/entities/territory.entity';
 @Entity({ name: 'responses' })
 @Unique('uq_responses_idempotency', ['campaignId', 'idempotencyKey'])
 @Index('ix_responses_campaign_territory', ['campaignId', 'territoryId'])
+// reports stream a campaign's counted responses in (created_at, id) order, batch by batch (keyset pagination)
+@Index('ix_responses_campaign_included', ['campaignId', 'createdAt', 'id'], { where: 'excluded = false' })
 export class Response {
   @PrimaryGeneratedColumn('uuid')
   id: string;

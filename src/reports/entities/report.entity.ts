@@ -4,6 +4,8 @@ import { ReportFormat, ReportKind, ReportStatus } from '../report-status';
 
 @Entity({ name: 'reports' })
 @Index('ix_reports_campaign', ['campaignId', 'createdAt'])
+// one set of final reports per closed stage: the stage-closed pipeline inserts them ON CONFLICT DO NOTHING
+@Index('uq_reports_final', ['campaignId', 'finalStage', 'format'], { unique: true, where: 'final_stage IS NOT NULL' })
 export class Report {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -51,6 +53,10 @@ export class Report {
   /** Set for the report rendered when a stage closed, which is emailed to organizers. */
   @Column({ type: 'boolean', name: 'email_on_ready', default: false })
   emailOnReady: boolean;
+
+  /** The closed stage (discussion | expertise) this report is the final report of; null for reports on request. */
+  @Column({ type: 'text', name: 'final_stage', nullable: true })
+  finalStage: string | null;
 
   @Column({ type: 'uuid', name: 'requested_by', nullable: true })
   requestedBy: string | null;
