@@ -70,6 +70,36 @@ export class AppConfig {
   @Min(1024)
   SUBMISSION_MAX_BYTES: number = 256 * 1024;
 
+  /** Group commit of public submissions: how long the first one waits for company (ms), the batch size, batches in flight. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SUBMISSION_BATCH_WINDOW_MS: number = 2;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SUBMISSION_BATCH_MAX: number = 100;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SUBMISSION_BATCH_CONCURRENCY: number = 4;
+
+  /**
+   * Soft rate limit of public submissions per minute: per client fingerprint (address + user agent) and a much higher
+   * cap per address, so a whole school behind one NAT address still gets through. 0 turns a limit off.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SUBMISSION_RATE_PER_CLIENT: number = 60;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SUBMISSION_RATE_PER_IP: number = 600;
+
   @IsString()
   CHROMIUM_PATH: string = '/usr/bin/chromium';
 

@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { PublicCampaignsController } from './public-campaigns.controller';
+import { QuestionnaireService } from './questionnaire.service';
+import { ResponseWriterService } from './response-writer.service';
+import { SubmissionRateLimitService } from './submission-rate-limit.service';
+import { SubmissionService } from './submission.service';
 
-@Module({})
+/** Public discussion: the questionnaire, submissions (group commit, idempotent), and the organizer's view of responses. */
+@Module({
+  controllers: [PublicCampaignsController],
+  providers: [QuestionnaireService, ResponseWriterService, SubmissionRateLimitService, SubmissionService],
+  exports: [QuestionnaireService],
+})
 export class DiscussionModule {}

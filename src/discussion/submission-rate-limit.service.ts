@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { REDIS, redisKey, type RedisClient } from '../common/redis.module';
+import { AppConfig } from '../config/app.config';
+
+const REDIS_TIMEOUT_MS = 200;
+
+/**
+ * Soft limit of public submissions: fixed one-minute windows counted in Redis, per client fingerprint (address +
+ * user agent) and, much higher, per address. Fails open: with Redis down or slow, submissions are still accepted,
+ * because losing a respondent is worse than letting a few extra requests through.
+ */
+@Injectable()
+export class SubmissionRateLimitService {
+  private readonly logger = new Logger(SubmissionRateLimitService.name);
+  private lastWarn = 0;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: RedisClient,
+    private readonly config: AppConfig,
+  ) {}
+
+  async check(ip: string, userAgent: string): Promise<void> {
+    const perClient = this.config.SUBMISSION_RATE_PER_CLIENT;
+    const perIp = this.config.SUBMISSION_RATE_PER_IP;
+    if (!perClient && !perIp) return;
+    const minute = Math.floor(Date.now() / 60_000);
+    // hashed, so Redis never holds a raw address
+    const ipHash = this.hash(ip);
+    const clientHash = this.hash(`${ip}\n${userAgent}`);
+    const clientKey = redisKey(this.config, 'rl', 'submit', 'c', clientHash, String(minute));
+    const ipKey = redisKey(this.config, 'rl', 'submit', 'ip', ipHash, String(minute));
+    let counts: [number, number];
+    try {
+      counts = await withTimeout(
+        this.redis
+          .multi()
+          .incr(clientKey)
+          .expire(clientKey, 120)
+          .incr(ipKey)
+          .expire(ipKey, 120)
+          .exec()
+          .then((res) => [Number(res?.[0]?.[1] ?? 0), Number(res?.[2]?.[1] ?? 0)] as [number, number]),
+        REDIS_TIMEOUT_MS,
+      );
+    } catch (err) {
+      const now = Date.now();
+      if (now - this.lastWarn > 10_000) {
+        this.lastWarn = now;
+        this.logger.warn(`rate limit skipped (redis: ${(err as Error).message})`);
+      }
+      return;
+    }
+    if ((perClient && counts[0] > perClient) || (perIp && counts[1] > perIp)) {
+      throw new DomainError(ErrorCode.RateLimited, 'Слишком много отправок с этого устройства. Подождите минуту и попробуйте снова.');
+    }
+  }
+
+  private hash(s: string): string {
+    return createHash('sha256').update(`${this.config.RESPONSE_SALT}\n${s}`).digest('hex').slice(0, 32);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e as Error);
+      },
+    );
+  });
+}
