@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
+import { InviteExpertsProcessor } from './expertise/invite-experts.processor';
 import { MailProcessor } from './mail/mail.processor';
 import { OutboxRelayService } from './queue/outbox-relay.service';
+import { SchedulerProcessor, SchedulerRegistrar } from './scheduler/scheduler.processor';
 
 /**
  * The worker process: the outbox relay and every queue processor. Processors are listed here, not in the
@@ -9,6 +11,6 @@ import { OutboxRelayService } from './queue/outbox-relay.service';
  */
 @Module({
   imports: [CoreModule],
-  providers: [OutboxRelayService, MailProcessor],
+  providers: [OutboxRelayService, MailProcessor, SchedulerRegistrar, SchedulerProcessor, InviteExpertsProcessor],
 })
 export class WorkerModule {}

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditPagesController } from './audit-pages.controller';
+import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ controllers: [AuditController, AuditPagesController], providers: [AuditService], exports: [AuditService] })
 export class AuditModule {}

@@ -15,7 +15,10 @@ export interface AuditRecord {
 
 export interface AuditQuery {
   campaignId?: string;
+  actorId?: string;
   action?: string;
+  from?: Date;
+  to?: Date;
   limit?: number;
   offset?: number;
 }
@@ -42,6 +45,9 @@ export class AuditService {
     const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a').orderBy('a.id', 'DESC');
     if (query.campaignId) qb.andWhere('a.campaign_id = :c', { c: query.campaignId });
     if (query.action) qb.andWhere('a.action = :act', { act: query.action });
+    if (query.actorId) qb.andWhere('a.actor_id = :actor', { actor: query.actorId });
+    if (query.from) qb.andWhere('a.created_at >= :from', { from: query.from });
+    if (query.to) qb.andWhere('a.created_at < :to', { to: query.to });
     return qb
       .limit(Math.min(query.limit ?? 100, 500))
       .offset(query.offset ?? 0)

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { NotFoundError, ValidationError } from '../common/domain-error';
+import { referenceData } from '../reference/reference-data';
+import { CampaignStatus } from './campaign-status';
+import { campaignView, criterionView } from './campaign-view';
+import { CRITERIA_LOCKED, SLUG_LOCKED, WrongStageError } from './campaigns.errors';
+import { CreateCampaignDto, CriterionDto, StageScheduleDto, UpdateCampaignDto } from './dto/campaign.dto';
+import { Campaign } from './entities/campaign.entity';
+import { Criterion } from './entities/criterion.entity';
+import { isValidSlug, slugify, uniqueSlug } from './slug';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Locks the campaign row for the rest of the transaction: every change that depends on the stage takes it. */
+export async function lockCampaign(m: EntityManager, id: string): Promise<Campaign> {
+  if (!UUID_RE.test(id)) throw new NotFoundError('Кампания');
+  const campaign = await m
+    .getRepository(Campaign)
+    .createQueryBuilder('c')
+    .setLock('pessimistic_write')
+    .where('c.id = :id', { id })
+    .getOne();
+  if (!campaign) throw new NotFoundError('Кампания');
+  return campaign;
+}
+
+/** Criteria may change until expertise opens (then they are frozen with the document versions). */
+export function criteriaEditable(c: Campaign): boolean {
+  return !c.frozenAt && [CampaignStatus.Draft, CampaignStatus.Discussion, CampaignStatus.Revision].includes(c.status);
+}
+
+function parseStage(prefix: string, dto: StageScheduleDto | undefined, current: { opensAt: Date | null; closesAt: Date | null }) {
+  const opensAt = dto?.opensAt === undefined ? current.opensAt : dto.opensAt === null ? null : new Date(dto.opensAt);
+  const closesAt = dto?.closesAt === undefined ? current.closesAt : dto.closesAt === null ? null : new Date(dto.closesAt);
+  if (opensAt && closesAt && closesAt <= opensAt) {
+    throw new ValidationError(`${prefix}.closesAt: окончание этапа должно быть позже его начала`, {
+      [`${prefix}ClosesAt`]: 'Окончание этапа должно быть позже его начала',
+    });
+  }
+  return { opensAt, closesAt };
+}
+
+/** Campaigns: create, list, edit, criteria. Stage moves live in CampaignLifecycleService. */
+@Injectable()
+export class CampaignsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(dto: CreateCampaignDto, actorId: string) {
+    const empty = { opensAt: null, closesAt: null };
+    const discussion = parseStage('discussion', dto.discussion, empty);
+    const expertise = parseStage('expertise', dto.expertise, empty);
+    const ref = referenceData();
+    return this.dataSource.transaction(async (m) => {
+      const slug = await this.freeSlug(m, slugify(dto.title));
+      const campaign = await m.getRepository(Campaign).save(
+        m.getRepository(Campaign).create({
+          slug,
+          title: dto.title.trim(),
+          description: dto.description?.trim() ?? '',
+          status: CampaignStatus.Draft,
+          discussionOpensAt: discussion.opensAt,
+          discussionClosesAt: discussion.closesAt,
+          expertiseOpensAt: expertise.opensAt,
+          expertiseClosesAt: expertise.closesAt,
+          criterionScale: ref.defaultCriterionScale,
+          createdBy: actorId,
+        }),
+      );
+      await m.getRepository(Criterion).insert(ref.defaultExpertCriteria.map((text, i) => ({ campaignId: campaign.id, text, sortOrder: i })));
+      const view = campaignView(campaign);
+      await this.audit.record(m, {
+        actorId,
+        action: 'campaign.create',
+        entityType: 'campaign',
+        entityId: campaign.id,
+        campaignId: campaign.id,
+        after: view,
+      });
+      return view;
+    });
+  }
+
+  private async freeSlug(m: EntityManager, base: string, exceptId?: string): Promise<string> {
+    // serialise slug choice so two campaigns with one title get -2 and -3, not a unique violation
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('campaign-slug'))`);
+    const rows: { slug: string }[] = await m.query(
+      `SELECT slug FROM campaigns WHERE (slug = $1 OR slug LIKE $1 || '-%') AND ($2::uuid IS NULL OR id <> $2::uuid)`,
+      [base, exceptId ?? null],
+    );
+    return uniqueSlug(base, new Set(rows.map((r) => r.slug)));
+  }
+
+  async list() {
+    const rows = await this.dataSource.getRepository(Campaign).find({ order: { createdAt: 'DESC' } });
+    return rows.map(campaignView);
+  }
+
+  async find(id: string): Promise<Campaign> {
+    if (!UUID_RE.test(id)) throw new NotFoundError('Кампания');
+    const c = await this.dataSource.getRepository(Campaign).findOneBy({ id });
+    if (!c) throw new NotFoundError('Кампания');
+    return c;
+  }
+
+  async get(id: string) {
+    return campaignView(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateCampaignDto, actorId: string) {
+    return this.dataSource.transaction(async (m) => {
+      const c = await lockCampaign(m, id);
+      const before = campaignView(c);
+      if (dto.title !== undefined) c.title = dto.title.trim();
+      if (dto.description !== undefined) c.description = dto.description.trim();
+      if (dto.slug !== undefined && dto.slug !== c.slug) {
+        if (c.status !== CampaignStatus.Draft) throw new WrongStageError(SLUG_LOCKED);
+        const slug = dto.slug.trim().toLowerCase();
+        if (!isValidSlug(slug)) {
+          throw new ValidationError('slug: только латинские буквы, цифры и дефисы (до 60 символов)', {
+            slug: 'Только латинские буквы, цифры и дефисы (до 60 символов)',
+          });
+        }
+        const taken = await m.query(`SELECT 1 FROM campaigns WHERE slug = $1 AND id <> $2`, [slug, c.id]);
+        if (taken.length) throw new ValidationError('slug: такой адрес уже занят', { slug: 'Такой адрес уже занят' });
+        c.slug = slug;
+      }
+      if (dto.discussion) {
+        const s = parseStage('discussion', dto.discussion, { opensAt: c.discussionOpensAt, closesAt: c.discussionClosesAt });
+        c.discussionOpensAt = s.opensAt;
+        c.discussionClosesAt = s.closesAt;
+      }
+      if (dto.expertise) {
+        const s = parseStage('expertise', dto.expertise, { opensAt: c.expertiseOpensAt, closesAt: c.expertiseClosesAt });
+        c.expertiseOpensAt = s.opensAt;
+        c.expertiseClosesAt = s.closesAt;
+      }
+      if (dto.reportRecipients !== undefined) c.reportRecipients = [...new Set(dto.reportRecipients.map((e) => e.trim().toLowerCase()))];
+      if (dto.resultsPublished !== undefined) c.resultsPublished = dto.resultsPublished;
+      const saved = await m.getRepository(Campaign).save(c);
+      const after = campaignView(saved);
+      await this.audit.record(m, { actorId, action: 'campaign.update', entityType: 'campaign', entityId: c.id, campaignId: c.id, before, after });
+      return after;
+    });
+  }
+
+  async criteria(campaignId: string) {
+    await this.find(campaignId);
+    const rows = await this.dataSource.getRepository(Criterion).find({ where: { campaignId }, order: { sortOrder: 'ASC' } });
+    return rows.map(criterionView);
+  }
+
+  async replaceCriteria(campaignId: string, items: CriterionDto[], actorId: string) {
+    const texts = items.map((i) => i.text.trim());
+    const bad = texts.map((t, i) => (t ? null : `[${i}].text: текст критерия не может быть пустым`)).filter((x): x is string => !!x);
+    if (bad.length) throw new ValidationError(bad);
+    return this.dataSource.transaction(async (m) => {
+      const c = await lockCampaign(m, campaignId);
+      if (!criteriaEditable(c)) throw new WrongStageError(CRITERIA_LOCKED);
+      const repo = m.getRepository(Criterion);
+      const before = (await repo.find({ where: { campaignId }, order: { sortOrder: 'ASC' } })).map(criterionView);
+      await repo.delete({ campaignId });
+      if (items.length) {
+        await repo.insert(items.map((i, n) => ({ campaignId, text: i.text.trim(), description: i.description?.trim() ?? '', sortOrder: n })));
+      }
+      const after = (await repo.find({ where: { campaignId }, order: { sortOrder: 'ASC' } })).map(criterionView);
+      await this.audit.record(m, {
+        actorId,
+        action: 'criteria.replace',
+        entityType: 'campaign',
+        entityId: campaignId,
+        campaignId,
+        before: { criteria: before },
+        after: { criteria: after },
+      });
+      return after;
+    });
+  }
+}

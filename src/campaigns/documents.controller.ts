@@ -1,0 +1,112 @@
+import { Controller, Get, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/current-user';
+import { AppConfig } from '../config/app.config';
+import { StorageService } from '../storage/storage.service';
+import { CampaignsService } from './campaigns.service';
+import { readDocumentUpload } from './document-upload';
+import { DocumentsService } from './documents.service';
+import { contentDisposition } from './file-type';
+import type { DocumentVersion } from './entities/document-version.entity';
+import type { Readable } from 'node:stream';
+
+function sendFile(reply: FastifyReply, file: { version: DocumentVersion; stream: Readable }, disposition: 'attachment' | 'inline') {
+  return reply
+    .header('content-type', file.version.contentType)
+    .header('content-length', String(file.version.size))
+    .header('content-disposition', contentDisposition(file.version.fileName, disposition))
+    .header('x-content-type-options', 'nosniff')
+    .send(file.stream);
+}
+
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@OrganizerOnly()
+@Controller('api/v1/campaigns/:id/documents')
+export class DocumentsController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly documents: DocumentsService,
+    private readonly storage: StorageService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  async list(@Param('id') id: string) {
+    await this.campaigns.find(id);
+    return this.documents.list(id);
+  }
+
+  @Post()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file', 'title'],
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        title: { type: 'string' },
+        description: { type: 'string' },
+        direction: { type: 'string' },
+        withDefaultQuestions: { type: 'boolean', default: true },
+      },
+    },
+  })
+  async upload(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
+    await this.campaigns.find(id);
+    const { fields, file } = await readDocumentUpload(req, this.storage, this.config.UPLOAD_MAX_BYTES);
+    const doc = await this.documents.addDocument(id, fields, file, user.id);
+    return reply.status(201).send(doc);
+  }
+
+  @Get(':documentId')
+  get(@Param('id') id: string, @Param('documentId') documentId: string) {
+    return this.documents.get(id, documentId);
+  }
+
+  @Post(':documentId/versions')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, notes: { type: 'string' } } },
+  })
+  async addVersion(
+    @Param('id') id: string,
+    @Param('documentId') documentId: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+  ) {
+    await this.documents.get(id, documentId);
+    const { fields, file } = await readDocumentUpload(req, this.storage, this.config.UPLOAD_MAX_BYTES);
+    const version = await this.documents.addVersion(id, documentId, fields.notes, file, user.id);
+    return reply.status(201).send(version);
+  }
+
+  @Get(':documentId/versions/:number/file')
+  async download(
+    @Param('id') id: string,
+    @Param('documentId') documentId: string,
+    @Param('number', ParseIntPipe) number: number,
+    @Res() reply: FastifyReply,
+  ) {
+    return sendFile(reply, await this.documents.openVersion(id, documentId, number), 'attachment');
+  }
+}
+
+/** Public downloads for respondents and experts: the current (or, in expertise, the frozen) version. */
+@Controller('files/documents')
+export class PublicDocumentFilesController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @Public()
+  @Get(':documentId')
+  async download(@Param('documentId') documentId: string, @Res() reply: FastifyReply) {
+    return sendFile(reply, await this.documents.openPublic(documentId), 'attachment');
+  }
+}
+
+/** The URL the public API gives as a document's `fileUrl`. */
+export function publicFileUrl(documentId: string): string {
+  return `/files/documents/${documentId}`;
+}

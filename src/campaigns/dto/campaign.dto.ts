@@ -1,0 +1,121 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { CampaignStatus } from '../campaign-status';
+
+export class StageScheduleDto {
+  @ApiPropertyOptional({ nullable: true, example: '2026-03-01T06:00:00Z' })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsISO8601({ strict: true })
+  opensAt?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: '2026-03-15T18:00:00Z' })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsISO8601({ strict: true })
+  closesAt?: string | null;
+}
+
+export class CreateCampaignDto {
+  @ApiProperty({ example: 'Модельные документы 2026' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  title: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: StageScheduleDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StageScheduleDto)
+  discussion?: StageScheduleDto;
+
+  @ApiPropertyOptional({ type: StageScheduleDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StageScheduleDto)
+  expertise?: StageScheduleDto;
+}
+
+export class UpdateCampaignDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'Latin letters, digits, hyphens; only in draft' })
+  @IsOptional()
+  @IsString()
+  slug?: string;
+
+  @ApiPropertyOptional({ type: StageScheduleDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StageScheduleDto)
+  discussion?: StageScheduleDto;
+
+  @ApiPropertyOptional({ type: StageScheduleDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StageScheduleDto)
+  expertise?: StageScheduleDto;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsEmail({}, { each: true })
+  reportRecipients?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  resultsPublished?: boolean;
+}
+
+export class TransitionDto {
+  @ApiProperty({ enum: Object.values(CampaignStatus).filter((s) => s !== CampaignStatus.Draft) })
+  @IsIn(Object.values(CampaignStatus).filter((s) => s !== CampaignStatus.Draft))
+  to: CampaignStatus;
+}
+
+export class CriterionDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  text: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  description?: string;
+}

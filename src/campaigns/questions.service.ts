@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { NotFoundError, ValidationError } from '../common/domain-error';
+import { CampaignStatus } from './campaign-status';
+import { questionView } from './campaign-view';
+import { lockCampaign } from './campaigns.service';
+import { QUESTIONNAIRE_LOCKED, WrongStageError } from './campaigns.errors';
+import { CreateQuestionDto, QuestionOptionDto, QuestionScaleDto, UpdateQuestionDto } from './dto/question.dto';
+import { CampaignDocument } from './entities/document.entity';
+import { QuestionOption } from './entities/question-option.entity';
+import { Question, QuestionKind } from './entities/question.entity';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface QuestionShape {
+  kind: QuestionKind;
+  options?: QuestionOptionDto[];
+  scale?: QuestionScaleDto | null;
+  maxLength?: number | null;
+}
+
+/** Checks that a question's parts fit its kind; returns the "field: problem" list. */
+export function questionProblems(q: QuestionShape): string[] {
+  const problems: string[] = [];
+  const options = q.options ?? [];
+  if (q.kind === QuestionKind.Single || q.kind === QuestionKind.Multi) {
+    if (options.length < 2) problems.push('options: нужно не менее двух вариантов ответа');
+    if (options.some((o) => !o.text.trim())) problems.push('options: текст варианта не может быть пустым');
+    if (q.kind === QuestionKind.Single && options.some((o) => o.exclusive)) {
+      problems.push('options: исключающий вариант возможен только в вопросе с несколькими ответами');
+    }
+    if (q.scale) problems.push('scale: шкала бывает только у вопроса вида «шкала»');
+  } else if (options.length) {
+    problems.push('options: варианты ответа бывают только у вопросов с выбором');
+  }
+  if (q.kind === QuestionKind.Scale) {
+    if (!q.scale) problems.push('scale: укажите min и max шкалы');
+    else if (q.scale.max <= q.scale.min) problems.push('scale: max должен быть больше min');
+    else if (q.scale.max - q.scale.min > 20) problems.push('scale: не более 21 деления');
+  } else if (q.kind !== QuestionKind.Single && q.kind !== QuestionKind.Multi && q.scale) {
+    problems.push('scale: шкала бывает только у вопроса вида «шкала»');
+  }
+  if (q.kind !== QuestionKind.Text && q.maxLength != null) problems.push('maxLength: ограничение длины бывает только у текстового вопроса');
+  return problems;
+}
+
+/** The questionnaire: general and per-document questions, ordered; changes only while the campaign is a draft. */
+@Injectable()
+export class QuestionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(campaignId: string) {
+    const rows = await this.dataSource.getRepository(Question).find({
+      where: { campaignId },
+      relations: { options: true },
+      order: { sortOrder: 'ASC', createdAt: 'ASC' },
+    });
+    return rows.map(questionView);
+  }
+
+  private async lockDraft(m: EntityManager, campaignId: string) {
+    const campaign = await lockCampaign(m, campaignId);
+    if (campaign.status !== CampaignStatus.Draft) throw new WrongStageError(QUESTIONNAIRE_LOCKED);
+    return campaign;
+  }
+
+  private async load(m: EntityManager, campaignId: string, questionId: string): Promise<Question> {
+    if (!UUID_RE.test(questionId)) throw new NotFoundError('Вопрос');
+    const q = await m.getRepository(Question).findOne({ where: { id: questionId, campaignId }, relations: { options: true } });
+    if (!q) throw new NotFoundError('Вопрос');
+    return q;
+  }
+
+  async create(campaignId: string, dto: CreateQuestionDto, actorId: string) {
+    const problems = questionProblems(dto);
+    if (problems.length) throw new ValidationError(problems);
+    return this.dataSource.transaction(async (m) => {
+      await this.lockDraft(m, campaignId);
+      if (dto.documentId) {
+        const doc = await m.getRepository(CampaignDocument).findOneBy({ id: dto.documentId, campaignId });
+        if (!doc) throw new ValidationError('documentId: документ не найден в этой кампании');
+      }
+      const [{ n }] = await m.query(`SELECT COALESCE(MAX(sort_order), -1) + 1 AS n FROM questions WHERE campaign_id = $1`, [campaignId]);
+      const q = await m.getRepository(Question).save(
+        m.getRepository(Question).create({
+          campaignId,
+          documentId: dto.documentId ?? null,
+          kind: dto.kind,
+          text: dto.text.trim(),
+          required: dto.required ?? true,
+          sortOrder: Number(n),
+          ...this.scaleColumns(dto.kind === QuestionKind.Scale ? dto.scale : undefined),
+          maxLength: dto.kind === QuestionKind.Text ? (dto.maxLength ?? 4000) : null,
+        }),
+      );
+      await this.replaceOptions(m, q.id, dto.options ?? []);
+      const view = questionView(await this.load(m, campaignId, q.id));
+      await this.audit.record(m, { actorId, action: 'question.create', entityType: 'question', entityId: q.id, campaignId, after: view });
+      return view;
+    });
+  }
+
+  async update(campaignId: string, questionId: string, dto: UpdateQuestionDto, actorId: string) {
+    return this.dataSource.transaction(async (m) => {
+      await this.lockDraft(m, campaignId);
+      const q = await this.load(m, campaignId, questionId);
+      const before = questionView(q);
+      const options = dto.options ?? before.options;
+      const scale = dto.scale !== undefined ? dto.scale : before.scale;
+      const maxLength = dto.maxLength !== undefined ? dto.maxLength : q.maxLength;
+      const problems = questionProblems({
+        kind: q.kind,
+        options,
+        scale: scale ? { min: scale.min, max: scale.max } : null,
+        maxLength: q.kind === QuestionKind.Text ? null : maxLength,
+      });
+      if (problems.length) throw new ValidationError(problems);
+      if (dto.text !== undefined) q.text = dto.text.trim();
+      if (dto.required !== undefined) q.required = dto.required;
+      if (q.kind === QuestionKind.Scale && dto.scale) Object.assign(q, this.scaleColumns(dto.scale));
+      if (q.kind === QuestionKind.Text && dto.maxLength !== undefined) q.maxLength = dto.maxLength;
+      delete q.options;
+      await m.getRepository(Question).save(q);
+      if (dto.options) await this.replaceOptions(m, q.id, dto.options);
+      if (dto.position !== undefined) await this.move(m, campaignId, q.id, dto.position);
+      const after = questionView(await this.load(m, campaignId, q.id));
+      await this.audit.record(m, { actorId, action: 'question.update', entityType: 'question', entityId: q.id, campaignId, before, after });
+      return after;
+    });
+  }
+
+  async remove(campaignId: string, questionId: string, actorId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.lockDraft(m, campaignId);
+      const q = await this.load(m, campaignId, questionId);
+      const before = questionView(q);
+      await m.getRepository(Question).delete({ id: q.id });
+      await this.renumber(m, campaignId, null);
+      await this.audit.record(m, { actorId, action: 'question.delete', entityType: 'question', entityId: q.id, campaignId, before });
+    });
+  }
+
+  /** Moves a question one place up or down (the pages' reorder buttons). */
+  async shift(campaignId: string, questionId: string, delta: -1 | 1, actorId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.lockDraft(m, campaignId);
+      const q = await this.load(m, campaignId, questionId);
+      const ids = await this.orderedIds(m, campaignId);
+      const from = ids.indexOf(q.id);
+      const to = Math.max(0, Math.min(ids.length - 1, from + delta));
+      if (to === from) return;
+      await this.move(m, campaignId, q.id, to);
+      await this.audit.record(m, {
+        actorId,
+        action: 'question.move',
+        entityType: 'question',
+        entityId: q.id,
+        campaignId,
+        before: { position: from },
+        after: { position: to },
+      });
+    });
+  }
+
+  private async orderedIds(m: EntityManager, campaignId: string): Promise<string[]> {
+    const rows: { id: string }[] = await m.query(`SELECT id FROM questions WHERE campaign_id = $1 ORDER BY sort_order, created_at, id`, [
+      campaignId,
+    ]);
+    return rows.map((r) => r.id);
+  }
+
+  private async move(m: EntityManager, campaignId: string, questionId: string, position: number): Promise<void> {
+    const ids = (await this.orderedIds(m, campaignId)).filter((id) => id !== questionId);
+    ids.splice(Math.min(position, ids.length), 0, questionId);
+    await this.renumber(m, campaignId, ids);
+  }
+
+  private async renumber(m: EntityManager, campaignId: string, ids: string[] | null): Promise<void> {
+    const order = ids ?? (await this.orderedIds(m, campaignId));
+    await m.query(
+      `UPDATE questions q SET sort_order = o.ord - 1
+         FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, ord)
+        WHERE q.id = o.id AND q.campaign_id = $1`,
+      [campaignId, order],
+    );
+  }
+
+  private scaleColumns(scale: QuestionScaleDto | undefined | null) {
+    return {
+      scaleMin: scale?.min ?? null,
+      scaleMax: scale?.max ?? null,
+      scaleMinLabel: scale?.minLabel?.trim() || null,
+      scaleMaxLabel: scale?.maxLabel?.trim() || null,
+    };
+  }
+
+  private async replaceOptions(m: EntityManager, questionId: string, options: QuestionOptionDto[]): Promise<void> {
+    await m.getRepository(QuestionOption).delete({ questionId });
+    if (options.length) {
+      await m
+        .getRepository(QuestionOption)
+        .insert(options.map((o, i) => ({ questionId, text: o.text.trim(), exclusive: !!o.exclusive, sortOrder: i })));
+    }
+  }
+}

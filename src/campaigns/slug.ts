@@ -1,0 +1,36 @@
+/** Readable Latin slugs from Russian titles, for the public link (/d/<slug>). */
+const RU_TO_LAT: Record<string, string> = {
+  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
+  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch',
+  ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
+};
+
+export const SLUG_MAX_LENGTH = 60;
+
+export function slugify(title: string): string {
+  const latin = Array.from(title.toLowerCase())
+    .map((ch) => RU_TO_LAT[ch] ?? ch)
+    .join('');
+  const slug = latin
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_MAX_LENGTH)
+    .replace(/-+$/g, '');
+  return slug || 'campaign';
+}
+
+/** A slug an organizer typed: lower-case Latin letters, digits and single hyphens. */
+export function isValidSlug(slug: string): boolean {
+  return slug.length >= 1 && slug.length <= SLUG_MAX_LENGTH && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug);
+}
+
+/** The first of base, base-2, base-3 … not in `taken`. */
+export function uniqueSlug(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}

@@ -1,0 +1,67 @@
+import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { CampaignLifecycleService } from '../campaigns/campaign-lifecycle.service';
+import { AppConfig } from '../config/app.config';
+import { ExpertNotificationsService } from '../expertise/expert-notifications.service';
+import { JobName, jobOptions, QueueName } from '../queue/queue-registry';
+
+/** The repeatable job's own id: the same in every worker, so Bull keeps one schedule however many workers start. */
+export const SCHEDULER_TICK_JOB_ID = 'scheduler-tick';
+
+/**
+ * At worker start, registers ONE repeatable SchedulerTick (Bull de-duplicates repeatable jobs by their key,
+ * so N workers make one tick per interval); an older schedule with another interval is removed.
+ */
+@Injectable()
+export class SchedulerRegistrar implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SchedulerRegistrar.name);
+
+  constructor(
+    @InjectQueue(QueueName.Scheduler) private readonly queue: Queue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const every = this.config.SCHEDULER_INTERVAL_MS;
+    try {
+      for (const job of await this.queue.getRepeatableJobs()) {
+        if (job.name === JobName.SchedulerTick && Number(job.every) !== every) await this.queue.removeRepeatableByKey(job.key);
+      }
+      await this.queue.add(JobName.SchedulerTick, {}, { ...jobOptions(JobName.SchedulerTick), jobId: SCHEDULER_TICK_JOB_ID, repeat: { every } });
+    } catch (err) {
+      // Redis down at start: the next worker start (or restart) registers it; due moves are only delayed
+      this.logger.warn(`scheduler tick not registered: ${(err as Error).message}`);
+    }
+  }
+}
+
+/**
+ * One tick: every periodic duty, each a single service call. Duties must be idempotent and safe to run in two
+ * workers at once. ADD NEW DUTIES (e.g. expert reminders) as one more line in tick() below.
+ */
+@Processor(QueueName.Scheduler)
+export class SchedulerProcessor {
+  private readonly logger = new Logger(SchedulerProcessor.name);
+
+  constructor(
+    private readonly lifecycle: CampaignLifecycleService,
+    private readonly expertNotifications: ExpertNotificationsService,
+  ) {}
+
+  @Process(JobName.SchedulerTick)
+  async tick(): Promise<void> {
+    const now = new Date();
+    await this.run('due transitions', () => this.lifecycle.performDueTransitions(now));
+    await this.run('expert reminders', () => this.expertNotifications.sendDueReminders(now));
+  }
+
+  /** One duty's failure does not stop the others; the next tick tries again. */
+  private async run(name: string, duty: () => Promise<unknown>): Promise<void> {
+    try {
+      await duty();
+    } catch (err) {
+      this.logger.warn(`scheduler duty "${name}" failed: ${(err as Error).message}`);
+    }
+  }
+}
