@@ -1,0 +1,77 @@
+/** The snapshot shape of API.md ("Results and reports"); fields beyond API.md are additions, API.md's stay. */
+export interface TerritoryFigure {
+  territoryId: string;
+  name: string;
+  kind: string;
+  respondents: number;
+  /** share of all respondents */
+  percent: number;
+}
+
+export interface CodeFigure {
+  code: string;
+  name: string;
+  respondents: number;
+}
+
+export interface QuestionFigures {
+  questionId: string;
+  documentId: string | null;
+  kind: string;
+  text: string;
+  /** respondents who answered this question */
+  answered: number;
+  options?: { optionId: string; text: string; count: number; percent: number }[];
+  scale?: {
+    min: number | null;
+    max: number | null;
+    distribution: { value: number; count: number }[];
+    mean: number | null;
+    median: number | null;
+  };
+  texts?: { count: number };
+}
+
+export interface CriterionFigures {
+  criterionId: string;
+  text: string;
+  mean: number | null;
+  fullyPercent: number;
+  distribution: { score: number; count: number }[];
+}
+
+export interface DocumentExpertise {
+  documentId: string;
+  title: string;
+  reviews: number;
+  alpha: number | null;
+  criteria: CriterionFigures[];
+  recommendations: { code: string; name: string; count: number }[];
+  comments: number;
+  farExperts: { expertId: string; fullName: string; deviation: number }[];
+}
+
+export interface ResultsData {
+  campaignId: string;
+  title: string;
+  documents: { documentId: string; title: string }[];
+  discussion: {
+    respondents: number;
+    territories: { covered: number; total: number; percent: number; byTerritory: TerritoryFigure[] };
+    byTerritoryKind: { kind: string; respondents: number }[];
+    byOrganizationType: CodeFigure[];
+    byPosition: CodeFigure[];
+    questions: QuestionFigures[];
+  };
+  expertise: {
+    experts: number;
+    territories: { covered: number; total: number; percent: number };
+    documents: DocumentExpertise[];
+  };
+}
+
+export interface ResultsSnapshotView extends ResultsData {
+  id: string;
+  computedAt: string;
+  stage: string;
+}
