@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PublicCampaignsController } from './public-campaigns.controller';
+import { PublicPagesController } from './public-pages.controller';
 import { QuestionnaireService } from './questionnaire.service';
 import { ResponseWriterService } from './response-writer.service';
 import { SubmissionRateLimitService } from './submission-rate-limit.service';
@@ -7,7 +8,7 @@ import { SubmissionService } from './submission.service';
 
 /** Public discussion: the questionnaire, submissions (group commit, idempotent), and the organizer's view of responses. */
 @Module({
-  controllers: [PublicCampaignsController],
+  controllers: [PublicCampaignsController, PublicPagesController],
   providers: [QuestionnaireService, ResponseWriterService, SubmissionRateLimitService, SubmissionService],
   exports: [QuestionnaireService],
 })

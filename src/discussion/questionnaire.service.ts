@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { QuestionKind } from '../campaigns/entities/question.entity';
 import { NotFoundError } from '../common/domain-error';
+import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { CompiledQuestionnaire, DEFAULT_TEXT_MAX_LENGTH, QuestionDef, ReferenceSnapshot } from './questionnaire';
 
 export interface CampaignMeta {
@@ -24,6 +25,13 @@ export interface PublicDocument {
   hasFile: boolean;
 }
 
+export interface FormLists {
+  territories: { id: string; label: string }[];
+  organizationTypes: { code: string; name: string }[];
+  positions: { code: string; name: string }[];
+  organizationGroups: { label: string; organizations: { id: string; name: string }[] }[];
+}
+
 /** How long a campaign's status read by slug is trusted; the write re-checks the stage with the database clock anyway. */
 const META_TTL_MS = 1_000;
 const REFERENCE_TTL_MS = 10_000;
@@ -36,6 +44,7 @@ const REFERENCE_TTL_MS = 10_000;
 export class QuestionnaireService {
   private readonly metaBySlug = new Map<string, { meta: CampaignMeta | null; at: number }>();
   private readonly compiled = new Map<string, { key: string; q: Promise<CompiledQuestionnaire> }>();
+  private lists: { value: Promise<FormLists>; at: number } | null = null;
   private reference: { snap: Promise<ReferenceSnapshot>; at: number } | null = null;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -132,6 +141,42 @@ export class QuestionnaireService {
           q.kind === QuestionKind.Scale ? { min: q.scaleMin, max: q.scaleMax, minLabel: q.scaleMinLabel, maxLabel: q.scaleMaxLabel } : null,
         maxLength: q.kind === QuestionKind.Text ? (q.maxLength ?? DEFAULT_TEXT_MAX_LENGTH) : null,
       })),
+    };
+  }
+
+  /** The choices of the questionnaire's profile block (active territories; organizations grouped by territory). */
+  formLists(): Promise<FormLists> {
+    const now = Date.now();
+    if (this.lists && now - this.lists.at < REFERENCE_TTL_MS) return this.lists.value;
+    const value = this.loadFormLists();
+    value.catch(() => (this.lists = null));
+    this.lists = { value, at: now };
+    return value;
+  }
+
+  private async loadFormLists(): Promise<FormLists> {
+    const [territories, organizationTypes, positions, organizations] = await Promise.all([
+      this.dataSource.query(`SELECT id, name, kind FROM territories WHERE active ORDER BY sort_order, name`),
+      this.dataSource.query(`SELECT code, name FROM organization_types ORDER BY sort_order`),
+      this.dataSource.query(`SELECT code, name FROM positions ORDER BY sort_order`),
+      this.dataSource.query(
+        `SELECT o.id, o.name, o.territory_id FROM organizations o JOIN territories t ON t.id = o.territory_id AND t.active
+          ORDER BY t.sort_order, o.name`,
+      ),
+    ]);
+    const label = (t: { name: string; kind: string }) => `${t.name} (${TERRITORY_KIND_LABELS[t.kind] ?? t.kind})`;
+    const byTerritory = new Map<string, { id: string; name: string }[]>();
+    for (const o of organizations as { id: string; name: string; territory_id: string }[]) {
+      if (!byTerritory.has(o.territory_id)) byTerritory.set(o.territory_id, []);
+      byTerritory.get(o.territory_id)!.push({ id: o.id, name: o.name });
+    }
+    return {
+      territories: (territories as { id: string; name: string; kind: string }[]).map((t) => ({ id: t.id, label: label(t) })),
+      organizationTypes,
+      positions,
+      organizationGroups: (territories as { id: string; name: string; kind: string }[])
+        .filter((t) => byTerritory.has(t.id))
+        .map((t) => ({ label: label(t), organizations: byTerritory.get(t.id)! })),
     };
   }
 

@@ -1,0 +1,154 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Public } from '../accounts/current-user';
+import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-status';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { pageContext } from '../common/page-context';
+import { requestIp } from '../common/request-ip';
+import { ViewService } from '../common/view.service';
+import { Problem } from './questionnaire';
+import { FormBody, formToSubmission, questionnaireView } from './questionnaire-form';
+import { CampaignMeta, QuestionnaireService } from './questionnaire.service';
+import { RECEIPT_RE } from './receipt';
+import { SubmissionInvalidError, SubmissionService } from './submission.service';
+
+const HTML = 'text/html; charset=utf-8';
+
+/** The respondents' pages: server-rendered, no JavaScript needed, post/redirect/get. */
+@ApiExcludeController()
+@Controller()
+export class PublicPagesController {
+  constructor(
+    private readonly questionnaires: QuestionnaireService,
+    private readonly submissions: SubmissionService,
+    private readonly views: ViewService,
+  ) {}
+
+  @Public()
+  @Get()
+  async index(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const campaigns = await this.questionnaires.openCampaigns();
+    return reply.type(HTML).send(this.views.render('pages/public/index', pageContext(req, { title: 'Открытые обсуждения', campaigns })));
+  }
+
+  @Public()
+  @Get('c/:slug')
+  async campaign(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const campaign = await this.questionnaires.campaign(slug);
+    const documents = await this.questionnaires.documents(campaign.id);
+    const html = this.views.render(
+      'pages/public/campaign',
+      pageContext(req, {
+        title: campaign.title,
+        campaign,
+        documents,
+        statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status],
+        open: isOpen(campaign),
+      }),
+    );
+    return reply.type(HTML).send(html);
+  }
+
+  @Public()
+  @Get('c/:slug/form')
+  async form(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const campaign = await this.questionnaires.campaign(slug);
+    if (!isOpen(campaign)) return this.closed(req, reply, campaign);
+    // the key is issued with the form: a second click or a reload of the POST carries the same key and stores nothing twice
+    return this.renderForm(req, reply, campaign, { key: randomUUID() }, [], 200);
+  }
+
+  @Public()
+  @Post('c/:slug/form')
+  async submit(@Param('slug') slug: string, @Body() body: FormBody, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const form: FormBody = body && typeof body === 'object' ? body : {};
+    const campaign = await this.questionnaires.campaign(slug);
+    const questionnaire = await this.questionnaires.questionnaire(campaign);
+    try {
+      const result = await this.submissions.submit(slug, formToSubmission(questionnaire, form), form.key, {
+        ip: requestIp(req),
+        userAgent: String(req.headers['user-agent'] ?? ''),
+      });
+      return reply.redirect(`/c/${encodeURIComponent(slug)}/thanks?receipt=${encodeURIComponent(result.receipt)}`, 303);
+    } catch (err) {
+      if (err instanceof SubmissionInvalidError) return this.renderForm(req, reply, campaign, form, err.problems, err.status);
+      if (err instanceof DomainError && err.code === ErrorCode.ValidationFailed && Object.keys(err.fieldErrors).length) {
+        const problems: Problem[] = Object.entries(err.fieldErrors).map(([field, message]) => ({
+          path: field,
+          field,
+          message,
+          status: 400,
+        }));
+        return this.renderForm(req, reply, campaign, form, problems, 400);
+      }
+      if (err instanceof DomainError && err.code === ErrorCode.IdempotencyMismatch) {
+        const html = this.views.render('pages/error', {
+          title: 'Анкета уже отправлена',
+          statusCode: 422,
+          message: 'Эта анкета уже была отправлена с другими ответами. Чтобы ответить ещё раз, откройте анкету заново.',
+        });
+        return reply.status(422).type(HTML).send(html);
+      }
+      throw err;
+    }
+  }
+
+  @Public()
+  @Get('c/:slug/thanks')
+  async thanks(
+    @Param('slug') slug: string,
+    @Query('receipt') receipt: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const campaign = await this.questionnaires.campaign(slug);
+    const shown = typeof receipt === 'string' && RECEIPT_RE.test(receipt) ? receipt : '';
+    return reply
+      .type(HTML)
+      .send(this.views.render('pages/public/thanks', pageContext(req, { title: 'Спасибо за участие', campaign, receipt: shown })));
+  }
+
+  private async renderForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    campaign: CampaignMeta,
+    form: FormBody,
+    problems: Problem[],
+    status: number,
+  ) {
+    const [questionnaire, documents, lists] = await Promise.all([
+      this.questionnaires.questionnaire(campaign),
+      this.questionnaires.documents(campaign.id),
+      this.questionnaires.formLists(),
+    ]);
+    const view = questionnaireView(questionnaire, documents, lists, form, problems);
+    const html = this.views.render(
+      'pages/public/questionnaire',
+      pageContext(req, {
+        title: problems.length ? `Ошибка: ${campaign.title}` : `Анкета: ${campaign.title}`,
+        campaign,
+        key: typeof form.key === 'string' ? form.key : '',
+        ...view,
+        formError: problems.length ? 'Анкета не отправлена. Исправьте ошибки:' : '',
+      }),
+    );
+    return reply.status(status).type(HTML).send(html);
+  }
+
+  private closed(req: FastifyRequest, reply: FastifyReply, campaign: CampaignMeta) {
+    const html = this.views.render('pages/error', {
+      ...pageContext(req),
+      title: 'Приём ответов закрыт',
+      statusCode: 409,
+      message: `Обсуждение «${campaign.title}» сейчас не принимает ответы.`,
+    });
+    return reply.status(409).type(HTML).send(html);
+  }
+}
+
+/** For display only; the write checks the stage with the database clock. */
+function isOpen(c: CampaignMeta): boolean {
+  return c.status === CampaignStatus.Discussion && (!c.closesAt || new Date(c.closesAt).getTime() > Date.now());
+}
