@@ -101,8 +101,9 @@ export class UpdateCampaignDto {
 }
 
 export class TransitionDto {
-  @ApiProperty({ enum: Object.values(CampaignStatus).filter((s) => s !== CampaignStatus.Draft) })
-  @IsIn(Object.values(CampaignStatus).filter((s) => s !== CampaignStatus.Draft))
+  // every status is accepted here so that a move the table forbids (even back to draft) is a 409 with its reason
+  @ApiProperty({ enum: CampaignStatus })
+  @IsIn(Object.values(CampaignStatus))
   to: CampaignStatus;
 }
 
