@@ -56,11 +56,11 @@ function schedule(form: Form) {
   };
 }
 
-export function createCampaignForm(form: Form): CreateCampaignDto {
+export function createCampaignForm(form: Form = {}): CreateCampaignDto {
   return validateDto(CreateCampaignDto, { title: str(form.title), description: str(form.description), ...schedule(form) });
 }
 
-export function updateCampaignForm(form: Form, slugEditable: boolean): UpdateCampaignDto {
+export function updateCampaignForm(form: Form = {}, slugEditable: boolean): UpdateCampaignDto {
   const recipients = str(form.reportRecipients)
     .split(/[\s,;]+/)
     .filter(Boolean);
@@ -80,7 +80,7 @@ const lines = (v: unknown): string[] =>
     .map((l) => l.trim())
     .filter(Boolean);
 
-export function questionForm(form: Form): CreateQuestionDto {
+export function questionForm(form: Form = {}): CreateQuestionDto {
   const kind = str(form.kind) as QuestionKind;
   const plain: Record<string, unknown> = { kind, text: str(form.text), required: str(form.required) === 'on' };
   if (str(form.documentId)) plain.documentId = str(form.documentId);
@@ -102,7 +102,7 @@ export function questionForm(form: Form): CreateQuestionDto {
 }
 
 /** One criterion per line of the textarea. */
-export function criteriaForm(form: Form): CriterionDto[] {
+export function criteriaForm(form: Form = {}): CriterionDto[] {
   return lines(form.criteria).map((text) => validateDto(CriterionDto, { text }));
 }
 

@@ -59,11 +59,11 @@ export class CampaignsPagesController {
   @Post()
   async create(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
     try {
-      const created = await this.campaigns.create(createCampaignForm(body), user.id);
+      const created = await this.campaigns.create(createCampaignForm(body ?? {}), user.id);
       return reply.redirect(`/organizer/campaigns/${created.id}?done=created`, 303);
     } catch (err) {
       const [status, extra] = this.failure(err);
-      return this.renderList(req, reply, status, { ...extra, values: body });
+      return this.renderList(req, reply, status, { ...extra, values: body ?? {} });
     }
   }
 
@@ -76,7 +76,7 @@ export class CampaignsPagesController {
   async update(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
     return this.act(id, req, reply, 'saved', 'settings', async () => {
       const c = await this.campaigns.find(id);
-      await this.campaigns.update(id, updateCampaignForm(body, c.status === CampaignStatus.Draft), user.id);
+      await this.campaigns.update(id, updateCampaignForm(body ?? {}, c.status === CampaignStatus.Draft), user.id);
     });
   }
 
@@ -106,7 +106,7 @@ export class CampaignsPagesController {
 
   @Post(':id/questions')
   async addQuestion(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
-    return this.act(id, req, reply, 'question', 'question', () => this.questions.create(id, questionForm(body), user.id), body);
+    return this.act(id, req, reply, 'question', 'question', () => this.questions.create(id, questionForm(body ?? {}), user.id), body ?? {});
   }
 
   @Post(':id/questions/:questionId/delete')
@@ -129,19 +129,19 @@ export class CampaignsPagesController {
     @Res() reply: FastifyReply,
     @CurrentUser() user: AuthUser,
   ) {
-    const delta = formString(body.direction) === 'up' ? -1 : 1;
+    const delta = formString(body?.direction) === 'up' ? -1 : 1;
     return this.act(id, req, reply, 'moved', 'questions', () => this.questions.shift(id, questionId, delta, user.id));
   }
 
   @Post(':id/criteria')
   async criteria(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
-    return this.act(id, req, reply, 'criteria', 'criteria', () => this.campaigns.replaceCriteria(id, criteriaForm(body), user.id), body);
+    return this.act(id, req, reply, 'criteria', 'criteria', () => this.campaigns.replaceCriteria(id, criteriaForm(body ?? {}), user.id), body ?? {});
   }
 
   @Post(':id/transitions')
   async transition(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
     return this.act(id, req, reply, 'transition', 'transition', async () => {
-      const to = formString(body.to) as CampaignStatus;
+      const to = formString(body?.to) as CampaignStatus;
       if (!Object.values(CampaignStatus).includes(to)) throw new ValidationError('to: неизвестный этап');
       await this.lifecycle.transition(id, to, user.id);
     });
