@@ -3,6 +3,9 @@ import { CoreModule } from './core.module';
 import { InviteExpertsProcessor } from './expertise/invite-experts.processor';
 import { MailProcessor } from './mail/mail.processor';
 import { OutboxRelayService } from './queue/outbox-relay.service';
+import { ReportProcessor } from './reports/report.processor';
+import { StageClosedProcessor } from './reports/stage-closed.processor';
+import { AggregateProcessor } from './results/aggregate.processor';
 import { SchedulerProcessor, SchedulerRegistrar } from './scheduler/scheduler.processor';
 
 /**
@@ -11,6 +14,15 @@ import { SchedulerProcessor, SchedulerRegistrar } from './scheduler/scheduler.pr
  */
 @Module({
   imports: [CoreModule],
-  providers: [OutboxRelayService, MailProcessor, SchedulerRegistrar, SchedulerProcessor, InviteExpertsProcessor],
+  providers: [
+    OutboxRelayService,
+    MailProcessor,
+    SchedulerRegistrar,
+    SchedulerProcessor,
+    InviteExpertsProcessor,
+    AggregateProcessor,
+    StageClosedProcessor,
+    ReportProcessor,
+  ],
 })
 export class WorkerModule {}

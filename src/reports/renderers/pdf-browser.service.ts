@@ -1,0 +1,56 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { chromium, type Browser } from 'playwright-core';
+import { AppConfig } from '../../config/app.config';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** One headless Chromium per worker, started on the first PDF and closed on shutdown. */
+@Injectable()
+export class PdfBrowserService implements OnApplicationShutdown {
+  private readonly logger = new Logger(PdfBrowserService.name);
+  private browser: Promise<Browser> | null = null;
+
+  constructor(private readonly config: AppConfig) {}
+
+  async printToPdf(html: string, path: string): Promise<void> {
+    const browser = await this.get();
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+    try {
+      const page = await context.newPage();
+      await page.setContent(html, { waitUntil: 'load' });
+      await page.pdf({ path, format: 'A4', printBackground: true, margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
+    } finally {
+      await context.close();
+    }
+  }
+
+  private get(): Promise<Browser> {
+    if (!this.browser) {
+      this.browser = chromium.launch({ executablePath: this.config.CHROMIUM_PATH, args: ARGS });
+      this.browser.then(
+        (b) => b.on('disconnected', () => (this.browser = null)),
+        (err: Error) => {
+          this.logger.error(`chromium did not start: ${err.message}`);
+          this.browser = null;
+        },
+      );
+    }
+    return this.browser;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const pending = this.browser;
+    this.browser = null;
+    if (pending) await pending.then((b) => b.close()).catch(() => undefined);
+  }
+}

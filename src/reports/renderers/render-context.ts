@@ -1,0 +1,26 @@
+import type { ResultsSnapshotView } from '../../results/results-snapshot.types';
+import { ReportKind } from '../report-status';
+
+export interface RenderContext {
+  campaignId: string;
+  kind: ReportKind;
+  snapshot: ResultsSnapshotView;
+  /** absolute path of the file to write (from StorageService.reserve) */
+  path: string;
+  /** 0..100; called now and then, never per row */
+  progress(percent: number): Promise<void>;
+}
+
+export const includesDiscussion = (kind: ReportKind): boolean => kind !== ReportKind.Expertise;
+export const includesExpertise = (kind: ReportKind): boolean => kind !== ReportKind.Discussion;
+
+export const KIND_TITLES: Readonly<Record<ReportKind, string>> = {
+  [ReportKind.Discussion]: 'Итоги профессионально-общественного обсуждения',
+  [ReportKind.Expertise]: 'Итоги профессиональной экспертизы',
+  [ReportKind.Full]: 'Итоги обсуждения и экспертизы',
+};
+
+export function documentTitle(snapshot: ResultsSnapshotView, documentId: string | null): string {
+  if (!documentId) return 'Общие вопросы';
+  return snapshot.documents.find((d) => d.documentId === documentId)?.title ?? '';
+}

@@ -1,0 +1,202 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Readable } from 'node:stream';
+import { stat } from 'node:fs/promises';
+import { DataSource, EntityManager } from 'typeorm';
+import { OutboxService } from '../queue/outbox.service';
+import { JobName } from '../queue/queue-registry';
+import { ResultsService } from '../results/results.service';
+import { StorageService } from '../storage/storage.service';
+import { Report } from './entities/report.entity';
+import { FinalReportsService } from './final-reports.service';
+import { REPORT_TRANSITIONS, ReportFormat, ReportKind, ReportStatus } from './report-status';
+import { ReportNotFoundError, ReportNotReadyError, ReportTransitionError } from './reports.errors';
+import { CsvRenderer } from './renderers/csv.renderer';
+import { PdfRenderer } from './renderers/pdf.renderer';
+import { RenderContext } from './renderers/render-context';
+import { XlsxRenderer } from './renderers/xlsx.renderer';
+
+export const CONTENT_TYPES: Readonly<Record<ReportFormat, string>> = {
+  [ReportFormat.Xlsx]: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  [ReportFormat.Pdf]: 'application/pdf',
+  [ReportFormat.Csv]: 'text/csv; charset=utf-8',
+};
+
+const FILE_KIND: Readonly<Record<ReportKind, string>> = {
+  [ReportKind.Discussion]: 'obsuzhdenie',
+  [ReportKind.Expertise]: 'ekspertiza',
+  [ReportKind.Full]: 'itogi',
+};
+
+export interface ReportView {
+  id: string;
+  campaignId: string;
+  kind: ReportKind;
+  format: ReportFormat;
+  status: ReportStatus;
+  progress?: number;
+  error?: string;
+  fileName?: string;
+  size?: number;
+  createdAt: string;
+  finishedAt?: string;
+}
+
+/**
+ * Reports render from the campaign's latest results snapshot (aggregating first when there is none) plus raw rows
+ * streamed from PostgreSQL for the raw sheets and the CSV. Status moves only through `transition`.
+ */
+@Injectable()
+export class ReportsService {
+  private readonly logger = new Logger(ReportsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly results: ResultsService,
+    private readonly storage: StorageService,
+    private readonly xlsx: XlsxRenderer,
+    private readonly csv: CsvRenderer,
+    private readonly pdf: PdfRenderer,
+    private readonly finals: FinalReportsService,
+  ) {}
+
+  /**
+   * The RenderReport job: renders, then, for a final report of a closed stage, emails it once both final reports
+   * are done. A retry after a failed email finds the report ready and only tries the email step again.
+   */
+  async renderReport(id: string, finalAttempt: boolean): Promise<ReportStatus | null> {
+    await this.buildReport(id, finalAttempt);
+    const report = await this.find(id);
+    if (report?.finalStage) await this.finals.emailWhenComplete(report);
+    return report?.status ?? null;
+  }
+
+  async requestReport(campaignId: string, kind: ReportKind, format: ReportFormat, requestedBy: string | null): Promise<ReportView> {
+    await this.results.campaignOrFail(campaignId);
+    return this.dataSource.transaction(async (m) => {
+      const report = await m.getRepository(Report).save(m.getRepository(Report).create({ campaignId, kind, format, requestedBy }));
+      await this.outbox.enqueue(m, JobName.RenderReport, { reportId: report.id });
+      return toView(report);
+    });
+  }
+
+  async get(id: string): Promise<ReportView> {
+    return toView(await this.findOrFail(id));
+  }
+
+  async forCampaign(campaignId: string, limit = 30): Promise<ReportView[]> {
+    const rows = await this.dataSource.getRepository(Report).find({ where: { campaignId }, order: { createdAt: 'DESC' }, take: limit });
+    return rows.map(toView);
+  }
+
+  async file(id: string): Promise<{ stream: Readable; fileName: string; contentType: string; size: number | null }> {
+    const report = await this.findOrFail(id);
+    if (report.status !== ReportStatus.Ready || !report.storageKey) throw new ReportNotReadyError(report.status);
+    return {
+      stream: this.storage.read(report.storageKey),
+      fileName: report.fileName ?? `report.${report.format}`,
+      contentType: CONTENT_TYPES[report.format],
+      size: report.size,
+    };
+  }
+
+  /**
+   * Renders one report (the RenderReport job). Safe to run twice: a ready report is left alone, a report caught
+   * mid-render (worker crash) starts over. A failure puts it back to queued for Bull's retry, or marks it failed
+   * with the reason on the last attempt. Returns the report when it became ready now.
+   */
+  async buildReport(id: string, finalAttempt: boolean): Promise<Report | null> {
+    const report = await this.dataSource.getRepository(Report).findOneBy({ id });
+    if (!report || report.status === ReportStatus.Ready) return null;
+    if (report.status === ReportStatus.Rendering) await this.transition(null, id, ReportStatus.Queued);
+    if (report.status === ReportStatus.Failed) await this.transition(null, id, ReportStatus.Queued);
+    await this.transition(null, id, ReportStatus.Rendering, { progress: 0, error: null });
+    const started = Date.now();
+    try {
+      const snapshot = await this.results.latestOrAggregate(report.campaignId);
+      if (!snapshot) throw new Error('кампания удалена');
+      const target = await this.storage.reserve('reports');
+      let lastProgress = 0;
+      const ctx: RenderContext = {
+        campaignId: report.campaignId,
+        kind: report.kind,
+        snapshot,
+        path: target.path,
+        progress: async (p) => {
+          const value = Math.max(0, Math.min(99, Math.floor(p)));
+          if (value < lastProgress + 5) return; // a row update per 5 % is plenty for a progress bar
+          lastProgress = value;
+          await this.dataSource.query(`UPDATE reports SET progress = $2, updated_at = now() WHERE id = $1 AND status = 'rendering'`, [
+            id,
+            value,
+          ]);
+        },
+      };
+      const renderer = { [ReportFormat.Xlsx]: this.xlsx, [ReportFormat.Csv]: this.csv, [ReportFormat.Pdf]: this.pdf }[report.format];
+      if (!renderer) throw new Error(`unknown report format: ${report.format}`);
+      await renderer.render(ctx);
+      const { size } = await stat(target.path);
+      const stamp = snapshot.computedAt.slice(0, 10);
+      const ready = await this.transition(null, id, ReportStatus.Ready, {
+        progress: 100,
+        storageKey: target.key,
+        size,
+        snapshotId: snapshot.id,
+        fileName: `${FILE_KIND[report.kind]}-${stamp}.${report.format}`,
+        finishedAt: new Date(),
+      });
+      this.logger.log({ reportId: id, format: report.format, ms: Date.now() - started, size }, 'report ready');
+      return ready;
+    } catch (err) {
+      const message = (err as Error).message.slice(0, 500);
+      this.logger.warn({ reportId: id, finalAttempt }, `report not rendered: ${message}`);
+      await this.transition(null, id, finalAttempt ? ReportStatus.Failed : ReportStatus.Queued, {
+        error: message,
+        ...(finalAttempt ? { finishedAt: new Date() } : {}),
+      });
+      if (finalAttempt) return null;
+      throw err;
+    }
+  }
+
+  /** The one method that changes a report's status, checked against REPORT_TRANSITIONS under a row lock. */
+  async transition(manager: EntityManager | null, id: string, to: ReportStatus, patch: Partial<Report> = {}): Promise<Report> {
+    const run = async (m: EntityManager) => {
+      const repo = m.getRepository(Report);
+      const report = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!report) throw new ReportNotFoundError();
+      if (!REPORT_TRANSITIONS[report.status].includes(to)) {
+        throw new ReportTransitionError(`report ${id}: ${report.status} → ${to} is not allowed`);
+      }
+      Object.assign(report, patch, { status: to });
+      return repo.save(report);
+    };
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  find(id: string): Promise<Report | null> {
+    return this.dataSource.getRepository(Report).findOneBy({ id });
+  }
+
+  private async findOrFail(id: string): Promise<Report> {
+    const report = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(Report).findOneBy({ id }) : null;
+    if (!report) throw new ReportNotFoundError();
+    return report;
+  }
+}
+
+export function toView(r: Report): ReportView {
+  return {
+    id: r.id,
+    campaignId: r.campaignId,
+    kind: r.kind,
+    format: r.format,
+    status: r.status,
+    ...(r.status === ReportStatus.Rendering || r.status === ReportStatus.Ready ? { progress: r.progress } : {}),
+    ...(r.error && r.status !== ReportStatus.Ready ? { error: r.error } : {}),
+    ...(r.status === ReportStatus.Ready ? { fileName: r.fileName ?? undefined, size: r.size ?? undefined } : {}),
+    createdAt: new Date(r.createdAt).toISOString(),
+    ...(r.finishedAt ? { finishedAt: new Date(r.finishedAt).toISOString() } : {}),
+  };
+}
