@@ -71,7 +71,7 @@ export function questionnaireView(
     })),
     organizationName: first(form.organizationName),
   };
-  const questionView = (question: QuestionDef, number: number) => {
+  const questionView = (question: QuestionDef, num: number) => {
     const name = questionField(question.id);
     const chosen = selected(name);
     let choices: Choice[] = [];
@@ -90,7 +90,7 @@ export function questionnaireView(
     }
     return {
       name,
-      number,
+      num,
       text: question.text,
       required: question.required,
       isText: question.kind === QuestionKind.Text,
@@ -125,7 +125,7 @@ export function questionnaireView(
     organizationId: 'Организация',
     organizationName: 'Название организации',
   };
-  const questionNumber = new Map(sections.flatMap((s) => s.questions.map((x) => [x.name, x.number] as const)));
+  const questionNumber = new Map(sections.flatMap((s) => s.questions.map((x) => [x.name, x.num] as const)));
   const formErrors = Object.entries(errors).map(([field, message]) => ({
     field: anchor(field),
     message: `${labels[field] ?? (questionNumber.has(field) ? `Вопрос ${questionNumber.get(field)}` : 'Анкета')}: ${message}`,

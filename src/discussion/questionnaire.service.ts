@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { QuestionKind } from '../campaigns/entities/question.entity';
 import { NotFoundError } from '../common/domain-error';
-import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { CompiledQuestionnaire, DEFAULT_TEXT_MAX_LENGTH, QuestionDef, ReferenceSnapshot } from './questionnaire';
 
 export interface CampaignMeta {
@@ -164,7 +163,8 @@ export class QuestionnaireService {
           ORDER BY t.sort_order, o.name`,
       ),
     ]);
-    const label = (t: { name: string; kind: string }) => `${t.name} (${TERRITORY_KIND_LABELS[t.kind] ?? t.kind})`;
+    // territory names already say what they are («… городской округ», «… муниципальный район»)
+    const label = (t: { name: string; kind: string }) => t.name;
     const byTerritory = new Map<string, { id: string; name: string }[]>();
     for (const o of organizations as { id: string; name: string; territory_id: string }[]) {
       if (!byTerritory.has(o.territory_id)) byTerritory.set(o.territory_id, []);

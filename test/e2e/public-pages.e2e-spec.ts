@@ -81,6 +81,8 @@ describe('public discussion pages (server-rendered, no JavaScript)', () => {
     expect(res.text).toContain('<optgroup label=');
     expect(res.text).toContain('Модельный документ 1');
     expect(res.text).toContain('Общие вопросы');
+    expect(res.text).toContain('<legend>1. Оцените практическую значимость продукта');
+    expect(res.text).not.toContain('[object Object]');
   });
 
   it('a failed round keeps every typed answer and names each problem next to its field; then it submits once', async () => {
