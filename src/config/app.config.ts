@@ -112,6 +112,12 @@ export class AppConfig {
   @Min(10)
   OUTBOX_POLL_MS: number = 500;
 
+  /** A dispatched outbox row whose Bull job is missing from Redis (restarted empty) for this long is handed again, in ms. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  OUTBOX_LOST_AFTER_MS: number = 15_000;
+
   /** How often the scheduler looks for due stage transitions and reminders, in ms. */
   @Type(() => Number)
   @IsInt()

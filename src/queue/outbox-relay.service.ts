@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job, Queue } from 'bull';
@@ -37,14 +37,14 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * marks rows completed when their job completes, and re-sends jobs that Redis lost (restarted empty).
  */
 @Injectable()
-export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelayService.name);
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  /** The pass in progress, awaited at shutdown so it never runs against a closed pool. */
+  private current: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private lastSweep = 0;
-  /** A dispatched row whose job is not in Redis after this long is handed again. */
-  static readonly LOST_AFTER_MS = 15_000;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -65,15 +65,17 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     }
     const tick = async () => {
       if (this.stopped) return;
-      await this.relayOnce().catch((err: Error) => this.logger.warn(`relay: ${err.message}`));
+      this.current = this.relayOnce().catch((err: Error) => this.logger.warn(`relay: ${err.message}`));
+      await this.current;
       if (!this.stopped) this.timer = setTimeout(tick, this.config.OUTBOX_POLL_MS);
     };
     this.timer = setTimeout(tick, 50);
   }
 
-  onApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.current;
   }
 
   /** One pass: dispatch what is due; every few seconds also look for lost jobs. Returns rows dispatched. */
@@ -82,7 +84,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.running = true;
     try {
       const sent = await this.dispatchPending();
-      if (Date.now() - this.lastSweep > 5_000) {
+      // look for lost jobs every 5 s, or more often when the loss threshold is shorter (tests)
+      if (Date.now() - this.lastSweep > Math.min(5_000, this.config.OUTBOX_LOST_AFTER_MS)) {
         this.lastSweep = Date.now();
         await this.resendLost();
       }
@@ -141,7 +144,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         WHERE dispatched_at IS NOT NULL AND completed_at IS NULL
           AND dispatched_at < now() - ($1::int * interval '1 millisecond')
         ORDER BY dispatched_at LIMIT 200`,
-      [OutboxRelayService.LOST_AFTER_MS],
+      [this.config.OUTBOX_LOST_AFTER_MS],
     );
     for (const row of rows) {
       const job = await withTimeout(this.queue(row.queue).getJob(row.id), 3_000);
