@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ResultsModule } from '../results/results.module';
 import { FinalReportsService } from './final-reports.service';
 import { ReportDataService } from './report-data.service';
@@ -10,6 +10,8 @@ import { PdfBrowserService } from './renderers/pdf-browser.service';
 import { PdfRenderer } from './renderers/pdf.renderer';
 import { XlsxRenderer } from './renderers/xlsx.renderer';
 
+/** Global: the worker's processors use these services. */
+@Global()
 @Module({
   imports: [ResultsModule],
   controllers: [ReportsController],

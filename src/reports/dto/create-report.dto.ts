@@ -4,10 +4,10 @@ import { ReportFormat, ReportKind } from '../report-status';
 
 export class CreateReportDto {
   @ApiProperty({ enum: ReportKind })
-  @IsIn(Object.values(ReportKind), { message: 'kind: ожидается discussion, expertise или full' })
+  @IsIn(Object.values(ReportKind), { message: 'ожидается discussion, expertise или full' })
   kind: ReportKind;
 
   @ApiProperty({ enum: ReportFormat })
-  @IsIn(Object.values(ReportFormat), { message: 'format: ожидается xlsx, pdf или csv' })
+  @IsIn(Object.values(ReportFormat), { message: 'ожидается xlsx, pdf или csv' })
   format: ReportFormat;
 }
