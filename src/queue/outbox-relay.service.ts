@@ -43,6 +43,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private running = false;
   /** The pass in progress, awaited at shutdown so it never runs against a closed pool. */
   private current: Promise<unknown> = Promise.resolve();
+  /** Outages are logged when they start and end, not on every tick. */
+  private redisDown = false;
+  private lastError: string | null = null;
   private stopped = false;
   private lastSweep = 0;
 
@@ -60,12 +63,23 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   onApplicationBootstrap(): void {
     for (const name of ALL_QUEUES) {
       this.queue(name).on('completed', (job: Job) => {
+        // only jobs handed over from the outbox have a row to mark (not e.g. the repeatable scheduler tick)
+        if (!(job.data as { outboxId?: string } | undefined)?.outboxId) return;
         void this.outbox.markCompleted(String(job.id)).catch((err: Error) => this.logger.warn(`mark completed ${job.id}: ${err.message}`));
       });
     }
     const tick = async () => {
       if (this.stopped) return;
-      this.current = this.relayOnce().catch((err: Error) => this.logger.warn(`relay: ${err.message}`));
+      this.current = this.relayOnce().then(
+        () => {
+          if (this.lastError) this.logger.log('relay: working again');
+          this.lastError = null;
+        },
+        (err: Error) => {
+          if (err.message !== this.lastError) this.logger.warn(`relay: ${err.message}`);
+          this.lastError = err.message;
+        },
+      );
       await this.current;
       if (!this.stopped) this.timer = setTimeout(tick, this.config.OUTBOX_POLL_MS);
     };
@@ -85,7 +99,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     try {
       const sent = await this.dispatchPending();
       // look for lost jobs every 5 s, or more often when the loss threshold is shorter (tests)
-      if (Date.now() - this.lastSweep > Math.min(5_000, this.config.OUTBOX_LOST_AFTER_MS)) {
+      if (!this.redisDown && Date.now() - this.lastSweep > Math.min(5_000, this.config.OUTBOX_LOST_AFTER_MS)) {
         this.lastSweep = Date.now();
         await this.resendLost();
       }
@@ -114,8 +128,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
               row.id,
               (err as Error).message.slice(0, 500),
             ]);
-            this.logger.warn(`outbox ${row.id} (${row.job_name}) not dispatched: ${(err as Error).message}`);
-            break; // Redis is likely down: stop this pass, try again on the next tick
+            if (!this.redisDown) {
+              this.logger.warn(`Redis unavailable (${(err as Error).message}): outbox rows wait in PostgreSQL until it is back`);
+            }
+            this.redisDown = true;
+            break; // Redis is down: stop this pass, try again on the next tick
           }
         }
         if (done.length) {
@@ -131,10 +148,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async add(row: PendingRow): Promise<void> {
+    const queue = this.queue(row.queue);
+    // while disconnected, ioredis would queue the command offline and stall: fail at once instead
+    if (queue.client.status !== 'ready') throw new Error(`redis not connected (${queue.client.status})`);
     await withTimeout(
-      this.queue(row.queue).add(row.job_name, { ...row.payload, outboxId: row.id }, { ...jobOptions(row.job_name), jobId: row.id }),
+      queue.add(row.job_name, { ...row.payload, outboxId: row.id }, { ...jobOptions(row.job_name), jobId: row.id }),
       3_000,
     );
+    if (this.redisDown) this.logger.log('Redis is back: dispatching outbox rows again');
+    this.redisDown = false;
   }
 
   /** Dispatched, not completed, and not known to Redis any more (e.g. Redis restarted empty): hand it again. */
