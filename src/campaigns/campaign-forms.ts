@@ -8,7 +8,8 @@ import { QuestionKind } from './entities/question.entity';
 /** Form fields of the organizer pages → the API's DTOs, validated by the same rules. */
 type Form = Record<string, unknown>;
 
-const str = (v: unknown): string => (Array.isArray(v) ? String(v[v.length - 1] ?? '') : v === undefined || v === null ? '' : String(v)).trim();
+const str = (v: unknown): string =>
+  (Array.isArray(v) ? String(v[v.length - 1] ?? '') : v === undefined || v === null ? '' : String(v)).trim();
 
 const FIELD_LABELS: Record<string, string> = {
   title: 'Укажите название',
@@ -51,8 +52,14 @@ export function fromLocalInput(value: unknown, field: string): string | null {
 
 function schedule(form: Form) {
   return {
-    discussion: { opensAt: fromLocalInput(form.discussionOpensAt, 'discussionOpensAt'), closesAt: fromLocalInput(form.discussionClosesAt, 'discussionClosesAt') },
-    expertise: { opensAt: fromLocalInput(form.expertiseOpensAt, 'expertiseOpensAt'), closesAt: fromLocalInput(form.expertiseClosesAt, 'expertiseClosesAt') },
+    discussion: {
+      opensAt: fromLocalInput(form.discussionOpensAt, 'discussionOpensAt'),
+      closesAt: fromLocalInput(form.discussionClosesAt, 'discussionClosesAt'),
+    },
+    expertise: {
+      opensAt: fromLocalInput(form.expertiseOpensAt, 'expertiseOpensAt'),
+      closesAt: fromLocalInput(form.expertiseClosesAt, 'expertiseClosesAt'),
+    },
   };
 }
 

@@ -64,7 +64,13 @@ export class CampaignLifecycleService {
     });
   }
 
-  private async apply(m: EntityManager, campaign: Campaign, to: CampaignStatus, actorId: string | null, reason?: string): Promise<Campaign> {
+  private async apply(
+    m: EntityManager,
+    campaign: Campaign,
+    to: CampaignStatus,
+    actorId: string | null,
+    reason?: string,
+  ): Promise<Campaign> {
     const from = campaign.status;
     if (!canTransition(from, to)) throw new TransitionRefusedError(transitionNotAllowed(from, to));
     const missing = await this.missingFor(m, campaign, to);
@@ -163,9 +169,15 @@ export class CampaignLifecycleService {
   }
 
   private async findDue(m: EntityManager, now: Date): Promise<DueMove[]> {
-    const rows: { id: string; status: CampaignStatus; d_open: Date | null; d_close: Date | null; e_open: Date | null; e_close: Date | null }[] =
-      await m.query(
-        `SELECT id, status, discussion_opens_at AS d_open, discussion_closes_at AS d_close,
+    const rows: {
+      id: string;
+      status: CampaignStatus;
+      d_open: Date | null;
+      d_close: Date | null;
+      e_open: Date | null;
+      e_close: Date | null;
+    }[] = await m.query(
+      `SELECT id, status, discussion_opens_at AS d_open, discussion_closes_at AS d_close,
                 expertise_opens_at AS e_open, expertise_closes_at AS e_close
            FROM campaigns
           WHERE (status = 'draft' AND (discussion_opens_at <= $1 OR (discussion_opens_at IS NULL AND expertise_opens_at <= $1)))
@@ -173,8 +185,8 @@ export class CampaignLifecycleService {
              OR (status = 'revision' AND expertise_opens_at <= $1)
              OR (status = 'expertise' AND expertise_closes_at <= $1)
           ORDER BY id`,
-        [now],
-      );
+      [now],
+    );
     return rows.map((r) => {
       const next = scheduledMove(r.status, r);
       return { id: r.id, from: r.status, to: next!.to, dueAt: next!.dueAt };
@@ -199,7 +211,9 @@ export class CampaignLifecycleService {
         [campaign.id, move.to, dueAt],
       );
       if (failedBefore.length) return false;
-      const missing = canTransition(campaign.status, move.to) ? await this.missingFor(m, campaign, move.to) : [transitionNotAllowed(campaign.status, move.to)];
+      const missing = canTransition(campaign.status, move.to)
+        ? await this.missingFor(m, campaign, move.to)
+        : [transitionNotAllowed(campaign.status, move.to)];
       if (missing.length) {
         await this.audit.record(m, {
           actorId: null,

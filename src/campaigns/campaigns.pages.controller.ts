@@ -73,7 +73,13 @@ export class CampaignsPagesController {
   }
 
   @Post(':id')
-  async update(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
+  async update(
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.act(id, req, reply, 'saved', 'settings', async () => {
       const c = await this.campaigns.find(id);
       await this.campaigns.update(id, updateCampaignForm(body ?? {}, c.status === CampaignStatus.Draft), user.id);
@@ -105,7 +111,13 @@ export class CampaignsPagesController {
   }
 
   @Post(':id/questions')
-  async addQuestion(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
+  async addQuestion(
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.act(id, req, reply, 'question', 'question', () => this.questions.create(id, questionForm(body ?? {}), user.id), body ?? {});
   }
 
@@ -134,12 +146,32 @@ export class CampaignsPagesController {
   }
 
   @Post(':id/criteria')
-  async criteria(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
-    return this.act(id, req, reply, 'criteria', 'criteria', () => this.campaigns.replaceCriteria(id, criteriaForm(body ?? {}), user.id), body ?? {});
+  async criteria(
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+  ) {
+    return this.act(
+      id,
+      req,
+      reply,
+      'criteria',
+      'criteria',
+      () => this.campaigns.replaceCriteria(id, criteriaForm(body ?? {}), user.id),
+      body ?? {},
+    );
   }
 
   @Post(':id/transitions')
-  async transition(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
+  async transition(
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.act(id, req, reply, 'transition', 'transition', async () => {
       const to = formString(body?.to) as CampaignStatus;
       if (!Object.values(CampaignStatus).includes(to)) throw new ValidationError('to: неизвестный этап');
@@ -148,7 +180,15 @@ export class CampaignsPagesController {
   }
 
   /** Runs one form action: success → 303 back with a message; a refusal → the page again with the reasons. */
-  private async act(id: string, req: FastifyRequest, reply: FastifyReply, done: string, form: string, action: () => Promise<unknown>, values: Form = {}) {
+  private async act(
+    id: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    done: string,
+    form: string,
+    action: () => Promise<unknown>,
+    values: Form = {},
+  ) {
     try {
       await action();
       return reply.redirect(`/organizer/campaigns/${id}?done=${done}#${form}`, 303);
@@ -211,9 +251,10 @@ export class CampaignsPagesController {
         directions: referenceData().directions,
         isDraft: entity.status === CampaignStatus.Draft,
         canAddDocuments: entity.status === CampaignStatus.Draft,
-        canAddVersions: !entity.frozenAt && [CampaignStatus.Draft, CampaignStatus.Discussion, CampaignStatus.Revision].includes(entity.status),
+        canAddVersions:
+          !entity.frozenAt && [CampaignStatus.Draft, CampaignStatus.Discussion, CampaignStatus.Revision].includes(entity.status),
         canEditCriteria: criteriaEditable(entity),
-        publicUrl: `${this.config.APP_URL}/d/${entity.slug}`,
+        publicUrl: `${this.config.APP_URL}/c/${entity.slug}`,
         uploadLimitMb: Math.round((this.config.UPLOAD_MAX_BYTES / 1024 / 1024) * 10) / 10,
         errors: {},
         values: {},

@@ -72,7 +72,9 @@ export class CampaignsService {
           createdBy: actorId,
         }),
       );
-      await m.getRepository(Criterion).insert(ref.defaultExpertCriteria.map((text, i) => ({ campaignId: campaign.id, text, sortOrder: i })));
+      await m
+        .getRepository(Criterion)
+        .insert(ref.defaultExpertCriteria.map((text, i) => ({ campaignId: campaign.id, text, sortOrder: i })));
       const view = campaignView(campaign);
       await this.audit.record(m, {
         actorId,
@@ -144,7 +146,15 @@ export class CampaignsService {
       if (dto.resultsPublished !== undefined) c.resultsPublished = dto.resultsPublished;
       const saved = await m.getRepository(Campaign).save(c);
       const after = campaignView(saved);
-      await this.audit.record(m, { actorId, action: 'campaign.update', entityType: 'campaign', entityId: c.id, campaignId: c.id, before, after });
+      await this.audit.record(m, {
+        actorId,
+        action: 'campaign.update',
+        entityType: 'campaign',
+        entityId: c.id,
+        campaignId: c.id,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -166,7 +176,9 @@ export class CampaignsService {
       const before = (await repo.find({ where: { campaignId }, order: { sortOrder: 'ASC' } })).map(criterionView);
       await repo.delete({ campaignId });
       if (items.length) {
-        await repo.insert(items.map((i, n) => ({ campaignId, text: i.text.trim(), description: i.description?.trim() ?? '', sortOrder: n })));
+        await repo.insert(
+          items.map((i, n) => ({ campaignId, text: i.text.trim(), description: i.description?.trim() ?? '', sortOrder: n })),
+        );
       }
       const after = (await repo.find({ where: { campaignId }, order: { sortOrder: 'ASC' } })).map(criterionView);
       await this.audit.record(m, {

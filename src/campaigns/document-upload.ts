@@ -27,7 +27,9 @@ export class UploadTooLargeError extends DomainError {
 }
 
 function isMultipart(req: FastifyRequest): boolean {
-  return String(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
+  return String(req.headers['content-type'] ?? '')
+    .toLowerCase()
+    .startsWith('multipart/form-data');
 }
 
 /**
@@ -103,6 +105,5 @@ function mapUploadError(err: unknown, maxBytes: number): unknown {
 /** Keeps the name users gave the file, without path parts or control characters. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? name;
-  // eslint-disable-next-line no-control-regex
   return base.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255) || 'document';
 }

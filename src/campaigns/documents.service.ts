@@ -101,7 +101,14 @@ export class DocumentsService {
         );
         if (withDefaults) await this.addDefaultQuestions(m, campaign, doc.id);
         const view = documentView(doc, version);
-        await this.audit.record(m, { actorId, action: 'document.create', entityType: 'document', entityId: doc.id, campaignId, after: view });
+        await this.audit.record(m, {
+          actorId,
+          action: 'document.create',
+          entityType: 'document',
+          entityId: doc.id,
+          campaignId,
+          after: view,
+        });
         return view;
       });
     } catch (err) {

@@ -28,7 +28,11 @@ export class SchedulerRegistrar implements OnApplicationBootstrap {
       for (const job of await this.queue.getRepeatableJobs()) {
         if (job.name === JobName.SchedulerTick && Number(job.every) !== every) await this.queue.removeRepeatableByKey(job.key);
       }
-      await this.queue.add(JobName.SchedulerTick, {}, { ...jobOptions(JobName.SchedulerTick), jobId: SCHEDULER_TICK_JOB_ID, repeat: { every } });
+      await this.queue.add(
+        JobName.SchedulerTick,
+        {},
+        { ...jobOptions(JobName.SchedulerTick), jobId: SCHEDULER_TICK_JOB_ID, repeat: { every } },
+      );
     } catch (err) {
       // Redis down at start: the next worker start (or restart) registers it; due moves are only delayed
       this.logger.warn(`scheduler tick not registered: ${(err as Error).message}`);

@@ -8,12 +8,18 @@ import { assignExpert, auditRows, pdfBytes, uploadForm } from './campaigns.helpe
 
 async function countFiles(dir: string): Promise<number> {
   let n = 0;
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) n += e.isDirectory() ? await countFiles(join(dir, e.name)) : 1;
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => []))
+    n += e.isDirectory() ? await countFiles(join(dir, e.name)) : 1;
   return n;
 }
 
 /** Unescapes the few entities Handlebars produces, to read text out of the HTML. */
-const text = (html: string) => html.replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&');
+const text = (html: string) =>
+  html
+    .replace(/&#x3D;/g, '=')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&amp;/g, '&');
 
 describe('organizer pages: a campaign through its whole life with forms and a session cookie', () => {
   let t: TestApp;
@@ -89,7 +95,9 @@ describe('organizer pages: a campaign through its whole life with forms and a se
     expect(questions).toBe(3);
 
     // add a general question, move it up, delete another
-    expect((await post(`${base}/questions`, { kind: 'single', text: 'Ваша роль?', options: 'Учитель\nРуководитель', required: 'on' })).status).toBe(303);
+    expect(
+      (await post(`${base}/questions`, { kind: 'single', text: 'Ваша роль?', options: 'Учитель\nРуководитель', required: 'on' })).status,
+    ).toBe(303);
     const [q] = await t.dataSource.query(`SELECT id, sort_order FROM questions WHERE campaign_id = $1 AND text = 'Ваша роль?'`, [id]);
     expect(q.sort_order).toBe(3);
     expect((await post(`${base}/questions/${q.id}/move`, { direction: 'up' })).status).toBe(303);
@@ -118,7 +126,10 @@ describe('organizer pages: a campaign through its whole life with forms and a se
       reportRecipients: 'chief@example.org, deputy@example.org',
     });
     expect(saved.status).toBe(303);
-    const [after] = await t.dataSource.query(`SELECT discussion_opens_at, discussion_closes_at, report_recipients FROM campaigns WHERE id = $1`, [id]);
+    const [after] = await t.dataSource.query(
+      `SELECT discussion_opens_at, discussion_closes_at, report_recipients FROM campaigns WHERE id = $1`,
+      [id],
+    );
     expect(after).toEqual({
       discussion_opens_at: null,
       discussion_closes_at: new Date('2030-03-20T13:00:00Z'),
@@ -171,7 +182,10 @@ describe('organizer pages: a campaign through its whole life with forms and a se
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Недопустимый тип файла: разрешены PDF, DOCX, ODT, RTF и ZIP');
     expect(bad.text).toContain('id="doc-file-error"');
-    const disguised = await upload(`${base}/documents`, uploadForm({ title: 'Подделка' }, { name: 'fake.pdf', bytes: Buffer.from('not a pdf') }));
+    const disguised = await upload(
+      `${base}/documents`,
+      uploadForm({ title: 'Подделка' }, { name: 'fake.pdf', bytes: Buffer.from('not a pdf') }),
+    );
     expect(disguised.status).toBe(400);
     expect(await countFiles(process.env.STORAGE_DIR!)).toBe(before);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM documents WHERE campaign_id = $1`, [id]);

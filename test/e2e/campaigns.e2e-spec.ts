@@ -72,11 +72,7 @@ describe('campaigns API (organizer)', () => {
   });
 
   it('validates the create body and names each bad field', async () => {
-    const res = await api.post(
-      '/api/v1/campaigns',
-      { title: '', discussion: { opensAt: 'вчера' }, extra: 1 },
-      { token: organizer.token },
-    );
+    const res = await api.post('/api/v1/campaigns', { title: '', discussion: { opensAt: 'вчера' }, extra: 1 }, { token: organizer.token });
     expect(res.status).toBe(400);
     expect(res.body.message).toEqual(
       expect.arrayContaining(['title: title must be longer than or equal to 1 characters', 'extra: property extra should not exist']),
@@ -127,7 +123,10 @@ describe('campaigns API (organizer)', () => {
     const bytes = pdfBytes('первый');
     const res = await api.request('POST', `/api/v1/campaigns/${c.id}/documents`, {
       token: organizer.token,
-      multipart: uploadForm({ title: 'Дорожная карта', description: 'Черновик', direction: 'quality_assessment' }, { name: 'Дорожная карта.pdf', bytes }),
+      multipart: uploadForm(
+        { title: 'Дорожная карта', description: 'Черновик', direction: 'quality_assessment' },
+        { name: 'Дорожная карта.pdf', bytes },
+      ),
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -247,7 +246,11 @@ describe('campaigns API (organizer)', () => {
       multipart: uploadForm({ title: 'Большой' }, { name: 'big.pdf', bytes: big }),
     });
     expect(res.status).toBe(413);
-    expect(res.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'file: Файл слишком большой: допускается не более 0.1 МБ' });
+    expect(res.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'file: Файл слишком большой: допускается не более 0.1 МБ',
+    });
     const ver = await api.request('POST', `/api/v1/campaigns/${c.id}/documents/${doc.id}/versions`, {
       token: organizer.token,
       multipart: uploadForm({ notes: 'x' }, { name: 'big.pdf', bytes: big }),
@@ -272,9 +275,20 @@ describe('campaigns API (organizer)', () => {
   it('manages the questionnaire: kinds, validation, order; only in draft', async () => {
     const c = await createCampaignApi(api, organizer.token, 'Анкета');
     const base = `/api/v1/campaigns/${c.id}/questions`;
-    const single = await api.post(base, { kind: 'single', text: 'Ваш стаж?', options: [{ text: 'до 5 лет' }, { text: 'больше' }] }, { token: organizer.token });
+    const single = await api.post(
+      base,
+      { kind: 'single', text: 'Ваш стаж?', options: [{ text: 'до 5 лет' }, { text: 'больше' }] },
+      { token: organizer.token },
+    );
     expect(single.status).toBe(201);
-    expect(single.body).toMatchObject({ kind: 'single', text: 'Ваш стаж?', required: true, documentId: null, scale: null, maxLength: null });
+    expect(single.body).toMatchObject({
+      kind: 'single',
+      text: 'Ваш стаж?',
+      required: true,
+      documentId: null,
+      scale: null,
+      maxLength: null,
+    });
     expect(single.body.options.map((o: { text: string; exclusive: boolean }) => [o.text, o.exclusive])).toEqual([
       ['до 5 лет', false],
       ['больше', false],
@@ -285,12 +299,20 @@ describe('campaigns API (organizer)', () => {
       { token: organizer.token },
     );
     expect(multi.status).toBe(201);
-    const scale = await api.post(base, { kind: 'scale', text: 'Оценка', scale: { min: 1, max: 10, minLabel: 'плохо', maxLabel: 'отлично' } }, { token: organizer.token });
+    const scale = await api.post(
+      base,
+      { kind: 'scale', text: 'Оценка', scale: { min: 1, max: 10, minLabel: 'плохо', maxLabel: 'отлично' } },
+      { token: organizer.token },
+    );
     expect(scale.body.scale).toEqual({ min: 1, max: 10, minLabel: 'плохо', maxLabel: 'отлично' });
     const text = await api.post(base, { kind: 'text', text: 'Замечания', required: false, maxLength: 500 }, { token: organizer.token });
     expect(text.body).toMatchObject({ required: false, maxLength: 500 });
 
-    const bad = await api.post(base, { kind: 'single', text: 'Один вариант', options: [{ text: 'А', exclusive: true }] }, { token: organizer.token });
+    const bad = await api.post(
+      base,
+      { kind: 'single', text: 'Один вариант', options: [{ text: 'А', exclusive: true }] },
+      { token: organizer.token },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.message).toEqual([
       'options: нужно не менее двух вариантов ответа',
@@ -298,14 +320,22 @@ describe('campaigns API (organizer)', () => {
     ]);
     const badScale = await api.post(base, { kind: 'scale', text: 'Шкала', scale: { min: 5, max: 5 } }, { token: organizer.token });
     expect(badScale.body.message).toEqual(['scale: max должен быть больше min']);
-    const badDoc = await api.post(base, { kind: 'text', text: 'x', documentId: '00000000-0000-0000-0000-000000000000' }, { token: organizer.token });
+    const badDoc = await api.post(
+      base,
+      { kind: 'text', text: 'x', documentId: '00000000-0000-0000-0000-000000000000' },
+      { token: organizer.token },
+    );
     expect(badDoc.body.message).toBe('documentId: документ не найден в этой кампании');
 
     const moved = await api.patch(`${base}/${text.body.id}`, { position: 0, text: 'Замечания и предложения' }, { token: organizer.token });
     expect(moved.status).toBe(200);
     const order = await api.get(base, { token: organizer.token });
     expect(order.body.map((q: { text: string }) => q.text)).toEqual(['Замечания и предложения', 'Ваш стаж?', 'Что полезно?', 'Оценка']);
-    const newOptions = await api.patch(`${base}/${single.body.id}`, { options: [{ text: 'мало' }, { text: 'средне' }, { text: 'много' }] }, { token: organizer.token });
+    const newOptions = await api.patch(
+      `${base}/${single.body.id}`,
+      { options: [{ text: 'мало' }, { text: 'средне' }, { text: 'много' }] },
+      { token: organizer.token },
+    );
     expect(newOptions.body.options.map((o: { text: string }) => o.text)).toEqual(['мало', 'средне', 'много']);
     expect((await api.delete(`${base}/${scale.body.id}`, { token: organizer.token })).status).toBe(204);
     expect((await api.get(base, { token: organizer.token })).body.map((q: { sortOrder: number }) => q.sortOrder)).toEqual([0, 1, 2]);
@@ -337,9 +367,9 @@ describe('campaigns API (organizer)', () => {
     const refused = await api.put(`/api/v1/campaigns/${c.id}/criteria`, [{ text: 'Четвёртый' }], { token: organizer.token });
     expect(refused.status).toBe(409);
     expect(refused.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'Критерии нельзя изменять после начала экспертизы' });
-    expect((await api.get(`/api/v1/campaigns/${c.id}/criteria`, { token: organizer.token })).body.map((x: { text: string }) => x.text)).toEqual([
-      'Третий',
-    ]);
+    expect(
+      (await api.get(`/api/v1/campaigns/${c.id}/criteria`, { token: organizer.token })).body.map((x: { text: string }) => x.text),
+    ).toEqual(['Третий']);
   });
 
   it('lets admins (only) read the audit log with filters', async () => {
@@ -347,10 +377,18 @@ describe('campaigns API (organizer)', () => {
     const res = await api.get(`/api/v1/audit?campaignId=${c.id}`, { token: admin.token });
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(1);
-    expect(res.body[0]).toMatchObject({ actorId: organizer.id, action: 'campaign.create', entityType: 'campaign', entityId: c.id, before: null });
+    expect(res.body[0]).toMatchObject({
+      actorId: organizer.id,
+      action: 'campaign.create',
+      entityType: 'campaign',
+      entityId: c.id,
+      before: null,
+    });
     expect(res.body[0].after.title).toBe('Журнал');
     expect((await api.get(`/api/v1/audit?campaignId=${c.id}&action=campaign.update`, { token: admin.token })).body).toEqual([]);
-    expect((await api.get('/api/v1/audit?campaignId=zzz', { token: admin.token })).body.message).toEqual(['campaignId: неверный идентификатор']);
+    expect((await api.get('/api/v1/audit?campaignId=zzz', { token: admin.token })).body.message).toEqual([
+      'campaignId: неверный идентификатор',
+    ]);
     expect((await api.get('/api/v1/audit', { token: organizer.token })).status).toBe(403);
   });
 });

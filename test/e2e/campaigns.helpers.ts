@@ -30,7 +30,13 @@ export async function createCampaignApi(api: Api, token: string, title = 'Кам
   return res.body as { id: string; slug: string; title: string; status: string };
 }
 
-export async function uploadDocument(api: Api, token: string, campaignId: string, title: string, options: { withDefaultQuestions?: boolean } = {}) {
+export async function uploadDocument(
+  api: Api,
+  token: string,
+  campaignId: string,
+  title: string,
+  options: { withDefaultQuestions?: boolean } = {},
+) {
   const fields: Record<string, string> = { title };
   if (options.withDefaultQuestions === false) fields.withDefaultQuestions = 'false';
   const res = await api.request('POST', `/api/v1/campaigns/${campaignId}/documents`, {

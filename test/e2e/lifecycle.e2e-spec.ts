@@ -59,7 +59,9 @@ describe('campaign lifecycle (API, real PostgreSQL and Redis)', () => {
     expect(e.status).toBe(200);
     expect(e.body.status).toBe('expertise');
     expect(e.body.frozenAt).toEqual(expect.any(String));
-    const [frozen] = await t.dataSource.query(`SELECT current_version_number, frozen_version_number FROM documents WHERE id = $1`, [doc.id]);
+    const [frozen] = await t.dataSource.query(`SELECT current_version_number, frozen_version_number FROM documents WHERE id = $1`, [
+      doc.id,
+    ]);
     expect(frozen).toEqual({ current_version_number: 2, frozen_version_number: 2 });
     expect(await outboxRows(t.dataSource, c.id, 'invite-experts')).toEqual([{ job_name: 'invite-experts', payload: { campaignId: c.id } }]);
 
@@ -134,7 +136,9 @@ describe('campaign lifecycle (API, real PostgreSQL and Redis)', () => {
         [c.id],
       );
       await t.dataSource.query(`INSERT INTO question_options (question_id, text) VALUES ($1, 'Да')`, [qid]);
-      await t.dataSource.query(`INSERT INTO questions (campaign_id, kind, text, sort_order) VALUES ($1, 'multi', 'Пустой выбор?', 1)`, [c.id]);
+      await t.dataSource.query(`INSERT INTO questions (campaign_id, kind, text, sort_order) VALUES ($1, 'multi', 'Пустой выбор?', 1)`, [
+        c.id,
+      ]);
       const res = await move(c.id, 'discussion');
       expect(res.status).toBe(409);
       expect(res.body.message).toEqual([
@@ -158,7 +162,10 @@ describe('campaign lifecycle (API, real PostgreSQL and Redis)', () => {
       await assignExpert(t.app, t.url, t.dataSource, c.id, a.id);
       const r2 = await move(c.id, 'expertise');
       expect(r2.status).toBe(409);
-      expect(r2.body.message).toEqual(['документ «Второй» не имеет назначенного эксперта', 'документ «Третий» не имеет назначенного эксперта']);
+      expect(r2.body.message).toEqual([
+        'документ «Второй» не имеет назначенного эксперта',
+        'документ «Третий» не имеет назначенного эксперта',
+      ]);
     });
 
     it('draft → expertise directly (no discussion) freezes version 1', async () => {

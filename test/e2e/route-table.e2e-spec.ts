@@ -44,14 +44,16 @@ function registeredRoutes(t: TestApp): RouteInfo[] {
         if (sub === undefined || method === undefined) continue;
         const roles = (Reflect.getMetadata(ROLES, handler) ?? Reflect.getMetadata(ROLES, ctrl)) as Role[] | undefined;
         const isPublic = Boolean(Reflect.getMetadata(IS_PUBLIC, handler) ?? Reflect.getMetadata(IS_PUBLIC, ctrl));
-        for (const b of base) for (const s of [sub].flat()) out.push({ method: RequestMethod[method], path: joinPath(b, s), roles, isPublic });
+        for (const b of base)
+          for (const s of [sub].flat()) out.push({ method: RequestMethod[method], path: joinPath(b, s), roles, isPublic });
       }
     }
   }
   return out;
 }
 
-const sample = (path: string) => path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'number' ? '1' : '00000000-0000-4000-8000-000000000000'));
+const sample = (path: string) =>
+  path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'number' ? '1' : '00000000-0000-4000-8000-000000000000'));
 const isPage = (path: string) => !path.startsWith('/api/');
 
 describe('route table: every organizer and admin route checks login and role', () => {
@@ -77,7 +79,8 @@ describe('route table: every organizer and admin route checks login and role', (
   it('finds the routes (and they are really served by Fastify)', () => {
     const fastify = t.app.getHttpAdapter().getInstance();
     expect(routes.length).toBeGreaterThanOrEqual(20);
-    for (const r of routes) expect([r.method, r.path, fastify.hasRoute({ method: r.method, url: r.path })]).toEqual([r.method, r.path, true]);
+    for (const r of routes)
+      expect([r.method, r.path, fastify.hasRoute({ method: r.method, url: r.path })]).toEqual([r.method, r.path, true]);
     const paths = routes.map((r) => `${r.method} ${r.path}`);
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -102,12 +105,13 @@ describe('route table: every organizer and admin route checks login and role', (
     const failures: string[] = [];
     for (const r of routes) {
       const url = sample(r.path);
-      const headers = isPage(r.path) ? { accept: 'text/html' } : {};
+      const headers: Record<string, string> = isPage(r.path) ? { accept: 'text/html' } : {};
       const label = `${r.method} ${r.path}`;
 
       const anon = await api.request(r.method, url, { headers });
       if (isPage(r.path)) {
-        if (anon.status !== 303 || !String(anon.headers.get('location')).startsWith('/login')) failures.push(`${label} anonymous: ${anon.status}`);
+        if (anon.status !== 303 || !String(anon.headers.get('location')).startsWith('/login'))
+          failures.push(`${label} anonymous: ${anon.status}`);
       } else if (anon.status !== 401) failures.push(`${label} anonymous: ${anon.status}`);
 
       const asExpert = await api.request(r.method, url, { headers, token: expert.token });

@@ -75,7 +75,12 @@ describe('scheduler: due stage transitions happen exactly once with two workers'
     const now = new Date();
     const l1 = w1.get(CampaignLifecycleService);
     const l2 = w2.get(CampaignLifecycleService);
-    await Promise.all([l1.performDueTransitions(now), l2.performDueTransitions(now), l1.performDueTransitions(now), l2.performDueTransitions(now)]);
+    await Promise.all([
+      l1.performDueTransitions(now),
+      l2.performDueTransitions(now),
+      l1.performDueTransitions(now),
+      l2.performDueTransitions(now),
+    ]);
     expect(await statusOf(ds, id)).toBe('completed');
     expect(await transitions(ds, id)).toHaveLength(1);
     expect(await jobs(ds, id, JobName.StageClosed)).toEqual([{ payload: { campaignId: id, stage: 'expertise' } }]);
