@@ -36,7 +36,16 @@ class RedisCloser implements OnApplicationShutdown {
           connectTimeout: 2_000,
           retryStrategy: (times) => Math.min(times * 200, 2_000),
         });
-        client.on('error', (err: Error) => logger.warn(`redis: ${err.message}`));
+        // one line when an outage starts and one when it ends, not one per reconnection attempt
+        let down = false;
+        client.on('error', (err: Error) => {
+          if (!down) logger.warn(`redis: ${err.message}; retrying in the background`);
+          down = true;
+        });
+        client.on('ready', () => {
+          if (down) logger.log('redis: connected again');
+          down = false;
+        });
         return client;
       },
     },

@@ -6,7 +6,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import Redis from 'ioredis';
-import type { DataSource } from 'typeorm';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config/app.config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { ReferenceService } from '../../src/reference/reference.service';
 import { createApp } from '../../src/app.factory';
 import { CoreModule } from '../../src/core.module';
 import { MailProcessor } from '../../src/mail/mail.processor';
@@ -14,6 +18,7 @@ import { MailService } from '../../src/mail/mail.service';
 import { OutboxRelayService } from '../../src/queue/outbox-relay.service';
 import { QueueName } from '../../src/queue/queue-registry';
 import { client } from '../setup/http';
+import { ADMIN_DATABASE_URL } from '../setup/test-env';
 import { startSmtp, TestSmtp } from '../setup/smtp';
 
 async function waitFor<T>(check: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
@@ -85,6 +90,33 @@ class OwnRedis {
 }
 
 /**
+ * A database of this suite's own: its relay talks to its own Redis, so it must not take outbox rows of suites
+ * running in parallel against the run's database (their workers use the shared Redis), nor they its rows.
+ */
+async function createOwnDatabase(): Promise<string> {
+  const url = new URL(process.env.DATABASE_URL!);
+  const name = `${url.pathname.slice(1)}_outage`;
+  const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  url.pathname = `/${name}`;
+  const ds = new DataSource({ ...dataSourceOptions(loadConfig({ ...process.env, DATABASE_URL: url.toString() })), logging: false });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await new ReferenceService(ds).seedReference();
+  await ds.destroy();
+  return url.toString();
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+  await admin.end();
+}
+
+/**
  * The worker of this suite: the outbox relay and the mail processor only (what the scenario exercises), so the
  * suite does not depend on every other processor of src/worker.module.ts.
  */
@@ -92,7 +124,13 @@ class OwnRedis {
 class MailWorkerModule {}
 
 describe('Redis outage: the platform degrades, loses nothing committed, and catches up', () => {
-  const saved = { REDIS_URL: process.env.REDIS_URL, SMTP_URL: process.env.SMTP_URL, LOST: process.env.OUTBOX_LOST_AFTER_MS };
+  const saved = {
+    REDIS_URL: process.env.REDIS_URL,
+    SMTP_URL: process.env.SMTP_URL,
+    OUTBOX_LOST_AFTER_MS: process.env.OUTBOX_LOST_AFTER_MS,
+    DATABASE_URL: process.env.DATABASE_URL,
+  };
+  let ownDatabase: string;
   let redis: OwnRedis;
   let smtp: TestSmtp;
   let app: NestFastifyApplication;
@@ -116,6 +154,8 @@ describe('Redis outage: the platform degrades, loses nothing committed, and catc
   beforeAll(async () => {
     redis = await OwnRedis.create();
     smtp = await startSmtp();
+    ownDatabase = await createOwnDatabase();
+    process.env.DATABASE_URL = ownDatabase;
     process.env.REDIS_URL = redis.url;
     process.env.SMTP_URL = smtp.url;
     process.env.OUTBOX_LOST_AFTER_MS = '1000';
@@ -132,14 +172,11 @@ describe('Redis outage: the platform degrades, loses nothing committed, and catc
     await app?.close();
     await smtp?.close();
     await redis?.stop();
-    for (const [key, value] of [
-      ['REDIS_URL', saved.REDIS_URL],
-      ['SMTP_URL', saved.SMTP_URL],
-      ['OUTBOX_LOST_AFTER_MS', saved.LOST],
-    ] as const) {
+    for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
+    if (ownDatabase) await dropDatabase(ownDatabase);
   });
 
   it('stopping Redis: /health 503 naming redis, public requests still served, outbox rows kept; restarted empty: each delivered once', async () => {
