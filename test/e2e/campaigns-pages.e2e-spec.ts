@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '../../src/accounts/entities/user.entity';
 import { createUser, TEST_PASSWORD, TestUser } from '../factories/users.factory';
@@ -27,6 +28,9 @@ describe('organizer pages: a campaign through its whole life with forms and a se
   let organizer: TestUser;
   let cookie: string;
   let csrf: string;
+  // a storage directory of its own: other suites of the run store files at the same time
+  const previousStorage = process.env.STORAGE_DIR;
+  const storageDir = join(tmpdir(), `dp-campaign-pages-${process.pid}-${Date.now()}`);
 
   async function loginCookie(user: TestUser): Promise<{ cookie: string; csrf: string }> {
     const res = await api.request('POST', '/login', { form: { email: user.email, password: TEST_PASSWORD } });
@@ -44,12 +48,16 @@ describe('organizer pages: a campaign through its whole life with forms and a se
     api.request('POST', `${path}?_csrf=${encodeURIComponent(csrf)}`, { cookie, multipart: form, headers: { accept: 'text/html' } });
 
   beforeAll(async () => {
+    process.env.STORAGE_DIR = storageDir;
     t = await startApp();
     api = client(t.url);
     organizer = await createUser(t.app, t.url, Role.Organizer, 'Организатор Страниц');
     ({ cookie, csrf } = await loginCookie(organizer));
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    process.env.STORAGE_DIR = previousStorage;
+  });
 
   it('creates, fills and moves a campaign draft → discussion → revision → expertise → completed → archived', async () => {
     const list = await page('/organizer/campaigns');
@@ -177,7 +185,7 @@ describe('organizer pages: a campaign through its whole life with forms and a se
     const created = await post('/organizer/campaigns', { title: 'Ошибки форм' });
     const base = String(created.headers.get('location')).split('?')[0];
     const id = base.split('/').pop();
-    const before = await countFiles(process.env.STORAGE_DIR!);
+    const before = await countFiles(storageDir);
     const bad = await upload(`${base}/documents`, uploadForm({ title: 'Вирус' }, { name: 'virus.exe', bytes: Buffer.from('MZ') }));
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Недопустимый тип файла: разрешены PDF, DOCX, ODT, RTF и ZIP');
@@ -187,7 +195,7 @@ describe('organizer pages: a campaign through its whole life with forms and a se
       uploadForm({ title: 'Подделка' }, { name: 'fake.pdf', bytes: Buffer.from('not a pdf') }),
     );
     expect(disguised.status).toBe(400);
-    expect(await countFiles(process.env.STORAGE_DIR!)).toBe(before);
+    expect(await countFiles(storageDir)).toBe(before);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM documents WHERE campaign_id = $1`, [id]);
     expect(n).toBe(0);
 

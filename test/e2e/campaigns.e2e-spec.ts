@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '../../src/accounts/entities/user.entity';
 import { referenceData } from '../../src/reference/reference-data';
@@ -25,8 +26,12 @@ describe('campaigns API (organizer)', () => {
   let organizer: TestUser;
   let admin: TestUser;
   const previousLimit = process.env.UPLOAD_MAX_BYTES;
+  // a storage directory of its own: other suites of the run store files at the same time
+  const previousStorage = process.env.STORAGE_DIR;
+  const storageDir = join(tmpdir(), `dp-campaigns-${process.pid}-${Date.now()}`);
 
   beforeAll(async () => {
+    process.env.STORAGE_DIR = storageDir;
     process.env.UPLOAD_MAX_BYTES = String(UPLOAD_LIMIT);
     t = await startApp();
     api = client(t.url);
@@ -35,6 +40,7 @@ describe('campaigns API (organizer)', () => {
   });
   afterAll(async () => {
     await t.close();
+    process.env.STORAGE_DIR = previousStorage;
     if (previousLimit === undefined) delete process.env.UPLOAD_MAX_BYTES;
     else process.env.UPLOAD_MAX_BYTES = previousLimit;
   });
@@ -206,7 +212,6 @@ describe('campaigns API (organizer)', () => {
 
   it('refuses a wrong type (by extension or by content) with 400 and stores nothing', async () => {
     const c = await createCampaignApi(api, organizer.token, 'Плохие файлы');
-    const storageDir = process.env.STORAGE_DIR!;
     const filesBefore = (await filesUnder(storageDir)).length;
     for (const file of [
       { name: 'script.exe', bytes: pdfBytes() },
@@ -238,7 +243,6 @@ describe('campaigns API (organizer)', () => {
   it('refuses an oversized file with 413 and stores nothing (document or version)', async () => {
     const c = await createCampaignApi(api, organizer.token, 'Большие файлы');
     const doc = await uploadDocument(api, organizer.token, c.id, 'Малый', { withDefaultQuestions: false });
-    const storageDir = process.env.STORAGE_DIR!;
     const filesBefore = (await filesUnder(storageDir)).length;
     const big = Buffer.concat([pdfBytes(), Buffer.alloc(UPLOAD_LIMIT + 10, 0x20)]);
     const res = await api.request('POST', `/api/v1/campaigns/${c.id}/documents`, {
