@@ -149,6 +149,17 @@ export class CampaignLifecycleService {
     return out;
   }
 
+  /** Scheduled moves that were refused at their due time while the campaign is still in that stage (shown on its page). */
+  async scheduledFailures(campaignId: string): Promise<{ to: CampaignStatus; label: string; dueAt: string; missing: string[] }[]> {
+    const rows: { after: { to: CampaignStatus; dueAt: string; missing: string[] } }[] = await this.dataSource.query(
+      `SELECT a.after FROM audit_log a JOIN campaigns c ON c.id = a.campaign_id
+        WHERE a.campaign_id = $1 AND a.action = 'campaign.transition_failed' AND a.before->>'status' = c.status
+        ORDER BY a.id DESC LIMIT 5`,
+      [campaignId],
+    );
+    return rows.map((r) => ({ ...r.after, label: CAMPAIGN_STATUS_LABELS[r.after.to] }));
+  }
+
   /**
    * The scheduler's part: performs every move whose time has come (opensAt/closesAt), through the same checks.
    * Exactly once across any number of workers: each move re-reads the row under FOR UPDATE and does nothing when

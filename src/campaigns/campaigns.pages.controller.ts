@@ -222,12 +222,13 @@ export class CampaignsPagesController {
   private async renderCampaign(id: string, req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
     const entity = await this.campaigns.find(id);
     const campaign = campaignView(entity);
-    const [documents, questions, criteria, transitions, figures] = await Promise.all([
+    const [documents, questions, criteria, transitions, figures, scheduleFailures] = await Promise.all([
       this.documents.list(id),
       this.questions.list(id),
       this.campaigns.criteria(id),
       this.lifecycle.availableTransitions(id),
       this.figures.figures(id),
+      this.lifecycle.scheduledFailures(id),
     ]);
     const docTitles = new Map(documents.map((d) => [d.id, d.title]));
     const html = this.views.render(
@@ -247,6 +248,7 @@ export class CampaignsPagesController {
         criteria,
         criteriaText: criteria.map((c) => c.text).join('\n'),
         transitions,
+        scheduleFailures,
         figures,
         directions: referenceData().directions,
         isDraft: entity.status === CampaignStatus.Draft,

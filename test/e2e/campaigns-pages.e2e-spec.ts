@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '../../src/accounts/entities/user.entity';
+import { CampaignLifecycleService } from '../../src/campaigns/campaign-lifecycle.service';
 import { createUser, TEST_PASSWORD, TestUser } from '../factories/users.factory';
 import { startApp, TestApp } from '../setup/app';
 import { client } from '../setup/http';
@@ -211,6 +212,17 @@ describe('organizer pages: a campaign through its whole life with forms and a se
     const refused = await post(`${base}/transitions`, { to: 'completed' });
     expect(refused.status).toBe(409);
     expect(text(refused.text)).toContain('Переход из этапа «Подготовка» в этап «Завершена» невозможен');
+  });
+
+  it('shows a scheduled move that was refused at its due time, with the reasons', async () => {
+    const created = await post('/organizer/campaigns', { title: 'Расписание без документов' });
+    const base = String(created.headers.get('location')).split('?')[0];
+    const id = base.split('/').pop();
+    await t.dataSource.query(`UPDATE campaigns SET discussion_opens_at = '2026-01-10T05:00:00Z' WHERE id = $1`, [id]);
+    await t.app.get(CampaignLifecycleService).performDueTransitions(new Date());
+    const html = text((await page(base)).text);
+    expect(html).toContain('Переход к этапу «Общественное обсуждение» по расписанию (10.01.2026, 10:00) не выполнен:');
+    expect(html).toContain('<li>в кампании нет ни одного документа с файлом</li><li>в анкете нет ни одного вопроса</li>');
   });
 
   it('admin reads the audit log page; organizer may not', async () => {
