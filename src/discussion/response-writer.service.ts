@@ -51,7 +51,7 @@ WITH input AS (
   SELECT i.id, i.campaign_id, i.receipt, i.idempotency_key, i.body_hash, i.territory_id, i.organization_type, i.position,
          i.organization_id, i.organization_name, i.client_hash,
          i.dup_in_batch OR EXISTS (SELECT 1 FROM responses r
-                                    WHERE r.client_hash = i.client_hash AND r.campaign_id = i.campaign_id AND r.body_hash = i.body_hash)
+                                    WHERE r.client_hash = i.client_hash AND r.body_hash = i.body_hash)
     FROM input i
     JOIN open_campaigns oc ON oc.id = i.campaign_id
     JOIN territories t ON t.id = i.territory_id AND t.active

@@ -6,6 +6,15 @@ import { AppConfig } from '../config/app.config';
 
 const REDIS_TIMEOUT_MS = 200;
 
+/** Both counters in one round trip and one command (ioredis caches the script by its sha: EVALSHA after the first call). */
+const COUNT_SCRIPT = `
+local c = redis.call('INCR', KEYS[1])
+if c == 1 then redis.call('EXPIRE', KEYS[1], 120) end
+local i = redis.call('INCR', KEYS[2])
+if i == 1 then redis.call('EXPIRE', KEYS[2], 120) end
+return {c, i}`;
+const COUNT_SCRIPT_SHA = createHash('sha1').update(COUNT_SCRIPT).digest('hex');
+
 /**
  * Soft limit of public submissions: fixed one-minute windows counted in Redis, per client fingerprint (address +
  * user agent) and, much higher, per address. Fails open: with Redis down or slow, submissions are still accepted,
@@ -33,17 +42,7 @@ export class SubmissionRateLimitService {
     const ipKey = redisKey(this.config, 'rl', 'submit', 'ip', ipHash, String(minute));
     let counts: [number, number];
     try {
-      counts = await withTimeout(
-        this.redis
-          .multi()
-          .incr(clientKey)
-          .expire(clientKey, 120)
-          .incr(ipKey)
-          .expire(ipKey, 120)
-          .exec()
-          .then((res) => [Number(res?.[0]?.[1] ?? 0), Number(res?.[2]?.[1] ?? 0)] as [number, number]),
-        REDIS_TIMEOUT_MS,
-      );
+      counts = await withTimeout(this.count(clientKey, ipKey), REDIS_TIMEOUT_MS);
     } catch (err) {
       const now = Date.now();
       if (now - this.lastWarn > 10_000) {
@@ -55,6 +54,14 @@ export class SubmissionRateLimitService {
     if ((perClient && counts[0] > perClient) || (perIp && counts[1] > perIp)) {
       throw new DomainError(ErrorCode.RateLimited, 'Слишком много отправок с этого устройства. Подождите минуту и попробуйте снова.');
     }
+  }
+
+  private count(clientKey: string, ipKey: string): Promise<[number, number]> {
+    const run = this.redis.evalsha(COUNT_SCRIPT_SHA, 2, clientKey, ipKey).catch((err: Error) => {
+      if (!err.message.includes('NOSCRIPT')) throw err;
+      return this.redis.eval(COUNT_SCRIPT, 2, clientKey, ipKey);
+    }) as Promise<[number, number]>;
+    return run.then((r) => [Number(r[0]), Number(r[1])]);
   }
 
   private hash(s: string): string {

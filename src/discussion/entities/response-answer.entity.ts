@@ -26,14 +26,19 @@ export class ResponseAnswer {
   @Column({ type: 'uuid', name: 'question_id' })
   questionId: string;
 
-  @ManyToOne(() => Question, { onDelete: 'CASCADE' })
+  /**
+   * No foreign keys to questions/options: each would lock the same few question rows FOR KEY SHARE on every answer
+   * inserted (a third of the write cost at thousands of submissions/s). The submission path checks that every
+   * question and option belongs to the campaign, and questions can only be deleted in draft, before any response.
+   */
+  @ManyToOne(() => Question, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'question_id' })
   question?: Question;
 
   @Column({ type: 'uuid', name: 'option_id', nullable: true })
   optionId: string | null;
 
-  @ManyToOne(() => QuestionOption, { onDelete: 'CASCADE' })
+  @ManyToOne(() => QuestionOption, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'option_id' })
   option?: QuestionOption;
 

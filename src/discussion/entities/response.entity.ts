@@ -10,6 +10,8 @@ import { Territory } from '../../reference/entities/territory.entity';
 @Unique('uq_responses_idempotency', ['campaignId', 'idempotencyKey'])
 @Index('ix_responses_campaign_territory', ['campaignId', 'territoryId'])
 // reports stream a campaign's counted responses in (created_at, id) order, batch by batch (keyset pagination)
+// a suspected duplicate is the same client (the hash includes the campaign) sending an identical body: one index probe per insert
+@Index('ix_responses_client_body', ['clientHash', 'bodyHash'])
 @Index('ix_responses_campaign_included', ['campaignId', 'createdAt', 'id'], { where: 'excluded = false' })
 export class Response {
   @PrimaryGeneratedColumn('uuid')
@@ -54,7 +56,6 @@ export class Response {
   organizationName: string | null;
 
   /** Salted hash of client traits (address + user agent); never the raw address. */
-  @Index('ix_responses_client_hash')
   @Column({ type: 'text', name: 'client_hash' })
   clientHash: string;
 

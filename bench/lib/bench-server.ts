@@ -1,0 +1,39 @@
+/**
+ * The application as `npm start` runs it, plus one extra route for the no-database ceiling, in a child process of the
+ * benchmark so the load generator does not share its event loop. Prints `READY <port>` when listening.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createApp } from '../../src/app.factory';
+import { QuestionnaireService } from '../../src/discussion/questionnaire.service';
+import { SubmissionService } from '../../src/discussion/submission.service';
+
+async function main(): Promise<void> {
+  const app = await createApp({ logger: false });
+  const submissions = app.get(SubmissionService);
+  const questionnaires = app.get(QuestionnaireService);
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  // Same process, same JSON parsing and the same compiled validation as the submission path, but no PostgreSQL and no
+  // Redis: what this server could answer if storing cost nothing.
+  fastify.post('/__bench/validate/:slug', async (req: FastifyRequest, reply: FastifyReply) => {
+    const { slug } = req.params as { slug: string };
+    submissions.checkKey(req.headers['idempotency-key']);
+    const campaign = await questionnaires.campaign(slug);
+    const valid = await submissions.validate(campaign, req.body);
+    void reply.status(201);
+    return { receipt: valid.bodyHash.slice(0, 11) };
+  });
+  await app.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.stdout.write(`READY ${port}\n`);
+  const stop = () => {
+    void app.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,311 @@
+/**
+ * `npm run bench:submit`: many concurrent clients submit realistic questionnaires for a fixed time against the real
+ * server (child process) with PostgreSQL and Redis on this machine; then every acknowledged submission is looked up in
+ * the database (a ledger of idempotency keys): each must be stored exactly once. The same server's no-database
+ * ceiling (JSON parsing + compiled validation, no storage) is measured in the same run.
+ *
+ * Settings (env): BENCH_SECONDS (15), BENCH_CEILING_SECONDS (10), BENCH_CONNECTIONS (64), BENCH_DOCUMENTS (3),
+ * BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL, BENCH_KEEP_DB=1.
+ * Needs PostgreSQL and Redis running (see README); creates and drops a database of its own.
+ */
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../src/config/app.config';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { ReferenceService } from '../src/reference/reference.service';
+import { referenceData } from '../src/reference/reference-data';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CEILING_SECONDS = Number(process.env.BENCH_CEILING_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 3);
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+interface Question {
+  id: string;
+  kind: string;
+  options: { id: string; exclusive: boolean }[];
+  min: number;
+  max: number;
+}
+
+interface RunResult {
+  label: string;
+  requests: number;
+  acknowledged: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+const WORDS = 'документ полезен нужны примеры для сельских школ методические рекомендации сроки внедрения наставничество педагог'.split(
+  ' ',
+);
+
+function pick<T>(items: T[]): T {
+  return items[Math.floor(Math.random() * items.length)];
+}
+
+/** A plausible teacher's questionnaire: some options (an exclusive one alone), a scale value, sometimes a comment. */
+function randomBody(questions: Question[], territories: string[], types: string[], positions: string[]) {
+  const answers = questions.map((q) => {
+    if (q.kind === 'multi' || q.kind === 'single') {
+      const exclusive = q.options.find((o) => o.exclusive);
+      if (exclusive && Math.random() < 0.1) return { questionId: q.id, optionIds: [exclusive.id] };
+      const normal = q.options.filter((o) => !o.exclusive);
+      const chosen = q.kind === 'single' ? [pick(normal)] : normal.filter(() => Math.random() < 0.5);
+      return { questionId: q.id, optionIds: (chosen.length ? chosen : [normal[0]]).map((o) => o.id) };
+    }
+    if (q.kind === 'scale') return { questionId: q.id, value: q.min + Math.floor(Math.random() * (q.max - q.min + 1)) };
+    const words = Math.random() < 0.5 ? 0 : 5 + Math.floor(Math.random() * 40);
+    return { questionId: q.id, text: Array.from({ length: words }, () => pick(WORDS)).join(' ') || 'Без замечаний' };
+  });
+  return {
+    profile: { territoryId: pick(territories), organizationType: pick(types), position: pick(positions) },
+    answers,
+  };
+}
+
+function expectedRows(body: { answers: { optionIds?: string[] }[] }): number {
+  return body.answers.reduce((n, a) => n + (a.optionIds ? a.optionIds.length : 1), 0);
+}
+
+async function prepareDatabase(url: string): Promise<{ slug: string; campaignId: string; questions: Question[]; ref: string[][] }> {
+  const ds = new DataSource({ ...dataSourceOptions(loadConfig({ ...process.env, DATABASE_URL: url })), logging: false });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await new ReferenceService(ds).seedReference();
+  const data = referenceData();
+  const slug = `bench-${randomBytes(4).toString('hex')}`;
+  const [{ id: campaignId }] = await ds.query(
+    `INSERT INTO campaigns (slug, title, status, criterion_scale, row_version, status_changed_at)
+     VALUES ($1, 'Бенчмарк: обсуждение модельных документов', 'discussion', $2::jsonb, 1, now()) RETURNING id`,
+    [slug, JSON.stringify(data.defaultCriterionScale)],
+  );
+  const questions: Question[] = [];
+  for (let d = 0; d < DOCUMENTS; d++) {
+    const [doc] = await ds.query(`INSERT INTO documents (campaign_id, title, sort_order) VALUES ($1, $2, $3) RETURNING id`, [
+      campaignId,
+      `Модельный документ ${d + 1}`,
+      d,
+    ]);
+    for (const [i, q] of data.defaultDiscussionQuestions.entries()) {
+      const [row] = await ds.query(
+        `INSERT INTO questions (campaign_id, document_id, kind, text, required, sort_order, scale_min, scale_max, max_length)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [campaignId, doc.id, q.kind, q.text, q.required, i, q.scale?.min ?? null, q.scale?.max ?? null, q.maxLength ?? null],
+      );
+      const options: Question['options'] = [];
+      for (const [j, o] of (q.options ?? []).entries()) {
+        const [opt] = await ds.query(
+          `INSERT INTO question_options (question_id, text, exclusive, sort_order) VALUES ($1, $2, $3, $4) RETURNING id`,
+          [row.id, o.text, o.exclusive ?? false, j],
+        );
+        options.push({ id: opt.id, exclusive: o.exclusive ?? false });
+      }
+      questions.push({ id: row.id, kind: q.kind, options, min: q.scale?.min ?? 0, max: q.scale?.max ?? 0 });
+    }
+  }
+  const territories = (await ds.query(`SELECT id FROM territories WHERE active`)).map((r: { id: string }) => r.id);
+  await ds.destroy();
+  return { slug, campaignId, questions, ref: [territories, data.organizationTypes.map((t) => t.code), data.positions.map((p) => p.code)] };
+}
+
+function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'lib', 'bench-server.ts')], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+async function load(
+  label: string,
+  url: string,
+  seconds: number,
+  bodies: string[],
+  ledger: { sent: Map<string, number>; acked: Map<string, string> } | null,
+): Promise<RunResult> {
+  const statuses: Record<string, number> = {};
+  let acknowledged = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
+          const key = randomUUID();
+          const index = Math.floor(Math.random() * bodies.length);
+          context.key = key;
+          ledger?.sent.set(key, index);
+          return {
+            ...req,
+            headers: {
+              ...(req.headers as Record<string, string>),
+              'idempotency-key': key,
+              'user-agent': `bench-client-${Math.floor(Math.random() * 1000)}`,
+            },
+            body: bodies[index],
+          };
+        },
+        onResponse: (status: number, body: string, context: Record<string, unknown>) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (status === 201) {
+            acknowledged++;
+            if (ledger) ledger.acked.set(context.key as string, (JSON.parse(body) as { receipt: string }).receipt);
+          }
+        },
+      },
+    ],
+  });
+  const errors = result.errors + result.timeouts + result.non2xx;
+  return {
+    label,
+    requests: result.requests.total,
+    acknowledged,
+    perSecond: acknowledged / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors,
+    statuses,
+  };
+}
+
+async function main(): Promise<void> {
+  const id = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/dp_bench_${id}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "dp_bench_${id}"`);
+  let child: ChildProcess | null = null;
+  try {
+    console.log(`preparing database dp_bench_${id} (migrations, reference data, a campaign with ${DOCUMENTS} documents)…`);
+    const { slug, campaignId, questions, ref } = await prepareDatabase(dbUrl.toString());
+    const bodies = Array.from({ length: 1000 }, () => randomBody(questions, ref[0], ref[1], ref[2]));
+    const bodyStrings = bodies.map((b) => JSON.stringify(b));
+    const server = await startServer({
+      ...process.env,
+      NODE_ENV: 'development',
+      BENCH_PORT: '0',
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL,
+      REDIS_PREFIX: `dpbench:${id}`,
+      LOG_LEVEL: 'silent',
+      // the soft rate limit stays on the path (Redis counters) but with budgets a single load generator cannot reach
+      SUBMISSION_RATE_PER_CLIENT: '1000000000',
+      SUBMISSION_RATE_PER_IP: '1000000000',
+    });
+    child = server.child;
+    const base = `http://127.0.0.1:${server.port}`;
+    console.log(
+      `server pid ${child.pid} on ${base}; ${CONNECTIONS} connections; ${cpus().length} CPU(s); ` +
+        `load average before the runs ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')} (other work on the machine lowers every figure)`,
+    );
+
+    await load('warm-up', `${base}/__bench/validate/${slug}`, 2, bodyStrings, null);
+    const ceiling = await load(
+      'no-database ceiling (same server: parse + validate)',
+      `${base}/__bench/validate/${slug}`,
+      CEILING_SECONDS,
+      bodyStrings,
+      null,
+    );
+    const ledger = { sent: new Map<string, number>(), acked: new Map<string, string>() };
+    const submit = await load(
+      'submissions (validate + Redis limit + group commit)',
+      `${base}/api/v1/public/campaigns/${slug}/responses`,
+      SECONDS,
+      bodyStrings,
+      ledger,
+    );
+
+    // the ledger against the database
+    const db = new Client({ connectionString: dbUrl.toString() });
+    await db.connect();
+    const rows: { idempotency_key: string; receipt: string; n: number; answers: number }[] = (
+      await db.query(
+        `SELECT r.idempotency_key, r.receipt, count(*) OVER (PARTITION BY r.idempotency_key)::int AS n,
+                (SELECT count(*)::int FROM response_answers a WHERE a.response_id = r.id) AS answers
+           FROM responses r WHERE r.campaign_id = $1`,
+        [campaignId],
+      )
+    ).rows;
+    await db.end();
+    const stored = new Map(rows.map((r) => [r.idempotency_key, r]));
+    let lost = 0;
+    let twice = 0;
+    let wrongReceipt = 0;
+    let wrongAnswers = 0;
+    for (const [key, receipt] of ledger.acked) {
+      const row = stored.get(key);
+      if (!row) lost++;
+      else {
+        if (row.n !== 1) twice++;
+        if (row.receipt !== receipt) wrongReceipt++;
+      }
+    }
+    for (const r of rows) if (r.answers !== expectedRows(bodies[ledger.sent.get(r.idempotency_key)!])) wrongAnswers++;
+    const unacked = rows.filter((r) => !ledger.acked.has(r.idempotency_key)).length;
+
+    const table = [ceiling, submit].map((r) => ({
+      run: r.label,
+      'req/s (2xx)': Math.round(r.perSecond),
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+      errors: r.errors,
+      statuses: Object.entries(r.statuses)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' '),
+    }));
+    console.table(table);
+    console.log(`submissions/s: ${Math.round(submit.perSecond)}  (aim 3000, floor 2000)`);
+    console.log(`p50 / p99 latency: ${submit.p50} ms / ${submit.p99} ms  (aim p99 < 60 ms)`);
+    console.log(`errors: ${submit.errors}`);
+    console.log(
+      `no-database ceiling: ${Math.round(ceiling.perSecond)}/s; submissions reach ${((100 * submit.perSecond) / ceiling.perSecond).toFixed(1)} % of it`,
+    );
+    console.log(
+      `ledger: ${ledger.acked.size} acknowledged, ${rows.length} rows stored, lost ${lost}, stored twice ${twice}, receipt mismatch ${wrongReceipt}, ` +
+        `answer rows wrong ${wrongAnswers}, stored but not acknowledged (in flight at the end) ${unacked}`,
+    );
+    const ok = lost === 0 && twice === 0 && wrongReceipt === 0 && wrongAnswers === 0 && submit.errors === 0;
+    console.log(ok ? 'OK: every acknowledged submission is stored exactly once' : 'FAILED: see the ledger line above');
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (process.env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS "dp_bench_${id}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
