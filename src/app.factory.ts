@@ -13,6 +13,7 @@ import { AppModule } from './app.module';
 import { projectRoot } from './common/project-root';
 import { ValidationError } from './common/domain-error';
 import { AppConfig, loadConfig } from './config/app.config';
+import { registerQueueDashboard } from './queue/queue-dashboard';
 
 /** Builds the HTTP application (used by main.ts, the demo and the e2e tests). */
 export async function createApp(options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
@@ -77,5 +78,6 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, swagger), { jsonDocumentUrl: 'api/docs-json' });
+  await registerQueueDashboard(app);
   return app;
 }

@@ -1,0 +1,72 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullAdapter } from '@bull-board/api/bullAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { getQueueToken } from '@nestjs/bull';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Queue } from 'bull';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Role } from '../accounts/entities/user.entity';
+import { SESSION_COOKIE, SessionService } from '../accounts/session.service';
+import { AppConfig } from '../config/app.config';
+import { ALL_QUEUES } from './queue-registry';
+
+export const QUEUE_DASHBOARD_PATH = '/admin/queues';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sendError(reply: FastifyReply, statusCode: number, error: string, message: string): FastifyReply {
+  return reply.status(statusCode).type('application/json; charset=utf-8').send({ statusCode, error, message });
+}
+
+/**
+ * Admins only. bull-board is a Fastify plugin, outside Nest's guards, so this hook repeats the guard's checks:
+ * the session from a Bearer token or the `sid` cookie (SessionService), the admin role, and for cookie-authenticated
+ * actions (retry, clean) a same-origin check instead of the CSRF field the board's UI cannot send.
+ */
+function adminOnly(sessions: SessionService) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> => {
+    const header = req.headers.authorization;
+    const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const token = bearer ?? (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[SESSION_COOKIE];
+    let session;
+    try {
+      session = token ? await sessions.find(token) : null;
+    } catch {
+      return sendError(reply, 503, 'Service Unavailable', 'Сервис входа временно недоступен, попробуйте позже');
+    }
+    if (!session) {
+      if (!bearer && String(req.headers.accept ?? '').includes('text/html')) {
+        return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+      }
+      return sendError(reply, 401, 'Unauthorized', 'Требуется вход в систему');
+    }
+    if (session.data.role !== Role.Admin) return sendError(reply, 403, 'Forbidden', 'Недостаточно прав');
+    if (!bearer && !SAFE_METHODS.has(req.method)) {
+      const origin = req.headers.origin ?? req.headers.referer;
+      if (!origin || new URL(origin).host !== req.headers.host)
+        return sendError(reply, 403, 'Forbidden', 'Запрос отправлен не с этого сайта');
+    }
+  };
+}
+
+/** The queue dashboard (bull-board) at /admin/queues: every queue of the registry, for administrators. */
+export async function registerQueueDashboard(app: NestFastifyApplication): Promise<void> {
+  const config = app.get(AppConfig);
+  if (config.BULL_BOARD === 'off') return;
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
+  createBullBoard({
+    queues: ALL_QUEUES.map((name) => new BullAdapter(app.get<Queue>(getQueueToken(name), { strict: false }))),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Очереди' } },
+  });
+  const sessions = app.get(SessionService);
+  const plugin = serverAdapter.registerPlugin();
+  await app.register(
+    (async (instance: FastifyInstance) => {
+      instance.addHook('onRequest', adminOnly(sessions));
+      await instance.register(plugin as never);
+    }) as never,
+    { prefix: QUEUE_DASHBOARD_PATH } as never,
+  );
+}
