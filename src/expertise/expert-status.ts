@@ -17,3 +17,16 @@ export enum AssignmentStatus {
   Draft = 'draft',
   Submitted = 'submitted',
 }
+
+export const EXPERT_STATUS_LABELS: Readonly<Record<ExpertStatus, string>> = {
+  [ExpertStatus.Applied]: 'Заявка подана',
+  [ExpertStatus.Approved]: 'Одобрен',
+  [ExpertStatus.Rejected]: 'Отклонён',
+  [ExpertStatus.Suspended]: 'Приостановлен',
+};
+
+export const ASSIGNMENT_STATUS_LABELS: Readonly<Record<AssignmentStatus, string>> = {
+  [AssignmentStatus.Assigned]: 'Назначено',
+  [AssignmentStatus.Draft]: 'Черновик',
+  [AssignmentStatus.Submitted]: 'Отправлено',
+};

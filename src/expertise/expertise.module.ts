@@ -1,4 +1,23 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { AssignmentsController } from './assignments.controller';
+import { AssignmentsService } from './assignments.service';
+import { ExpertNotificationsService } from './expert-notifications.service';
+import { ExpertPagesController } from './expert-pages.controller';
+import { ExpertRegistryService } from './expert-registry.service';
+import { ExpertsController } from './experts.controller';
+import { MyAssignmentsController } from './my-assignments.controller';
+import { OrganizerExpertsPagesController } from './organizer-experts.pages.controller';
+import { RegistryExportService } from './registry-export.service';
+import { ReviewsService } from './reviews.service';
 
-@Module({})
+/**
+ * The expert registry, assignments, reviews, and the emails about them (the invitation processor is in WorkerModule).
+ * Global: the worker's scheduler calls the reminders, and the campaign lifecycle may read assignments.
+ */
+@Global()
+@Module({
+  controllers: [ExpertsController, AssignmentsController, MyAssignmentsController, ExpertPagesController, OrganizerExpertsPagesController],
+  providers: [ExpertRegistryService, RegistryExportService, AssignmentsService, ReviewsService, ExpertNotificationsService],
+  exports: [ExpertRegistryService, AssignmentsService, ReviewsService, ExpertNotificationsService],
+})
 export class ExpertiseModule {}

@@ -1,0 +1,229 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthUser, CurrentUser, Public, Roles } from '../accounts/current-user';
+import { Role } from '../accounts/entities/user.entity';
+import { DomainError } from '../common/domain-error';
+import { pageContext } from '../common/page-context';
+import { ViewService } from '../common/view.service';
+import { ReferenceService } from '../reference/reference.service';
+import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
+import { ExpertRegistryService } from './expert-registry.service';
+import { ASSIGNMENT_STATUS_LABELS, ExpertStatus } from './expert-status';
+import { MyAssignmentDetail, ReviewsService } from './reviews.service';
+
+const HTML = 'text/html; charset=utf-8';
+
+const CONFIRM_MESSAGES = {
+  confirmed: {
+    title: 'Адрес подтверждён',
+    text: 'Спасибо! Адрес электронной почты подтверждён. Заявку рассмотрят организаторы; о решении мы сообщим письмом.',
+  },
+  used: {
+    title: 'Ссылка уже использована',
+    text: 'Эта ссылка уже была использована: адрес подтверждён ранее. Повторно подтверждать его не нужно.',
+  },
+  expired: {
+    title: 'Срок действия ссылки истёк',
+    text: 'Срок действия ссылки истёк. Обратитесь к организаторам, чтобы получить новую ссылку.',
+  },
+  unknown: { title: 'Ссылка недействительна', text: 'Ссылка недействительна. Проверьте, что она скопирована из письма полностью.' },
+} as const;
+
+/** Public registry pages (application, confirmation) and the expert's own pages (assignments, scoring). */
+@ApiExcludeController()
+@Controller()
+export class ExpertPagesController {
+  constructor(
+    private readonly views: ViewService,
+    private readonly registry: ExpertRegistryService,
+    private readonly reviews: ReviewsService,
+    private readonly reference: ReferenceService,
+  ) {}
+
+  private async applyForm(req: FastifyRequest, values: Record<string, unknown>, error?: DomainError) {
+    const [territories, lists] = await Promise.all([this.reference.territories(), this.reference.codeLists()]);
+    const chosen = values.competences === undefined ? [] : ([] as unknown[]).concat(values.competences);
+    return this.views.render(
+      'pages/experts/apply',
+      pageContext(req, {
+        title: 'Заявка в реестр экспертов',
+        values,
+        territories: territories
+          .filter((t) => t.active)
+          .map((t) => ({ id: t.id, label: `${t.name} (${TERRITORY_KIND_LABELS[t.kind]})`, selected: t.id === values.territoryId })),
+        directions: lists.directions.map((d) => ({ ...d, checked: chosen.includes(d.code) })),
+        errors: error?.fieldErrors ?? {},
+        formError: error ? 'Заявка не отправлена: исправьте ошибки, отмеченные ниже.' : undefined,
+        formErrors: error ? Object.entries(error.fieldErrors).map(([field, message]) => ({ field, message })) : undefined,
+      }),
+    );
+  }
+
+  @Public()
+  @Get('experts/apply')
+  async applyPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return reply.type(HTML).send(await this.applyForm(req, {}));
+  }
+
+  @Public()
+  @Post('experts/apply')
+  async applySubmit(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+    const values = { ...(body ?? {}) };
+    delete values.password;
+    try {
+      await this.registry.apply(body ?? {});
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.status >= 500) throw err;
+      const e =
+        err.status === 409 && !Object.keys(err.fieldErrors).length
+          ? new DomainError(err.code, err.messages, { email: 'пользователь с таким адресом уже зарегистрирован' })
+          : err;
+      return reply
+        .status(err.status)
+        .type(HTML)
+        .send(await this.applyForm(req, values, e));
+    }
+    return reply
+      .status(200)
+      .type(HTML)
+      .send(this.views.render('pages/experts/applied', pageContext(req, { title: 'Заявка отправлена', email: values.email })));
+  }
+
+  @Public()
+  @Get('experts/confirm')
+  async confirm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('token') token?: string) {
+    const outcome = await this.registry.confirmEmail(String(token ?? ''));
+    const msg = CONFIRM_MESSAGES[outcome];
+    return reply
+      .status(outcome === 'confirmed' ? 200 : outcome === 'unknown' ? 404 : 410)
+      .type(HTML)
+      .send(
+        this.views.render('pages/experts/confirm', pageContext(req, { title: msg.title, text: msg.text, ok: outcome === 'confirmed' })),
+      );
+  }
+
+  @Roles(Role.Expert)
+  @Get('expert/assignments')
+  async myAssignments(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
+    const [profile, assignments] = await Promise.all([this.registry.get(user.id).catch(() => null), this.reviews.listMine(user.id)]);
+    return reply.type(HTML).send(
+      this.views.render(
+        'pages/expert/assignments',
+        pageContext(req, {
+          title: 'Мои экспертизы',
+          approved: profile?.status === ExpertStatus.Approved,
+          profileStatus: profile?.status,
+          emailConfirmed: profile?.emailConfirmed,
+          assignments: assignments.map((a) => ({ ...a, statusLabel: ASSIGNMENT_STATUS_LABELS[a.status] })),
+        }),
+      ),
+    );
+  }
+
+  private renderAssignment(
+    req: FastifyRequest,
+    a: MyAssignmentDetail,
+    form?: Record<string, unknown>,
+    error?: DomainError,
+    saved?: string,
+  ) {
+    // what the form shows: the values just posted (when refused) or the stored review
+    const stored = new Map(a.scores.map((s) => [s.criterionId, s]));
+    const criteria = a.criteria.map((c, i) => {
+      const score = form ? String(form[`score_${c.id}`] ?? '') : stored.has(c.id) ? String(stored.get(c.id)!.score) : '';
+      const comment = form ? String(form[`comment_${c.id}`] ?? '') : (stored.get(c.id)?.comment ?? '');
+      return {
+        ...c,
+        number: i + 1,
+        comment,
+        scoreLabel: a.scale.find((s) => String(s.score) === score)?.label ?? '',
+        score,
+        options: a.scale.map((s) => ({ ...s, checked: String(s.score) === score })),
+        scoreError: error?.fieldErrors[`score_${c.id}`],
+        commentError: error?.fieldErrors[`comment_${c.id}`],
+      };
+    });
+    const recommendation = form ? String(form.recommendation ?? '') : (a.recommendation ?? '');
+    const fieldErrors = error?.fieldErrors ?? {};
+    return this.views.render(
+      'pages/expert/assignment',
+      pageContext(req, {
+        title: a.document.title,
+        a,
+        statusLabel: ASSIGNMENT_STATUS_LABELS[a.status],
+        criteria,
+        recommendations: a.recommendations.map((r) => ({ ...r, checked: r.code === recommendation })),
+        recommendationName: a.recommendations.find((r) => r.code === recommendation)?.name ?? '',
+        recommendationError: fieldErrors.recommendation,
+        comment: form ? String(form.comment ?? '') : a.comment,
+        commentError: fieldErrors.comment,
+        flash:
+          saved === 'draft'
+            ? { kind: 'success', message: 'Черновик сохранён.' }
+            : saved === 'submitted'
+              ? { kind: 'success', message: 'Оценка отправлена. Спасибо!' }
+              : undefined,
+        formError: error
+          ? `Оценка не сохранена: ${error.status === 400 || error.status === 422 ? 'исправьте ошибки, отмеченные ниже.' : error.message}`
+          : undefined,
+        formErrors: error
+          ? Object.entries(fieldErrors).map(([field, message]) => ({
+              field: field.startsWith('score_')
+                ? `${field}_0`
+                : field === 'recommendation'
+                  ? `recommendation_${a.recommendations[0]?.code}`
+                  : field,
+              message: `${criteria.find((c) => field.endsWith(c.id)) ? `Критерий ${criteria.find((c) => field.endsWith(c.id))!.number}: ` : ''}${message}`,
+            }))
+          : undefined,
+      }),
+    );
+  }
+
+  @Roles(Role.Expert)
+  @Get('expert/assignments/:id')
+  async assignmentPage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Query('saved') saved?: string,
+  ) {
+    const a = await this.reviews.getMine(user.id, id);
+    return reply.type(HTML).send(this.renderAssignment(req, a, undefined, undefined, saved));
+  }
+
+  @Roles(Role.Expert)
+  @Post('expert/assignments/:id')
+  async assignmentSubmit(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const a = await this.reviews.getMine(user.id, id);
+    const form = body ?? {};
+    const submit = form.action === 'submit';
+    const scores = a.criteria
+      .filter((c) => form[`score_${c.id}`] !== undefined && form[`score_${c.id}`] !== '')
+      .map((c) => ({ criterionId: c.id, score: Number(form[`score_${c.id}`]), comment: String(form[`comment_${c.id}`] ?? '') }));
+    try {
+      await this.reviews.saveReview(user.id, id, {
+        scores,
+        recommendation: typeof form.recommendation === 'string' && form.recommendation ? form.recommendation : null,
+        comment: String(form.comment ?? ''),
+        submit,
+      });
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.status >= 500 || err.status === 404) throw err;
+      const fresh = err.status === 409 ? await this.reviews.getMine(user.id, id) : a;
+      return reply
+        .status(err.status)
+        .type(HTML)
+        .send(this.renderAssignment(req, fresh, err.status === 409 ? undefined : form, err));
+    }
+    return reply.redirect(`/expert/assignments/${id}?saved=${submit ? 'submitted' : 'draft'}`, 303);
+  }
+}

@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/current-user';
+import { ExpertApplicationDto, ReasonDto } from './dto/expertise.dto';
+import { ExpertAction, ExpertRegistryService } from './expert-registry.service';
+import { RegistryExportService } from './registry-export.service';
+
+@ApiTags('experts')
+@Controller('api/v1/experts')
+export class ExpertsController {
+  constructor(
+    private readonly registry: ExpertRegistryService,
+    private readonly exporter: RegistryExportService,
+  ) {}
+
+  @Public()
+  @Post('applications')
+  @ApiCreatedResponse({ description: '{id, status: "applied"}; a confirmation email is sent' })
+  apply(@Body() dto: ExpertApplicationDto) {
+    return this.registry.apply(dto);
+  }
+
+  @ApiBearerAuth()
+  @OrganizerOnly()
+  @Get()
+  @ApiQuery({ name: 'status', required: false, enum: ['applied', 'approved', 'rejected', 'suspended'] })
+  @ApiQuery({ name: 'competence', required: false })
+  @ApiQuery({ name: 'territoryId', required: false })
+  list(@Query('status') status?: string, @Query('competence') competence?: string, @Query('territoryId') territoryId?: string) {
+    return this.registry.list({ status, competence, territoryId });
+  }
+
+  @ApiBearerAuth()
+  @OrganizerOnly()
+  @Get('export.xlsx')
+  @ApiOkResponse({ description: 'The registry as XLSX (same filters as the list)' })
+  async export(
+    @Res() reply: FastifyReply,
+    @Query('status') status?: string,
+    @Query('competence') competence?: string,
+    @Query('territoryId') territoryId?: string,
+  ) {
+    const file = await this.exporter.exportXlsx({ status, competence, territoryId });
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="experts.xlsx"; filename*=UTF-8''${encodeURIComponent('реестр-экспертов.xlsx')}`)
+      .send(file);
+  }
+
+  @ApiBearerAuth()
+  @OrganizerOnly()
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.registry.get(id);
+  }
+
+  @ApiBearerAuth()
+  @OrganizerOnly()
+  @Post(':id/approve')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The registry entry after the transition; 409 when the move is not allowed' })
+  approve(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
+    return this.decide(user, id, 'approve', dto);
+  }
+
+  @ApiBearerAuth()
+  @OrganizerOnly()
+  @Post(':id/reject')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The registry entry after the transition; 409 when the move is not allowed' })
+  reject(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
+    return this.decide(user, id, 'reject', dto);
+  }
+
+  @ApiBearerAuth()
+  @OrganizerOnly()
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The registry entry after the transition; 409 when the move is not allowed' })
+  suspend(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
+    return this.decide(user, id, 'suspend', dto);
+  }
+
+  @ApiBearerAuth()
+  @OrganizerOnly()
+  @Post(':id/restore')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The registry entry after the transition; 409 when the move is not allowed' })
+  restore(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
+    return this.decide(user, id, 'restore', dto);
+  }
+
+  private decide(user: AuthUser, id: string, action: ExpertAction, dto: ReasonDto) {
+    return this.registry.changeStatus(user.id, id, action, dto?.reason);
+  }
+}

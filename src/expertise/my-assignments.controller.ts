@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Roles } from '../accounts/current-user';
+import { Role } from '../accounts/entities/user.entity';
+import { ReviewDto } from './dto/expertise.dto';
+import { ReviewsService } from './reviews.service';
+
+@ApiTags('expert')
+@ApiBearerAuth()
+@Roles(Role.Expert)
+@Controller('api/v1/me/assignments')
+export class MyAssignmentsController {
+  constructor(private readonly reviews: ReviewsService) {}
+
+  @Get()
+  list(@CurrentUser() user: AuthUser) {
+    return this.reviews.listMine(user.id);
+  }
+
+  @Get(':id')
+  get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    return this.reviews.getMine(user.id, id);
+  }
+
+  @Put(':id/review')
+  @ApiOkResponse({ description: 'The assignment with the saved review; submit:true locks it' })
+  save(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReviewDto) {
+    return this.reviews.saveReview(user.id, id, dto);
+  }
+}
