@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError as ClassValidationError } from 'class-validator';
 import { ValidationError } from '../common/domain-error';
 import { CreateCampaignDto, CriterionDto, UpdateCampaignDto } from './dto/campaign.dto';
+import { UpdateDocumentDto } from './dto/document.dto';
 import { CreateQuestionDto } from './dto/question.dto';
 import { QuestionKind } from './entities/question.entity';
 
@@ -114,3 +115,18 @@ export function criteriaForm(form: Form = {}): CriterionDto[] {
 }
 
 export const formString = str;
+
+/** The document details form; direction and authors only while they may change (before expertise). */
+export function documentForm(form: Form = {}, refsEditable: boolean): UpdateDocumentDto {
+  return validateDto(UpdateDocumentDto, {
+    title: str(form.title),
+    description: str(form.description),
+    ...(refsEditable
+      ? {
+          direction: str(form.direction) || null,
+          authorOrganizationId: str(form.authorOrganizationId) || null,
+          authorTerritoryId: str(form.authorTerritoryId) || null,
+        }
+      : {}),
+  });
+}

@@ -48,6 +48,8 @@ export function documentView(d: CampaignDocument, current: DocumentVersion | nul
     title: d.title,
     description: d.description,
     direction: d.directionCode,
+    authorOrganizationId: d.authorOrganizationId,
+    authorTerritoryId: d.authorTerritoryId,
     sortOrder: d.sortOrder,
     currentVersion: current ? versionView(current) : null,
     frozenVersionNumber: d.frozenVersionNumber,

@@ -6,10 +6,11 @@ import { DomainError, ValidationError } from '../common/domain-error';
 import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
-import { referenceData } from '../reference/reference-data';
+import { referenceData, TERRITORY_KIND_LABELS } from '../reference/reference-data';
+import { ReferenceService } from '../reference/reference.service';
 import { StorageService } from '../storage/storage.service';
 import { CampaignFiguresService } from './campaign-figures.service';
-import { criteriaForm, createCampaignForm, formString, questionForm, updateCampaignForm } from './campaign-forms';
+import { criteriaForm, createCampaignForm, documentForm, formString, questionForm, updateCampaignForm } from './campaign-forms';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
 import { CampaignStatus } from './campaign-status';
 import { campaignView } from './campaign-view';
@@ -25,6 +26,7 @@ const DONE: Record<string, string> = {
   created: 'Кампания создана',
   saved: 'Изменения сохранены',
   document: 'Документ добавлен',
+  'document-saved': 'Сведения о документе сохранены',
   version: 'Новая версия загружена',
   question: 'Вопрос добавлен',
   deleted: 'Вопрос удалён',
@@ -49,6 +51,7 @@ export class CampaignsPagesController {
     private readonly views: ViewService,
     private readonly storage: StorageService,
     private readonly config: AppConfig,
+    private readonly reference: ReferenceService,
   ) {}
 
   @Get()
@@ -107,6 +110,21 @@ export class CampaignsPagesController {
       await this.documents.get(id, documentId);
       const { fields, file } = await readDocumentUpload(req, this.storage, this.config.UPLOAD_MAX_BYTES);
       await this.documents.addVersion(id, documentId, fields.notes, file, user.id);
+    });
+  }
+
+  @Post(':id/documents/:documentId')
+  async updateDocument(
+    @Param('id') id: string,
+    @Param('documentId') documentId: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+  ) {
+    return this.act(id, req, reply, 'document-saved', `details-${documentId}`, async () => {
+      const c = await this.campaigns.find(id);
+      await this.documents.updateDocument(id, documentId, documentForm(body ?? {}, !c.frozenAt), user.id);
     });
   }
 
@@ -222,13 +240,15 @@ export class CampaignsPagesController {
   private async renderCampaign(id: string, req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
     const entity = await this.campaigns.find(id);
     const campaign = campaignView(entity);
-    const [documents, questions, criteria, transitions, figures, scheduleFailures] = await Promise.all([
+    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations] = await Promise.all([
       this.documents.list(id),
       this.questions.list(id),
       this.campaigns.criteria(id),
       this.lifecycle.availableTransitions(id),
       this.figures.figures(id),
       this.lifecycle.scheduledFailures(id),
+      this.reference.territories(),
+      this.reference.organizations(),
     ]);
     const docTitles = new Map(documents.map((d) => [d.id, d.title]));
     const html = this.views.render(
@@ -251,6 +271,10 @@ export class CampaignsPagesController {
         scheduleFailures,
         figures,
         directions: referenceData().directions,
+        territories: territories
+          .filter((x) => x.active)
+          .map((x) => ({ id: x.id, name: `${x.name} (${(TERRITORY_KIND_LABELS[x.kind] ?? x.kind).toLowerCase()})` })),
+        organizations: organizations.map((o) => ({ id: o.id, name: o.name })),
         isDraft: entity.status === CampaignStatus.Draft,
         canAddDocuments: entity.status === CampaignStatus.Draft,
         canAddVersions:

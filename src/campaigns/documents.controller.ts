@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/current-user';
@@ -7,6 +7,7 @@ import { StorageService } from '../storage/storage.service';
 import { CampaignsService } from './campaigns.service';
 import { readDocumentUpload } from './document-upload';
 import { DocumentsService } from './documents.service';
+import { UpdateDocumentDto } from './dto/document.dto';
 import { contentDisposition } from './file-type';
 import type { DocumentVersion } from './entities/document-version.entity';
 import type { Readable } from 'node:stream';
@@ -49,6 +50,8 @@ export class DocumentsController {
         title: { type: 'string' },
         description: { type: 'string' },
         direction: { type: 'string' },
+        authorOrganizationId: { type: 'string', format: 'uuid' },
+        authorTerritoryId: { type: 'string', format: 'uuid' },
         withDefaultQuestions: { type: 'boolean', default: true },
       },
     },
@@ -58,6 +61,11 @@ export class DocumentsController {
     const { fields, file } = await readDocumentUpload(req, this.storage, this.config.UPLOAD_MAX_BYTES);
     const doc = await this.documents.addDocument(id, fields, file, user.id);
     return reply.status(201).send(doc);
+  }
+
+  @Patch(':documentId')
+  update(@Param('id') id: string, @Param('documentId') documentId: string, @Body() dto: UpdateDocumentDto, @CurrentUser() user: AuthUser) {
+    return this.documents.updateDocument(id, documentId, dto, user.id);
   }
 
   @Get(':documentId')

@@ -11,6 +11,7 @@ import { documentView, versionView } from './campaign-view';
 import { lockCampaign } from './campaigns.service';
 import { WrongStageError } from './campaigns.errors';
 import { UploadedFile } from './document-upload';
+import { UpdateDocumentDto } from './dto/document.dto';
 import { DocumentVersion } from './entities/document-version.entity';
 import { CampaignDocument } from './entities/document.entity';
 import { Question, QuestionKind } from './entities/question.entity';
@@ -23,7 +24,48 @@ export interface NewDocumentInput {
   title?: string;
   description?: string;
   direction?: string;
+  authorOrganizationId?: string;
+  authorTerritoryId?: string;
   withDefaultQuestions?: string;
+}
+
+interface DocumentRefs {
+  direction?: string | null;
+  authorOrganizationId?: string | null;
+  authorTerritoryId?: string | null;
+}
+
+/** Checks codes and ids against reference data; an author organization implies its territory when none is given. */
+async function checkRefs(
+  m: EntityManager,
+  refs: DocumentRefs,
+): Promise<{ problems: string[]; fieldErrors: Record<string, string>; territoryFromOrganization: string | null }> {
+  const problems: string[] = [];
+  const fieldErrors: Record<string, string> = {};
+  let territoryFromOrganization: string | null = null;
+  if (refs.direction && !referenceData().directions.some((d) => d.code === refs.direction)) {
+    problems.push('direction: неизвестное направление');
+    fieldErrors.direction = 'Неизвестное направление';
+  }
+  if (refs.authorOrganizationId) {
+    const rows: { territory_id: string }[] = UUID_RE.test(refs.authorOrganizationId)
+      ? await m.query(`SELECT territory_id FROM organizations WHERE id = $1`, [refs.authorOrganizationId])
+      : [];
+    if (!rows.length) {
+      problems.push('authorOrganizationId: неизвестная организация');
+      fieldErrors.authorOrganizationId = 'Неизвестная организация';
+    } else territoryFromOrganization = rows[0].territory_id;
+  }
+  if (refs.authorTerritoryId) {
+    const rows = UUID_RE.test(refs.authorTerritoryId)
+      ? await m.query(`SELECT 1 FROM territories WHERE id = $1`, [refs.authorTerritoryId])
+      : [];
+    if (!rows.length) {
+      problems.push('authorTerritoryId: неизвестная территория');
+      fieldErrors.authorTerritoryId = 'Неизвестная территория';
+    }
+  }
+  return { problems, fieldErrors, territoryFromOrganization };
 }
 
 /** Documents may be added while the questionnaire is still open to change; versions until expertise freezes them. */
@@ -64,10 +106,11 @@ export class DocumentsService {
         fieldErrors.file = 'Выберите файл';
       }
       const direction = (input.direction ?? '').trim() || null;
-      if (direction && !referenceData().directions.some((d) => d.code === direction)) {
-        problems.push('direction: неизвестное направление');
-        fieldErrors.direction = 'Неизвестное направление';
-      }
+      const authorOrganizationId = (input.authorOrganizationId ?? '').trim() || null;
+      const authorTerritoryId = (input.authorTerritoryId ?? '').trim() || null;
+      const refs = await checkRefs(this.dataSource.manager, { direction, authorOrganizationId, authorTerritoryId });
+      problems.push(...refs.problems);
+      Object.assign(fieldErrors, refs.fieldErrors);
       if (problems.length) throw new ValidationError(problems, fieldErrors);
       const withDefaults = parseBool(input.withDefaultQuestions, true);
       return await this.dataSource.transaction(async (m) => {
@@ -82,6 +125,8 @@ export class DocumentsService {
             title,
             description: (input.description ?? '').trim(),
             directionCode: direction,
+            authorOrganizationId,
+            authorTerritoryId: authorTerritoryId ?? refs.territoryFromOrganization,
             sortOrder: Number(n),
             currentVersionNumber: 1,
           }),
@@ -187,6 +232,40 @@ export class DocumentsService {
       if (file) await this.storage.remove(file.key).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** Title, description, direction and authors; authors and direction are fixed once expertise opens. */
+  async updateDocument(campaignId: string, documentId: string, dto: UpdateDocumentDto, actorId: string) {
+    return this.dataSource.transaction(async (m) => {
+      const campaign = await lockCampaign(m, campaignId);
+      const doc = await this.findDocument(m, campaignId, documentId);
+      const refsChange = dto.direction !== undefined || dto.authorOrganizationId !== undefined || dto.authorTerritoryId !== undefined;
+      if (refsChange && (campaign.frozenAt || !VERSION_ADD_STAGES.includes(campaign.status))) {
+        throw new WrongStageError('Направление и авторов документа нельзя изменить после начала экспертизы');
+      }
+      const refs = await checkRefs(m, dto);
+      if (refs.problems.length) throw new ValidationError(refs.problems, refs.fieldErrors);
+      const before = documentView(doc, null);
+      if (dto.title !== undefined) doc.title = dto.title.trim();
+      if (dto.description !== undefined) doc.description = dto.description.trim();
+      if (dto.direction !== undefined) doc.directionCode = dto.direction || null;
+      if (dto.authorOrganizationId !== undefined) doc.authorOrganizationId = dto.authorOrganizationId || null;
+      if (dto.authorTerritoryId !== undefined) doc.authorTerritoryId = dto.authorTerritoryId || null;
+      else if (dto.authorOrganizationId && refs.territoryFromOrganization) doc.authorTerritoryId = refs.territoryFromOrganization;
+      await m.getRepository(CampaignDocument).save(doc);
+      const versions = await m.getRepository(DocumentVersion).find({ where: { documentId }, order: { number: 'ASC' } });
+      const after = documentView(doc, versions.find((v) => v.number === doc.currentVersionNumber) ?? null, versions);
+      await this.audit.record(m, {
+        actorId,
+        action: 'document.update',
+        entityType: 'document',
+        entityId: doc.id,
+        campaignId,
+        before,
+        after,
+      });
+      return after;
+    });
   }
 
   private async findDocument(m: EntityManager, campaignId: string, documentId: string): Promise<CampaignDocument> {

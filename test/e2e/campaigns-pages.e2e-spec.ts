@@ -103,6 +103,23 @@ describe('organizer pages: a campaign through its whole life with forms and a se
     const [{ n: questions }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM questions WHERE campaign_id = $1`, [id]);
     expect(questions).toBe(3);
 
+    // document details: direction and the authors' territory
+    const [docRow] = await t.dataSource.query(`SELECT id FROM documents WHERE campaign_id = $1`, [id]);
+    const [terr] = await t.dataSource.query(`SELECT id FROM territories ORDER BY name LIMIT 1`);
+    const details = await post(`${base}/documents/${docRow.id}`, {
+      title: 'Методический альбом',
+      description: 'Для школ',
+      direction: 'health',
+      authorTerritoryId: terr.id,
+      authorOrganizationId: '',
+    });
+    expect([details.status, details.headers.get('location')]).toEqual([303, `${base}?done=document-saved#details-${docRow.id}`]);
+    const [detailsRow] = await t.dataSource.query(`SELECT direction_code, author_territory_id, description FROM documents WHERE id = $1`, [
+      docRow.id,
+    ]);
+    expect(detailsRow).toEqual({ direction_code: 'health', author_territory_id: terr.id, description: 'Для школ' });
+    expect((await page(base)).text).toContain(`<option value="${terr.id}" selected>`);
+
     // add a general question, move it up, delete another
     expect(
       (await post(`${base}/questions`, { kind: 'single', text: 'Ваша роль?', options: 'Учитель\nРуководитель', required: 'on' })).status,

@@ -210,6 +210,50 @@ describe('campaigns API (organizer)', () => {
     expect(Buffer.from(await pub.arrayBuffer())).toEqual(v2bytes);
   });
 
+  it('records the authors (organization → its territory) and edits document details until expertise opens', async () => {
+    const c = await createCampaignApi(api, organizer.token, 'Авторы');
+    const [org] = await t.dataSource.query(`SELECT id, territory_id FROM organizations ORDER BY name LIMIT 1`);
+    const [other] = await t.dataSource.query(`SELECT id FROM territories WHERE id <> $1 ORDER BY name LIMIT 1`, [org.territory_id]);
+    const res = await api.request('POST', `/api/v1/campaigns/${c.id}/documents`, {
+      token: organizer.token,
+      multipart: uploadForm(
+        { title: 'С авторами', authorOrganizationId: org.id, withDefaultQuestions: 'false' },
+        { name: 'a.pdf', bytes: pdfBytes() },
+      ),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ authorOrganizationId: org.id, authorTerritoryId: org.territory_id, direction: null });
+    const badRef = await api.request('POST', `/api/v1/campaigns/${c.id}/documents`, {
+      token: organizer.token,
+      multipart: uploadForm({ title: 'Плохие ссылки', authorTerritoryId: 'nope', direction: 'nope' }, { name: 'a.pdf', bytes: pdfBytes() }),
+    });
+    expect(badRef.status).toBe(400);
+    expect(badRef.body.message).toEqual(['direction: неизвестное направление', 'authorTerritoryId: неизвестная территория']);
+
+    const patched = await api.patch(
+      `/api/v1/campaigns/${c.id}/documents/${res.body.id}`,
+      { title: 'С авторами (ред.)', direction: 'health', authorOrganizationId: null, authorTerritoryId: other.id },
+      { token: organizer.token },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      title: 'С авторами (ред.)',
+      direction: 'health',
+      authorOrganizationId: null,
+      authorTerritoryId: other.id,
+    });
+    await t.dataSource.query(`UPDATE campaigns SET status = 'expertise', frozen_at = now() WHERE id = $1`, [c.id]);
+    const locked = await api.patch(
+      `/api/v1/campaigns/${c.id}/documents/${res.body.id}`,
+      { authorTerritoryId: null },
+      { token: organizer.token },
+    );
+    expect(locked.status).toBe(409);
+    expect(locked.body.message).toBe('Направление и авторов документа нельзя изменить после начала экспертизы');
+    const title = await api.patch(`/api/v1/campaigns/${c.id}/documents/${res.body.id}`, { title: 'Новое имя' }, { token: organizer.token });
+    expect(title.status).toBe(200);
+  });
+
   it('refuses a wrong type (by extension or by content) with 400 and stores nothing', async () => {
     const c = await createCampaignApi(api, organizer.token, 'Плохие файлы');
     const filesBefore = (await filesUnder(storageDir)).length;
