@@ -2,14 +2,17 @@ import { Module } from '@nestjs/common';
 import { PublicCampaignsController } from './public-campaigns.controller';
 import { PublicPagesController } from './public-pages.controller';
 import { QuestionnaireService } from './questionnaire.service';
+import { ResponsesModerationService } from './responses-moderation.service';
+import { ResponsesController } from './responses.controller';
+import { ResponsesPagesController } from './responses.pages.controller';
 import { ResponseWriterService } from './response-writer.service';
 import { SubmissionRateLimitService } from './submission-rate-limit.service';
 import { SubmissionService } from './submission.service';
 
 /** Public discussion: the questionnaire, submissions (group commit, idempotent), and the organizer's view of responses. */
 @Module({
-  controllers: [PublicCampaignsController, PublicPagesController],
-  providers: [QuestionnaireService, ResponseWriterService, SubmissionRateLimitService, SubmissionService],
+  controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
+  providers: [QuestionnaireService, ResponseWriterService, SubmissionRateLimitService, SubmissionService, ResponsesModerationService],
   exports: [QuestionnaireService],
 })
 export class DiscussionModule {}
