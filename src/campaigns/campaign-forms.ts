@@ -3,7 +3,7 @@ import { validateSync, ValidationError as ClassValidationError } from 'class-val
 import { ValidationError } from '../common/domain-error';
 import { CreateCampaignDto, CriterionDto, UpdateCampaignDto } from './dto/campaign.dto';
 import { UpdateDocumentDto } from './dto/document.dto';
-import { CreateQuestionDto } from './dto/question.dto';
+import { CreateQuestionDto, UpdateQuestionDto } from './dto/question.dto';
 import { QuestionKind } from './entities/question.entity';
 
 /** Form fields of the organizer pages → the API's DTOs, validated by the same rules. */
@@ -88,10 +88,9 @@ const lines = (v: unknown): string[] =>
     .map((l) => l.trim())
     .filter(Boolean);
 
-export function questionForm(form: Form = {}): CreateQuestionDto {
-  const kind = str(form.kind) as QuestionKind;
-  const plain: Record<string, unknown> = { kind, text: str(form.text), required: str(form.required) === 'on' };
-  if (str(form.documentId)) plain.documentId = str(form.documentId);
+/** The parts of a question that depend on its kind: options, scale, length limit. */
+function kindParts(form: Form, kind: QuestionKind): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
   if (kind === QuestionKind.Single || kind === QuestionKind.Multi) {
     const options = lines(form.options).map((text) => ({ text, exclusive: false }));
     if (kind === QuestionKind.Multi && str(form.exclusiveOption)) options.push({ text: str(form.exclusiveOption), exclusive: true });
@@ -106,7 +105,19 @@ export function questionForm(form: Form = {}): CreateQuestionDto {
     };
   }
   if (kind === QuestionKind.Text && str(form.maxLength)) plain.maxLength = Number(str(form.maxLength));
-  return validateDto(CreateQuestionDto, plain);
+  return plain;
+}
+
+export function questionForm(form: Form = {}): CreateQuestionDto {
+  const kind = str(form.kind) as QuestionKind;
+  const plain: Record<string, unknown> = { kind, text: str(form.text), required: str(form.required) === 'on' };
+  if (str(form.documentId)) plain.documentId = str(form.documentId);
+  return validateDto(CreateQuestionDto, { ...plain, ...kindParts(form, kind) });
+}
+
+/** The edit form of an existing question (its kind and document stay). */
+export function questionUpdateForm(form: Form = {}, kind: QuestionKind): UpdateQuestionDto {
+  return validateDto(UpdateQuestionDto, { text: str(form.text), required: str(form.required) === 'on', ...kindParts(form, kind) });
 }
 
 /** One criterion per line of the textarea. */

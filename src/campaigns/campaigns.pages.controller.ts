@@ -10,7 +10,15 @@ import { referenceData, TERRITORY_KIND_LABELS } from '../reference/reference-dat
 import { ReferenceService } from '../reference/reference.service';
 import { StorageService } from '../storage/storage.service';
 import { CampaignFiguresService } from './campaign-figures.service';
-import { criteriaForm, createCampaignForm, documentForm, formString, questionForm, updateCampaignForm } from './campaign-forms';
+import {
+  criteriaForm,
+  createCampaignForm,
+  documentForm,
+  formString,
+  questionForm,
+  questionUpdateForm,
+  updateCampaignForm,
+} from './campaign-forms';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
 import { CampaignStatus } from './campaign-status';
 import { campaignView } from './campaign-view';
@@ -29,6 +37,7 @@ const DONE: Record<string, string> = {
   'document-saved': 'Сведения о документе сохранены',
   version: 'Новая версия загружена',
   question: 'Вопрос добавлен',
+  'question-saved': 'Вопрос сохранён',
   deleted: 'Вопрос удалён',
   moved: 'Порядок вопросов изменён',
   criteria: 'Критерии сохранены',
@@ -137,6 +146,21 @@ export class CampaignsPagesController {
     @CurrentUser() user: AuthUser,
   ) {
     return this.act(id, req, reply, 'question', 'question', () => this.questions.create(id, questionForm(body ?? {}), user.id), body ?? {});
+  }
+
+  @Post(':id/questions/:questionId')
+  async updateQuestion(
+    @Param('id') id: string,
+    @Param('questionId') questionId: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+  ) {
+    return this.act(id, req, reply, 'question-saved', `edit-${questionId}`, async () => {
+      const question = await this.questions.get(id, questionId);
+      await this.questions.update(id, questionId, questionUpdateForm(body ?? {}, question.kind), user.id);
+    });
   }
 
   @Post(':id/questions/:questionId/delete')
@@ -262,6 +286,12 @@ export class CampaignsPagesController {
           ...q,
           kindLabel: KIND_LABELS[q.kind],
           documentTitle: q.documentId ? (docTitles.get(q.documentId) ?? '') : '',
+          choice: q.kind === 'single' || q.kind === 'multi',
+          optionsText: q.options
+            .filter((o) => !o.exclusive)
+            .map((o) => o.text)
+            .join('\n'),
+          exclusiveText: q.options.find((o) => o.exclusive)?.text ?? '',
           first: i === 0,
           last: i === questions.length - 1,
         })),

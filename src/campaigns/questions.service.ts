@@ -63,6 +63,10 @@ export class QuestionsService {
     return rows.map(questionView);
   }
 
+  async get(campaignId: string, questionId: string) {
+    return questionView(await this.load(this.dataSource.manager, campaignId, questionId));
+  }
+
   private async lockDraft(m: EntityManager, campaignId: string) {
     const campaign = await lockCampaign(m, campaignId);
     if (campaign.status !== CampaignStatus.Draft) throw new WrongStageError(QUESTIONNAIRE_LOCKED);

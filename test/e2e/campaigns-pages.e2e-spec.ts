@@ -129,6 +129,17 @@ describe('organizer pages: a campaign through its whole life with forms and a se
     expect((await post(`${base}/questions/${q.id}/move`, { direction: 'up' })).status).toBe(303);
     const [moved] = await t.dataSource.query(`SELECT sort_order FROM questions WHERE id = $1`, [q.id]);
     expect(moved.sort_order).toBe(2);
+    const edited = await post(`${base}/questions/${q.id}`, { text: 'Ваша роль в школе?', options: 'Учитель\nРуководитель\nМетодист' });
+    expect(edited.status).toBe(303);
+    const opts = await t.dataSource.query(`SELECT text FROM question_options WHERE question_id = $1 ORDER BY sort_order`, [q.id]);
+    expect(opts.map((o: { text: string }) => o.text)).toEqual(['Учитель', 'Руководитель', 'Методист']);
+    const [editedRow] = await t.dataSource.query(`SELECT text, required FROM questions WHERE id = $1`, [q.id]);
+    expect(editedRow).toEqual({ text: 'Ваша роль в школе?', required: false });
+    const badEdit = await post(`${base}/questions/${q.id}`, { text: 'Ваша роль?', options: 'Один' });
+    expect(badEdit.status).toBe(400);
+    expect(badEdit.text).toContain('options: нужно не менее двух вариантов ответа');
+    expect(badEdit.text).toContain(`<details open>`);
+    await post(`${base}/questions/${q.id}`, { text: 'Ваша роль?', options: 'Учитель\nРуководитель', required: 'on' });
     const [textQ] = await t.dataSource.query(`SELECT id FROM questions WHERE campaign_id = $1 AND kind = 'text'`, [id]);
     expect((await post(`${base}/questions/${textQ.id}/delete`, {})).status).toBe(303);
     html = (await page(base)).text;
