@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { CampaignStatus } from '../campaigns/campaign-status';
-import { ConflictError, DomainError, ErrorCode, NotFoundError, ValidationError } from '../common/domain-error';
+import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { AssignmentStatus, ExpertStatus } from './expert-status';
@@ -89,9 +89,9 @@ export class AssignmentsService {
   ) {}
 
   private async lockCampaign(m: EntityManager, campaignId: string): Promise<{ id: string; status: CampaignStatus; title: string }> {
-    if (!UUID_RE.test(campaignId)) throw new NotFoundError('Кампания');
+    if (!UUID_RE.test(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     const [c] = await m.query(`SELECT id, status, title FROM campaigns WHERE id = $1 FOR UPDATE`, [campaignId]);
-    if (!c) throw new NotFoundError('Кампания');
+    if (!c) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     return c;
   }
 
@@ -319,9 +319,9 @@ export class AssignmentsService {
 
   /** What the organizer's assignment page offers: the campaign, its documents and the approved experts. */
   async formOptions(campaignId: string) {
-    if (!UUID_RE.test(campaignId)) throw new NotFoundError('Кампания');
+    if (!UUID_RE.test(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     const [campaign] = await this.dataSource.query(`SELECT id, title, status FROM campaigns WHERE id = $1`, [campaignId]);
-    if (!campaign) throw new NotFoundError('Кампания');
+    if (!campaign) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     const [documents, experts] = await Promise.all([
       this.dataSource.query(
         `SELECT d.id, d.title, d.direction_code AS "directionCode", dir.name AS "directionName"
@@ -339,10 +339,10 @@ export class AssignmentsService {
   }
 
   async list(campaignId: string, onlyIds?: string[]): Promise<AssignmentView[]> {
-    if (!UUID_RE.test(campaignId)) throw new NotFoundError('Кампания');
+    if (!UUID_RE.test(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     if (onlyIds && !onlyIds.length) return [];
     if (!onlyIds && !(await this.dataSource.query(`SELECT 1 FROM campaigns WHERE id = $1`, [campaignId])).length) {
-      throw new NotFoundError('Кампания');
+      throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     }
     const rows = await this.dataSource.query(
       `SELECT a.*, u.full_name, u.email, p.territory_id, p.organization_name, d.title AS document_title,
@@ -375,9 +375,9 @@ export class AssignmentsService {
   }
 
   private async lockAssignment(m: EntityManager, campaignId: string, assignmentId: string) {
-    if (!UUID_RE.test(campaignId) || !UUID_RE.test(assignmentId)) throw new NotFoundError('Назначение');
+    if (!UUID_RE.test(campaignId) || !UUID_RE.test(assignmentId)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
     const [a] = await m.query(`SELECT * FROM assignments WHERE id = $1 AND campaign_id = $2 FOR UPDATE`, [assignmentId, campaignId]);
-    if (!a) throw new NotFoundError('Назначение');
+    if (!a) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
     return a as Row;
   }
 

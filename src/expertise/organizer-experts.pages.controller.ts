@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { CAMPAIGN_STATUS_LABELS } from '../campaigns/campaign-status';
-import { DomainError, NotFoundError } from '../common/domain-error';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { DISPLAY_TIME_ZONE } from '../common/view-helpers';
@@ -107,7 +107,7 @@ export class OrganizerExpertsPagesController {
     @Param('action') action: string,
     @Body() body: Record<string, unknown>,
   ) {
-    if (!ACTIONS.includes(action as ExpertAction)) throw new NotFoundError('Действие');
+    if (!ACTIONS.includes(action as ExpertAction)) throw new DomainError(ErrorCode.NotFound, 'Действие не найдено');
     try {
       await this.registry.changeStatus(user.id, id, action as ExpertAction, body?.reason);
     } catch (err) {
@@ -231,7 +231,7 @@ export class OrganizerExpertsPagesController {
       delete: ['removed', () => this.assignments.remove(user.id, id, assignmentId)],
     };
     const entry = fns[action];
-    if (!entry) throw new NotFoundError('Действие');
+    if (!entry) throw new DomainError(ErrorCode.NotFound, 'Действие не найдено');
     return this.run(req, reply, id, entry[0], {}, entry[1]);
   }
 }

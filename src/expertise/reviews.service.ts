@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ScaleLabel } from '../campaigns/entities/campaign.entity';
 import { CampaignStatus } from '../campaigns/campaign-status';
-import { ConflictError, DomainError, ErrorCode, NotFoundError, ValidationError } from '../common/domain-error';
+import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
 import { iso, UUID_RE } from './assignments.service';
 import { AssignmentStatus } from './expert-status';
 
@@ -69,7 +69,7 @@ export class ReviewsService {
 
   /** The expert's own assignment, or 404 (another expert's looks exactly like a missing one). */
   async getMine(expertId: string, assignmentId: string, m: EntityManager = this.dataSource.manager): Promise<MyAssignmentDetail> {
-    if (!UUID_RE.test(assignmentId)) throw new NotFoundError('Назначение');
+    if (!UUID_RE.test(assignmentId)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
     const [row] = await m.query(
       `SELECT a.*, c.title AS campaign_title, c.status AS campaign_status, c.criterion_scale, d.title AS document_title,
               (a.status <> 'submitted' AND a.due_at IS NOT NULL AND a.due_at < now()) AS late
@@ -78,7 +78,7 @@ export class ReviewsService {
         WHERE a.id = $1 AND a.expert_id = $2 AND c.status = ANY($3::text[])`,
       [assignmentId, expertId, VISIBLE_STAGES],
     );
-    if (!row) throw new NotFoundError('Назначение');
+    if (!row) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
     const [criteria, scores, recommendations] = await Promise.all([
       m.query(`SELECT id, text, description FROM criteria WHERE campaign_id = $1 ORDER BY sort_order, id`, [row.campaign_id]),
       m.query(`SELECT criterion_id AS "criterionId", score, comment FROM review_scores WHERE assignment_id = $1`, [assignmentId]),
@@ -101,7 +101,7 @@ export class ReviewsService {
   async saveReview(expertId: string, assignmentId: string, input: ReviewInput): Promise<MyAssignmentDetail> {
     const shape = parseShape(input);
     const result = await this.dataSource.transaction(async (m) => {
-      if (!UUID_RE.test(assignmentId)) throw new NotFoundError('Назначение');
+      if (!UUID_RE.test(assignmentId)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
       const [a] = await m.query(
         `SELECT a.id, a.status, a.campaign_id, c.status AS campaign_status, c.criterion_scale
            FROM assignments a JOIN campaigns c ON c.id = a.campaign_id
@@ -109,7 +109,7 @@ export class ReviewsService {
           WHERE a.id = $1 AND a.expert_id = $2 FOR UPDATE OF a`,
         [assignmentId, expertId],
       );
-      if (!a || !VISIBLE_STAGES.includes(a.campaign_status)) throw new NotFoundError('Назначение');
+      if (!a || !VISIBLE_STAGES.includes(a.campaign_status)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
       if (a.campaign_status !== CampaignStatus.Expertise) {
         throw new ConflictError('campaign: оценки принимаются только на этапе экспертизы', ErrorCode.WrongStage);
       }
