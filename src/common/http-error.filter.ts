@@ -20,7 +20,8 @@ export function isUnavailableError(err: unknown): boolean {
   if (e.code && (DB_UNAVAILABLE_CODES.has(e.code) || NET_ERRORS.has(e.code))) return true;
   if (
     typeof e.message === 'string' &&
-    /Connection terminated|connection timeout|Connection is closed|terminating connection|timeout exceeded when trying to connect/i.test(
+    // the last three are ioredis while Redis is down (offline queue disabled / retries exhausted)
+    /Connection terminated|connection timeout|Connection is closed|terminating connection|timeout exceeded when trying to connect|Stream isn't writeable|enableOfflineQueue|max retries per request/i.test(
       e.message,
     )
   ) {

@@ -205,6 +205,10 @@ describe('Redis outage: the platform degrades, loses nothing committed, and catc
     expect(territories.body).toHaveLength(43);
     const login = await api.request('GET', '/login', { headers: { accept: 'text/html' } });
     expect(login.status).toBe(200);
+    // signing in needs Redis (sessions, throttling): a clear 503, not a 500
+    const signIn = await api.post('/api/v1/auth/login', { email: 'nobody@example.org', password: 'whatever-password' });
+    expect(signIn.status).toBe(503);
+    expect(signIn.body.error).toBe('Service Unavailable');
 
     // work committed while Redis is down is written to PostgreSQL and waits there
     const recipients = [1, 2, 3, 4, 5].map((i) => `outage-${i}-${tag}@example.org`);
