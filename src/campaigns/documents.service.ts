@@ -12,10 +12,9 @@ import { lockCampaign } from './campaigns.service';
 import { WrongStageError } from './campaigns.errors';
 import { UploadedFile } from './document-upload';
 import { UpdateDocumentDto } from './dto/document.dto';
+import { QuestionsService } from './questions.service';
 import { DocumentVersion } from './entities/document-version.entity';
 import { CampaignDocument } from './entities/document.entity';
-import { Question, QuestionKind } from './entities/question.entity';
-import { QuestionOption } from './entities/question-option.entity';
 import { Campaign } from './entities/campaign.entity';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -86,6 +85,7 @@ export class DocumentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly storage: StorageService,
     private readonly audit: AuditService,
+    private readonly questions: QuestionsService,
   ) {}
 
   /** Adds a document with its first version (the file is already stored); on any error the file is removed. */
@@ -144,7 +144,7 @@ export class DocumentsService {
             createdBy: actorId,
           }),
         );
-        if (withDefaults) await this.addDefaultQuestions(m, campaign, doc.id);
+        if (withDefaults) await this.questions.addDefaultQuestions(m, campaign.id, doc.id);
         const view = documentView(doc, version);
         await this.audit.record(m, {
           actorId,
@@ -159,34 +159,6 @@ export class DocumentsService {
     } catch (err) {
       if (file) await this.storage.remove(file.key).catch(() => undefined);
       throw err;
-    }
-  }
-
-  /** The reference questionnaire, copied for this document after the questions already there. */
-  private async addDefaultQuestions(m: EntityManager, campaign: Campaign, documentId: string): Promise<void> {
-    const [{ n }] = await m.query(`SELECT COALESCE(MAX(sort_order), -1) + 1 AS n FROM questions WHERE campaign_id = $1`, [campaign.id]);
-    let order = Number(n);
-    for (const dq of referenceData().defaultDiscussionQuestions) {
-      const q = await m.getRepository(Question).save(
-        m.getRepository(Question).create({
-          campaignId: campaign.id,
-          documentId,
-          kind: dq.kind as QuestionKind,
-          text: dq.text,
-          required: dq.required,
-          sortOrder: order++,
-          scaleMin: dq.scale?.min ?? null,
-          scaleMax: dq.scale?.max ?? null,
-          scaleMinLabel: dq.scale?.minLabel ?? null,
-          scaleMaxLabel: dq.scale?.maxLabel ?? null,
-          maxLength: dq.maxLength ?? null,
-        }),
-      );
-      if (dq.options?.length) {
-        await m
-          .getRepository(QuestionOption)
-          .insert(dq.options.map((o, i) => ({ questionId: q.id, text: o.text, exclusive: !!o.exclusive, sortOrder: i })));
-      }
     }
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError, ValidationError } from '../common/domain-error';
+import { referenceData } from '../reference/reference-data';
 import { CampaignStatus } from './campaign-status';
 import { questionView } from './campaign-view';
 import { lockCampaign } from './campaigns.service';
@@ -53,6 +54,34 @@ export class QuestionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
   ) {}
+
+  /** The reference questionnaire, copied for this document after the questions already there. */
+  async addDefaultQuestions(m: EntityManager, campaignId: string, documentId: string): Promise<void> {
+    const [{ n }] = await m.query(`SELECT COALESCE(MAX(sort_order), -1) + 1 AS n FROM questions WHERE campaign_id = $1`, [campaignId]);
+    let order = Number(n);
+    for (const dq of referenceData().defaultDiscussionQuestions) {
+      const q = await m.getRepository(Question).save(
+        m.getRepository(Question).create({
+          campaignId: campaignId,
+          documentId,
+          kind: dq.kind as QuestionKind,
+          text: dq.text,
+          required: dq.required,
+          sortOrder: order++,
+          scaleMin: dq.scale?.min ?? null,
+          scaleMax: dq.scale?.max ?? null,
+          scaleMinLabel: dq.scale?.minLabel ?? null,
+          scaleMaxLabel: dq.scale?.maxLabel ?? null,
+          maxLength: dq.maxLength ?? null,
+        }),
+      );
+      if (dq.options?.length) {
+        await m
+          .getRepository(QuestionOption)
+          .insert(dq.options.map((o, i) => ({ questionId: q.id, text: o.text, exclusive: !!o.exclusive, sortOrder: i })));
+      }
+    }
+  }
 
   async list(campaignId: string) {
     const rows = await this.dataSource.getRepository(Question).find({
