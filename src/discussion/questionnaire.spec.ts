@@ -32,13 +32,13 @@ const profile = { territoryId: territory, organizationType: 'school', position: 
 
 /** Any acceptable answer set: a non-empty subset of ordinary options (or the exclusive one alone), a scale value, a text. */
 const validAnswers = fc.record({
-  multi: fc.oneof(fc.constant([3]), fc.subarray([0, 1, 2], { minLength: 1 })),
+  multi: fc.oneof(fc.constant<number[]>([3]), fc.subarray([0, 1, 2], { minLength: 1 })),
   single: fc.integer({ min: 0, max: 1 }),
   scale: fc.integer({ min: 1, max: 5 }),
   text: fc.option(fc.string({ minLength: 1, maxLength: 50 }).filter((s) => !s.includes('\u0000') && s.trim().length > 0)),
 });
 
-function body(a: { multi: number[]; single: number; scale: number; text: string | null }) {
+function body(a: { multi: readonly number[]; single: number; scale: number; text: string | null }) {
   const answers: Record<string, unknown>[] = [
     { questionId: questions[0].id, optionIds: a.multi.map((i) => questions[0].options[i].id) },
     { questionId: questions[1].id, optionIds: [questions[1].options[a.single].id] },
