@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { CampaignFiguresService } from './campaign-figures.service';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
+import { CampaignPageService } from './campaign-page.service';
+import { CampaignQuestionsPagesController } from './campaign-questions.pages.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsPagesController } from './campaigns.pages.controller';
 import { CampaignsService } from './campaigns.service';
@@ -12,8 +14,15 @@ import { QuestionsService } from './questions.service';
 /** Campaigns, documents, questionnaire, criteria and the lifecycle. Global: the worker's scheduler uses the lifecycle. */
 @Global()
 @Module({
-  controllers: [CampaignsController, DocumentsController, QuestionsController, PublicDocumentFilesController, CampaignsPagesController],
-  providers: [CampaignsService, DocumentsService, QuestionsService, CampaignLifecycleService, CampaignFiguresService],
+  controllers: [
+    CampaignsController,
+    DocumentsController,
+    QuestionsController,
+    PublicDocumentFilesController,
+    CampaignsPagesController,
+    CampaignQuestionsPagesController,
+  ],
+  providers: [CampaignsService, DocumentsService, QuestionsService, CampaignLifecycleService, CampaignFiguresService, CampaignPageService],
   exports: [CampaignsService, DocumentsService, QuestionsService, CampaignLifecycleService, CampaignFiguresService],
 })
 export class CampaignsModule {}

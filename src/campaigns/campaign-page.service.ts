@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../common/domain-error';
+import { pageContext } from '../common/page-context';
+import { ViewService } from '../common/view.service';
+import { AppConfig } from '../config/app.config';
+import { referenceData, TERRITORY_KIND_LABELS } from '../reference/reference-data';
+import { ReferenceService } from '../reference/reference.service';
+import { CampaignFiguresService } from './campaign-figures.service';
+import { CampaignLifecycleService } from './campaign-lifecycle.service';
+import { CampaignStatus } from './campaign-status';
+import { campaignView } from './campaign-view';
+import { CampaignsService, criteriaEditable } from './campaigns.service';
+import { DocumentsService } from './documents.service';
+import { QuestionsService } from './questions.service';
+
+type Form = Record<string, unknown>;
+
+/** Success messages after post/redirect/get, by code (never text from the query string). */
+export const DONE: Record<string, string> = {
+  created: 'Кампания создана',
+  saved: 'Изменения сохранены',
+  document: 'Документ добавлен',
+  'document-saved': 'Сведения о документе сохранены',
+  version: 'Новая версия загружена',
+  question: 'Вопрос добавлен',
+  'question-saved': 'Вопрос сохранён',
+  deleted: 'Вопрос удалён',
+  moved: 'Порядок вопросов изменён',
+  criteria: 'Критерии сохранены',
+  transition: 'Этап кампании изменён',
+};
+
+const KIND_LABELS = { single: 'Один вариант', multi: 'Несколько вариантов', scale: 'Шкала', text: 'Свободный ответ' };
+
+/** Renders the organizer's campaign pages and runs their form actions (post/redirect/get, errors shown in place). */
+@Injectable()
+export class CampaignPageService {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly documents: DocumentsService,
+    private readonly questions: QuestionsService,
+    private readonly lifecycle: CampaignLifecycleService,
+    private readonly figures: CampaignFiguresService,
+    private readonly views: ViewService,
+    private readonly config: AppConfig,
+    private readonly reference: ReferenceService,
+  ) {}
+
+  /** Runs one form action: success → 303 back with a message; a refusal → the page again with the reasons. */
+  async act(
+    id: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    done: string,
+    form: string,
+    action: () => Promise<unknown>,
+    values: Form = {},
+  ) {
+    try {
+      await action();
+      return reply.redirect(`/organizer/campaigns/${id}?done=${done}#${form}`, 303);
+    } catch (err) {
+      const [status, extra] = this.failure(err);
+      // the summary at the top of the page links to the form that failed
+      const formErrors = (extra.formErrors as { message: string }[]).map((e) => ({ ...e, field: form }));
+      return this.renderCampaign(id, req, reply, status, { ...extra, formErrors, failedForm: form, values });
+    }
+  }
+
+  failure(err: unknown): [number, Record<string, unknown>] {
+    if (!(err instanceof DomainError) || err.status >= 500 || err.status === 404) throw err;
+    const messages = Array.isArray(err.messages) ? err.messages : [err.messages];
+    return [
+      err.status,
+      {
+        formError: err.status === 409 ? 'Действие сейчас невозможно' : 'Проверьте введённые данные',
+        formErrors: messages.map((message) => ({ field: '', message })),
+        errors: err.fieldErrors,
+      },
+    ];
+  }
+
+  async renderList(req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
+    const campaigns = await this.campaigns.list();
+    const html = this.views.render('pages/organizer/campaigns', pageContext(req, { title: 'Кампании', campaigns, values: {}, ...extra }));
+    return reply.status(status).type('text/html; charset=utf-8').send(html);
+  }
+
+  async renderCampaign(id: string, req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
+    const entity = await this.campaigns.find(id);
+    const campaign = campaignView(entity);
+    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations] = await Promise.all([
+      this.documents.list(id),
+      this.questions.list(id),
+      this.campaigns.criteria(id),
+      this.lifecycle.availableTransitions(id),
+      this.figures.figures(id),
+      this.lifecycle.scheduledFailures(id),
+      this.reference.territories(),
+      this.reference.organizations(),
+    ]);
+    const docTitles = new Map(documents.map((d) => [d.id, d.title]));
+    const html = this.views.render(
+      'pages/organizer/campaign',
+      pageContext(req, {
+        title: campaign.title,
+        campaign,
+        entity,
+        documents,
+        questions: questions.map((q, i) => ({
+          ...q,
+          kindLabel: KIND_LABELS[q.kind],
+          documentTitle: q.documentId ? (docTitles.get(q.documentId) ?? '') : '',
+          choice: q.kind === 'single' || q.kind === 'multi',
+          optionsText: q.options
+            .filter((o) => !o.exclusive)
+            .map((o) => o.text)
+            .join('\n'),
+          exclusiveText: q.options.find((o) => o.exclusive)?.text ?? '',
+          first: i === 0,
+          last: i === questions.length - 1,
+        })),
+        criteria,
+        criteriaText: criteria.map((c) => c.text).join('\n'),
+        transitions,
+        scheduleFailures,
+        figures,
+        directions: referenceData().directions,
+        territories: territories
+          .filter((x) => x.active)
+          .map((x) => ({ id: x.id, name: `${x.name} (${(TERRITORY_KIND_LABELS[x.kind] ?? x.kind).toLowerCase()})` })),
+        organizations: organizations.map((o) => ({ id: o.id, name: o.name })),
+        isDraft: entity.status === CampaignStatus.Draft,
+        canAddDocuments: entity.status === CampaignStatus.Draft,
+        canAddVersions:
+          !entity.frozenAt && [CampaignStatus.Draft, CampaignStatus.Discussion, CampaignStatus.Revision].includes(entity.status),
+        canEditCriteria: criteriaEditable(entity),
+        publicUrl: `${this.config.APP_URL}/c/${entity.slug}`,
+        uploadLimitMb: Math.round((this.config.UPLOAD_MAX_BYTES / 1024 / 1024) * 10) / 10,
+        errors: {},
+        values: {},
+        ...extra,
+      }),
+    );
+    return reply.status(status).type('text/html; charset=utf-8').send(html);
+  }
+}
