@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -38,6 +39,8 @@ interface Question {
 
 interface RunResult {
   label: string;
+  /** CPU time the server process used per answered request (µs): robust to other load on the machine. */
+  serverCpuUs: number;
   requests: number;
   acknowledged: number;
   perSecond: number;
@@ -136,7 +139,18 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; por
   });
 }
 
+/** utime + stime of a process in µs (Linux /proc; 0 elsewhere). */
+function cpuMicros(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 async function load(
+  pid: number | undefined,
   label: string,
   url: string,
   seconds: number,
@@ -145,6 +159,7 @@ async function load(
 ): Promise<RunResult> {
   const statuses: Record<string, number> = {};
   let acknowledged = 0;
+  const cpuBefore = cpuMicros(pid);
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -179,8 +194,10 @@ async function load(
     ],
   });
   const errors = result.errors + result.timeouts + result.non2xx;
+  const cpu = cpuMicros(pid) - cpuBefore;
   return {
     label,
+    serverCpuUs: result.requests.total ? Math.round(cpu / result.requests.total) : 0,
     requests: result.requests.total,
     acknowledged,
     perSecond: acknowledged / seconds,
@@ -225,8 +242,10 @@ async function main(): Promise<void> {
           .join(' ')} (other work on the machine lowers every figure)`,
     );
 
-    await load('warm-up', `${base}/__bench/validate/${slug}`, 2, bodyStrings, null);
+    await load(child.pid, 'warm-up', `${base}/__bench/validate/${slug}`, 2, bodyStrings, null);
     const ceiling = await load(
+      child.pid,
+
       'no-database ceiling (same server: parse + validate)',
       `${base}/__bench/validate/${slug}`,
       CEILING_SECONDS,
@@ -235,6 +254,8 @@ async function main(): Promise<void> {
     );
     const ledger = { sent: new Map<string, number>(), acked: new Map<string, string>() };
     const submit = await load(
+      child.pid,
+
       'submissions (validate + Redis limit + group commit)',
       `${base}/api/v1/public/campaigns/${slug}/responses`,
       SECONDS,
@@ -276,6 +297,7 @@ async function main(): Promise<void> {
       'p50 ms': r.p50,
       'p99 ms': r.p99,
       errors: r.errors,
+      'server CPU µs/req': r.serverCpuUs,
       statuses: Object.entries(r.statuses)
         .map(([s, n]) => `${s}×${n}`)
         .join(' '),
