@@ -30,6 +30,8 @@ interface ResponseRow {
   id: string;
   receipt: string;
   created_at: Date;
+  /** created_at as PostgreSQL prints it: microseconds kept (a JS Date keeps ms), so the keyset cursor is exact */
+  cursor_at: string;
   territory: string;
   territory_kind: string;
   organization_type: string;
@@ -75,10 +77,10 @@ export class ReportDataService {
     const optionText = new Map(options.map((o) => [o.id, o.text]));
     const optionOrder = new Map(options.map((o, i) => [o.id, i]));
     const columnIndex = new Map(columns.map((c, i) => [c.questionId, i]));
-    let after: { createdAt: Date; id: string } | null = null;
+    let after: { createdAt: string; id: string } | null = null;
     for (;;) {
       const batch: ResponseRow[] = await this.dataSource.query(
-        `SELECT r.id, r.receipt, r.created_at, t.name AS territory, t.kind AS territory_kind,
+        `SELECT r.id, r.receipt, r.created_at, r.created_at::text AS cursor_at, t.name AS territory, t.kind AS territory_kind,
                 COALESCE(ot.name, r.organization_type) AS organization_type, COALESCE(p.name, r.position) AS position,
                 COALESCE(r.organization_name, o.name) AS organization
            FROM responses r
@@ -131,7 +133,7 @@ export class ReportDataService {
         ];
       });
       const last = batch[batch.length - 1];
-      after = { createdAt: last.created_at, id: last.id };
+      after = { createdAt: last.cursor_at, id: last.id };
     }
   }
 

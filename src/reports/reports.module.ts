@@ -3,6 +3,7 @@ import { ResultsModule } from '../results/results.module';
 import { FinalReportsService } from './final-reports.service';
 import { ReportDataService } from './report-data.service';
 import { ReportsController } from './reports.controller';
+import { ReportsPagesController } from './reports.pages.controller';
 
 import { ReportsService } from './reports.service';
 import { CsvRenderer } from './renderers/csv.renderer';
@@ -14,7 +15,7 @@ import { XlsxRenderer } from './renderers/xlsx.renderer';
 @Global()
 @Module({
   imports: [ResultsModule],
-  controllers: [ReportsController],
+  controllers: [ReportsController, ReportsPagesController],
   providers: [ReportsService, FinalReportsService, ReportDataService, XlsxRenderer, CsvRenderer, PdfRenderer, PdfBrowserService],
   exports: [ReportsService, FinalReportsService, ReportDataService],
 })

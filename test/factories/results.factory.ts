@@ -203,7 +203,8 @@ export async function buildResultsCampaign(ds: DataSource, options: FixtureOptio
     organization_name: r.organizationName,
     client_hash: 'c',
     excluded: r.excluded,
-    created_at: r.createdAt.toISOString(),
+    // microseconds, as now() stores them: a JS Date keeps only ms, which report streaming must not rely on
+    created_at: r.createdAt.toISOString().replace('Z', '456Z'),
   }));
   await ds.query(
     `INSERT INTO responses (id, campaign_id, receipt, idempotency_key, body_hash, territory_id, organization_type, position,
