@@ -9,7 +9,13 @@ export default async function globalTeardown(): Promise<void> {
   if (url && !process.env.KEEP_TEST_DB) {
     const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+    // the run's database and every per-file copy of it (suite-database.ts), isolated suites included
+    const base = new URL(process.env.TEST_TEMPLATE_DATABASE_URL ?? url).pathname.slice(1);
+    const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname = $1 OR starts_with(datname, $2)`, [
+      base,
+      `${base}_`,
+    ]);
+    for (const { datname } of rows as { datname: string }[]) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.end();
   }
   const prefix = process.env.REDIS_PREFIX;

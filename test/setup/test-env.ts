@@ -12,6 +12,9 @@ export function newRunEnv(): Record<string, string> {
   return {
     NODE_ENV: 'test',
     DATABASE_URL: base.toString(),
+    // each test file works on a copy of this database, with a key prefix under this one (suite-database.ts)
+    TEST_TEMPLATE_DATABASE_URL: base.toString(),
+    TEST_BASE_REDIS_PREFIX: `dptest:${id}`,
     DATABASE_POOL_SIZE: '10',
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
     REDIS_PREFIX: `dptest:${id}`,
