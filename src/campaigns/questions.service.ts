@@ -96,8 +96,10 @@ export class QuestionsService {
     return questionView(await this.load(this.dataSource.manager, campaignId, questionId));
   }
 
-  private async lockDraft(m: EntityManager, campaignId: string) {
+  /** With a question id: another campaign's question is 404 in every stage (no 409 that would confirm it exists). */
+  private async lockDraft(m: EntityManager, campaignId: string, questionId?: string) {
     const campaign = await lockCampaign(m, campaignId);
+    if (questionId !== undefined) await this.load(m, campaignId, questionId);
     if (campaign.status !== CampaignStatus.Draft) throw new WrongStageError(QUESTIONNAIRE_LOCKED);
     return campaign;
   }
@@ -140,7 +142,7 @@ export class QuestionsService {
 
   async update(campaignId: string, questionId: string, dto: UpdateQuestionDto, actorId: string) {
     return this.dataSource.transaction(async (m) => {
-      await this.lockDraft(m, campaignId);
+      await this.lockDraft(m, campaignId, questionId);
       const q = await this.load(m, campaignId, questionId);
       const before = questionView(q);
       const options = dto.options ?? before.options;
@@ -169,7 +171,7 @@ export class QuestionsService {
 
   async remove(campaignId: string, questionId: string, actorId: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      await this.lockDraft(m, campaignId);
+      await this.lockDraft(m, campaignId, questionId);
       const q = await this.load(m, campaignId, questionId);
       const before = questionView(q);
       await m.getRepository(Question).delete({ id: q.id });
@@ -181,7 +183,7 @@ export class QuestionsService {
   /** Moves a question one place up or down (the pages' reorder buttons). */
   async shift(campaignId: string, questionId: string, delta: -1 | 1, actorId: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      await this.lockDraft(m, campaignId);
+      await this.lockDraft(m, campaignId, questionId);
       const q = await this.load(m, campaignId, questionId);
       const ids = await this.orderedIds(m, campaignId);
       const from = ids.indexOf(q.id);
