@@ -123,7 +123,7 @@ async function prepareDatabase(url: string): Promise<{ slug: string; campaignId:
   return { slug, campaignId, questions, ref: [territories, data.organizationTypes.map((t) => t.code), data.positions.map((p) => p.code)] };
 }
 
-function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; barePort: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'lib', 'bench-server.ts')], {
       env,
@@ -132,8 +132,8 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; por
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
+      const m = /READY (\d+) (\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]), barePort: Number(m[2]) });
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -252,6 +252,14 @@ async function main(): Promise<void> {
       bodyStrings,
       null,
     );
+    const bare = await load(
+      child.pid,
+      'calibration: bare Fastify route (same process, JSON in/out)',
+      `http://127.0.0.1:${server.barePort}/bare`,
+      CEILING_SECONDS,
+      bodyStrings,
+      null,
+    );
     const ledger = { sent: new Map<string, number>(), acked: new Map<string, string>() };
     const submit = await load(
       child.pid,
@@ -291,7 +299,7 @@ async function main(): Promise<void> {
     for (const r of rows) if (r.answers !== expectedRows(bodies[ledger.sent.get(r.idempotency_key)!])) wrongAnswers++;
     const unacked = rows.filter((r) => !ledger.acked.has(r.idempotency_key)).length;
 
-    const table = [ceiling, submit].map((r) => ({
+    const table = [bare, ceiling, submit].map((r) => ({
       run: r.label,
       'req/s (2xx)': Math.round(r.perSecond),
       'p50 ms': r.p50,

@@ -2,7 +2,7 @@
  * The application as `npm start` runs it, plus one extra route for the no-database ceiling, in a child process of the
  * benchmark so the load generator does not share its event loop. Prints `READY <port>` when listening.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createApp } from '../../src/app.factory';
 import { QuestionnaireService } from '../../src/discussion/questionnaire.service';
 import { SubmissionService } from '../../src/discussion/submission.service';
@@ -25,9 +25,17 @@ async function main(): Promise<void> {
   await app.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  process.stdout.write(`READY ${port}\n`);
+  // Calibration of the machine: a bare Fastify instance in the same process, JSON in and out, nothing else.
+  const bare = Fastify({ bodyLimit: 256 * 1024 });
+  bare.post('/bare', async (req: FastifyRequest, reply: FastifyReply) => {
+    void reply.status(201);
+    return { receipt: 'R-0000-0000', fields: Object.keys(req.body as object).length };
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const barePort = (bare.server.address() as { port: number }).port;
+  process.stdout.write(`READY ${port} ${barePort}\n`);
   const stop = () => {
-    void app.close().then(() => process.exit(0));
+    void Promise.all([app.close(), bare.close()]).then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
