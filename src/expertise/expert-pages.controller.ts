@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser, Public, Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { DomainError } from '../common/domain-error';
 import { pageContext } from '../common/page-context';
+import { requestIp } from '../common/request-ip';
 import { ViewService } from '../common/view.service';
 import { ReferenceService } from '../reference/reference.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
@@ -54,7 +55,11 @@ export class ExpertPagesController {
           .map((t) => ({ id: t.id, label: `${t.name} (${TERRITORY_KIND_LABELS[t.kind]})`, selected: t.id === values.territoryId })),
         directions: lists.directions.map((d) => ({ ...d, checked: chosen.includes(d.code) })),
         errors: error?.fieldErrors ?? {},
-        formError: error ? 'Заявка не отправлена: исправьте ошибки, отмеченные ниже.' : undefined,
+        formError: error
+          ? Object.keys(error.fieldErrors).length
+            ? 'Заявка не отправлена: исправьте ошибки, отмеченные ниже.'
+            : error.message
+          : undefined,
         formErrors: error ? Object.entries(error.fieldErrors).map(([field, message]) => ({ field, message })) : undefined,
       }),
     );
@@ -72,7 +77,7 @@ export class ExpertPagesController {
     const values = { ...(body ?? {}) };
     delete values.password;
     try {
-      await this.registry.apply(body ?? {});
+      await this.registry.apply(body ?? {}, requestIp(req));
     } catch (err) {
       if (!(err instanceof DomainError) || err.status >= 500) throw err;
       const e =

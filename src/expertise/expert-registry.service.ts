@@ -8,6 +8,7 @@ import { UsersService } from '../accounts/users.service';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ErrorCode, NotFoundError, ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
+import { ApplicationThrottleService } from './application-throttle.service';
 import { EXPERT_STATUS_LABELS, EXPERT_TRANSITIONS, ExpertStatus } from './expert-status';
 
 export interface ExpertApplicationInput {
@@ -74,6 +75,7 @@ export class ExpertRegistryService {
     private readonly users: UsersService,
     private readonly mail: MailService,
     private readonly audit: AuditService,
+    private readonly throttle: ApplicationThrottleService,
   ) {}
 
   /** Validates everything (types too: the page form calls this directly) and reports each bad field. */
@@ -120,8 +122,9 @@ export class ExpertRegistryService {
   }
 
   /** A public application: an expert account (email unconfirmed), its registry entry, and the confirmation email. */
-  async apply(input: ExpertApplicationInput): Promise<{ id: string; status: ExpertStatus }> {
-    return this.dataSource.transaction(async (m) => {
+  async apply(input: ExpertApplicationInput, ip = 'unknown'): Promise<{ id: string; status: ExpertStatus }> {
+    await this.throttle.check(ip);
+    const result = await this.dataSource.transaction(async (m) => {
       const data = await this.validateApplication(m, input);
       const user = await this.users.create(
         { email: data.email, password: data.password, role: Role.Expert, fullName: data.fullName, emailConfirmed: false },
@@ -156,6 +159,8 @@ export class ExpertRegistryService {
       this.logger.log({ expertId: user.id }, 'expert applied');
       return { id: user.id, status: ExpertStatus.Applied };
     });
+    await this.throttle.record(ip);
+    return result;
   }
 
   private async issueToken(m: EntityManager, userId: string, kind: UserTokenKind, ttlHours: number): Promise<string> {

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ApplicationThrottleService } from './application-throttle.service';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
 import { ExpertNotificationsService } from './expert-notifications.service';
@@ -17,7 +18,14 @@ import { ReviewsService } from './reviews.service';
 @Global()
 @Module({
   controllers: [ExpertsController, AssignmentsController, MyAssignmentsController, ExpertPagesController, OrganizerExpertsPagesController],
-  providers: [ExpertRegistryService, RegistryExportService, AssignmentsService, ReviewsService, ExpertNotificationsService],
+  providers: [
+    ApplicationThrottleService,
+    ExpertRegistryService,
+    RegistryExportService,
+    AssignmentsService,
+    ReviewsService,
+    ExpertNotificationsService,
+  ],
   exports: [ExpertRegistryService, AssignmentsService, ReviewsService, ExpertNotificationsService],
 })
 export class ExpertiseModule {}

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/current-user';
+import { requestIp } from '../common/request-ip';
 import { ExpertApplicationDto, ReasonDto } from './dto/expertise.dto';
 import { ExpertAction, ExpertRegistryService } from './expert-registry.service';
 import { RegistryExportService } from './registry-export.service';
@@ -17,8 +18,8 @@ export class ExpertsController {
   @Public()
   @Post('applications')
   @ApiCreatedResponse({ description: '{id, status: "applied"}; a confirmation email is sent' })
-  apply(@Body() dto: ExpertApplicationDto) {
-    return this.registry.apply(dto);
+  apply(@Body() dto: ExpertApplicationDto, @Req() req: FastifyRequest) {
+    return this.registry.apply(dto, requestIp(req));
   }
 
   @ApiBearerAuth()

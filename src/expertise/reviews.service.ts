@@ -109,7 +109,7 @@ export class ReviewsService {
           WHERE a.id = $1 AND a.expert_id = $2 FOR UPDATE OF a`,
         [assignmentId, expertId],
       );
-      if (!a || !VISIBLE_STAGES.includes(a.campaign_status)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
+      if (!a) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
       if (a.campaign_status !== CampaignStatus.Expertise) {
         throw new ConflictError('campaign: оценки принимаются только на этапе экспертизы', ErrorCode.WrongStage);
       }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { Role } from '../../src/accounts/entities/user.entity';
+import { REDIS, RedisClient, redisKey } from '../../src/common/redis.module';
+import { AppConfig } from '../../src/config/app.config';
 import { createExpert, isolateSuite, territoryIds } from '../factories/expertise.factory';
 import { createUser, TEST_PASSWORD, TestUser } from '../factories/users.factory';
 import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
@@ -279,5 +281,23 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
       [email],
     );
     expect(p.competences).toEqual(['knowledge', 'creativity']);
+  });
+
+  it('refuses more than 30 successful applications per address and hour with 429 (this suite has its own Redis prefix)', async () => {
+    const redis = t.app.get<RedisClient>(REDIS);
+    const key = redisKey(t.app.get(AppConfig), 'expert-applications', '127.0.0.1');
+    await redis.set(key, '30', 'EX', 60);
+    const res = await api.post('/api/v1/experts/applications', application(uniq('flood')));
+    expect(res.status).toBe(429);
+    expect(res.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: 'Слишком много заявок с этого адреса. Попробуйте через час.',
+    });
+    const page = await api.post('/experts/apply', undefined, { form: { fullName: 'Ещё один' } });
+    expect(page.status).toBe(429);
+    expect(page.text).toContain('Слишком много заявок с этого адреса. Попробуйте через час.');
+    expect(page.text).toContain('value="Ещё один"');
+    await redis.del(key);
   });
 });

@@ -267,6 +267,9 @@ describe('reviews: apply → confirm → approve → assign → invitation (real
     });
 
     it('only in the expertise stage (409), stored nothing', async () => {
+      const before = await put(assignmentId, valid());
+      expect(before.status).toBe(409);
+      expect(before.body.message).toBe('campaign: оценки принимаются только на этапе экспертизы');
       await setCampaignStatus(t.dataSource, campaign.id, 'expertise');
       await setCampaignStatus(t.dataSource, campaign.id, 'completed');
       const res = await put(assignmentId, valid());
