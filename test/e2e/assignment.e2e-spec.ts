@@ -3,6 +3,7 @@ import { Role } from '../../src/accounts/entities/user.entity';
 import { ExpertNotificationsService } from '../../src/expertise/expert-notifications.service';
 import { OutboxService } from '../../src/queue/outbox.service';
 import { JobName } from '../../src/queue/queue-registry';
+import { SchedulerProcessor } from '../../src/scheduler/scheduler.processor';
 import {
   createCampaign,
   createDocument,
@@ -304,5 +305,22 @@ describe('assignments: conflicts of interest, bulk modes, invitations and remind
     expect(cannotDelete.body.message).toBe('status: оценка уже отправлена, назначение нельзя удалить');
     expect((await api.delete(`/api/v1/campaigns/${campaign.id}/assignments/${lateRow.id}`, auth())).status).toBe(204);
     expect((await api.delete(`/api/v1/campaigns/${campaign.id}/assignments/${lateRow.id}`, auth())).status).toBe(404);
+  });
+
+  it('the scheduler tick sends due reminders (real clock), once however often it runs', async () => {
+    const campaign = await createCampaign(t.dataSource, 'expertise');
+    const doc = await createDocument(t.dataSource, campaign.id, { title: 'Регламент мониторинга' });
+    const e = await createExpert(t.app, t.url, t.dataSource, { territoryId: territories[35] });
+    const dueAt = new Date(Date.now() + 2 * 24 * 3600 * 1000).toISOString();
+    await api.post(`/api/v1/campaigns/${campaign.id}/assignments`, { expertIds: [e.id], documentIds: [doc.id], dueAt }, auth());
+    const scheduler = worker.get(SchedulerProcessor);
+    await scheduler.tick();
+    await scheduler.tick();
+    await waitFor(async () => (mailsTo(e.email).some((m) => m.subject.startsWith('Напоминание')) ? true : null), 20_000, 'tick reminder');
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM mail_messages WHERE template = 'expert-reminder' AND campaign_id = $1`,
+      [campaign.id],
+    );
+    expect(n).toBe(1);
   });
 });
