@@ -5,6 +5,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginThrottleService } from './login-throttle.service';
+import { PasswordResetService } from './password-reset.service';
 import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
 import { UsersService } from './users.service';
@@ -18,6 +19,7 @@ import { UsersService } from './users.service';
     LoginThrottleService,
     UsersService,
     AuthService,
+    PasswordResetService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [PasswordService, SessionService, UsersService, AuthService],

@@ -8,6 +8,7 @@ import { requestIp } from '../common/request-ip';
 import { safeNextPath } from '../common/safe-redirect';
 import { ViewService } from '../common/view.service';
 import { AuthService } from './auth.service';
+import { PasswordResetService, RESET_REFUSED } from './password-reset.service';
 import { AuthUser, CurrentUser, Public, SkipCsrf } from './current-user';
 import { Role } from './entities/user.entity';
 import { SESSION_COOKIE } from './session.service';
@@ -23,6 +24,7 @@ export class AuthPagesController {
     private readonly auth: AuthService,
     private readonly views: ViewService,
     private readonly config: AppConfig,
+    private readonly resets: PasswordResetService,
   ) {}
 
   @Public()
@@ -63,5 +65,46 @@ export class AuthPagesController {
     await this.auth.logout(user.sessionId);
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/', 303);
+  }
+
+  /** Without a token: the "forgot password" form; with one (the emailed link): the new-password form. */
+  @Public()
+  @Get('password-reset')
+  resetForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('token') token?: string) {
+    const view = typeof token === 'string' && token ? 'pages/auth/password-reset-new' : 'pages/auth/password-reset';
+    return reply.type('text/html; charset=utf-8').send(this.views.render(view, pageContext(req, { title: 'Смена пароля', token })));
+  }
+
+  /** Public like the login form (no session yet), so no CSRF token: the emailed secret is what authorizes the change. */
+  @Public()
+  @SkipCsrf()
+  @Post('password-reset')
+  async resetSubmit(@Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const send = (status: number, view: string, extra: Record<string, unknown>) =>
+      reply
+        .status(status)
+        .type('text/html; charset=utf-8')
+        .send(this.views.render(`pages/auth/${view}`, pageContext(req, { title: 'Смена пароля', ...extra })));
+    if (body?.token === undefined) {
+      await this.resets.request(body?.email);
+      return send(200, 'password-reset', {
+        sent: true,
+        flash: { kind: 'success', message: 'Если такой адрес зарегистрирован, на него отправлена ссылка для смены пароля.' },
+      });
+    }
+    const token = String(body.token);
+    try {
+      const outcome = await this.resets.reset(token, body.password);
+      if (outcome === 'changed') {
+        return send(200, 'password-reset-new', {
+          done: true,
+          flash: { kind: 'success', message: 'Пароль изменён. Войдите с новым паролем.' },
+        });
+      }
+      return send(400, 'password-reset', { formError: RESET_REFUSED[outcome].replace(/^token: /, '') + '. Запросите новую ссылку.' });
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.status >= 500) throw err;
+      return send(err.status, 'password-reset-new', { token, formError: [err.messages].flat()[0].replace(/^password: /, '') });
+    }
   }
 }

@@ -5,11 +5,17 @@ import { requestIp } from '../common/request-ip';
 import { AuthService } from './auth.service';
 import { AuthUser, CurrentUser, Public } from './current-user';
 import { LoginDto } from './dto/login.dto';
+import { PasswordResetConfirmDto, PasswordResetRequestDto } from './dto/password-reset.dto';
+import { PasswordResetService, RESET_REFUSED } from './password-reset.service';
+import { ValidationError } from '../common/domain-error';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly resets: PasswordResetService,
+  ) {}
 
   @Public()
   @Post('login')
@@ -25,5 +31,22 @@ export class AuthController {
   @HttpCode(204)
   async logout(@CurrentUser() user: AuthUser): Promise<void> {
     await this.auth.logout(user.sessionId);
+  }
+
+  /** Always 202, whether or not the address has an account (no enumeration). */
+  @Public()
+  @Post('password-reset')
+  @HttpCode(202)
+  async requestReset(@Body() dto: PasswordResetRequestDto): Promise<{ status: 'accepted' }> {
+    await this.resets.request(dto.email);
+    return { status: 'accepted' };
+  }
+
+  @Public()
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  async confirmReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
+    const outcome = await this.resets.reset(dto.token, dto.password);
+    if (outcome !== 'changed') throw new ValidationError([RESET_REFUSED[outcome]]);
   }
 }

@@ -1,0 +1,91 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ValidationError } from '../common/domain-error';
+import { MailService } from '../mail/mail.service';
+import { UserTokenKind } from './entities/user-token.entity';
+import { PasswordService } from './password.service';
+import { SessionService } from './session.service';
+import { UsersService } from './users.service';
+
+export const RESET_TTL_HOURS = 1;
+export type ResetOutcome = 'changed' | 'unknown' | 'used' | 'expired';
+
+export const RESET_REFUSED: Record<Exclude<ResetOutcome, 'changed'>, string> = {
+  unknown: 'token: ссылка для смены пароля недействительна',
+  used: 'token: ссылка для смены пароля уже использована',
+  expired: 'token: срок действия ссылки для смены пароля истёк',
+};
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * "Forgot password": a single-use token valid one hour, sent by email. The request answers the same whether or not
+ * the address exists (no account enumeration); only the token's sha256 is stored; links use APP_URL, never the Host.
+ */
+@Injectable()
+export class PasswordResetService {
+  private readonly logger = new Logger(PasswordResetService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly mail: MailService,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async request(email: unknown): Promise<void> {
+    if (typeof email !== 'string' || email.length > 254) return;
+    const normalized = UsersService.normalizeEmail(email);
+    await this.dataSource.transaction(async (m) => {
+      const [user] = await m.query(`SELECT id, full_name FROM users WHERE email = $1 AND active`, [normalized]);
+      if (!user) return;
+      const token = randomBytes(32).toString('base64url');
+      // a new link replaces the previous ones
+      await m.query(`UPDATE user_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [
+        user.id,
+        UserTokenKind.PasswordReset,
+      ]);
+      await m.query(
+        `INSERT INTO user_tokens (user_id, kind, token_hash, expires_at) VALUES ($1, $2, $3, now() + ($4::int * interval '1 hour'))`,
+        [user.id, UserTokenKind.PasswordReset, sha256(token), RESET_TTL_HOURS],
+      );
+      await this.mail.queue(m, {
+        to: normalized,
+        template: 'password-reset',
+        context: { fullName: user.full_name, resetPath: `/password-reset?token=${token}`, ttlHours: RESET_TTL_HOURS },
+      });
+      this.logger.log({ userId: user.id }, 'password reset requested');
+    });
+  }
+
+  async reset(token: unknown, password: unknown): Promise<ResetOutcome> {
+    if (typeof token !== 'string' || !token || token.length > 200) return 'unknown';
+    if (typeof password !== 'string' || password.length < PasswordService.MIN_LENGTH || password.length > 200) {
+      throw new ValidationError([`password: пароль должен быть от ${PasswordService.MIN_LENGTH} до 200 символов`]);
+    }
+    const hash = sha256(token);
+    const passwordHash = await this.passwords.hash(password);
+    const outcome = await this.dataSource.transaction(async (m): Promise<{ outcome: ResetOutcome; userId?: string }> => {
+      // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]
+      const [used]: [{ user_id: string }[], number] = await m.query(
+        `UPDATE user_tokens SET used_at = now()
+          WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
+        [hash, UserTokenKind.PasswordReset],
+      );
+      if (!used.length) {
+        const [row] = await m.query(`SELECT used_at FROM user_tokens WHERE token_hash = $1 AND kind = $2`, [
+          hash,
+          UserTokenKind.PasswordReset,
+        ]);
+        return { outcome: !row ? 'unknown' : row.used_at ? 'used' : 'expired' };
+      }
+      await m.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [used[0].user_id, passwordHash]);
+      return { outcome: 'changed', userId: used[0].user_id };
+    });
+    // whoever knew the old password is signed out everywhere
+    if (outcome.userId) await this.sessions.destroyAllFor(outcome.userId);
+    return outcome.outcome;
+  }
+}
