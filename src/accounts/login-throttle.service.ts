@@ -15,7 +15,8 @@ export class LoginThrottleService {
   ) {}
 
   private keys(email: string, ip: string): [string, string] {
-    return [redisKey(this.config, 'login-fail', 'acct', email.toLowerCase()), redisKey(this.config, 'login-fail', 'ip', ip)];
+    // the account key is the address as the login looks it up: " A@x.org" must not get a fresh set of tries
+    return [redisKey(this.config, 'login-fail', 'acct', email.trim().toLowerCase()), redisKey(this.config, 'login-fail', 'ip', ip)];
   }
 
   async isBlocked(email: string, ip: string): Promise<boolean> {
