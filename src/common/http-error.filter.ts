@@ -30,6 +30,16 @@ export function isUnavailableError(err: unknown): boolean {
   return e.driverError ? isUnavailableError(e.driverError) : false;
 }
 
+/** PostgreSQL data exceptions caused by the input itself: untranslatable/NUL character, bad text representation, out of range. */
+const DB_BAD_VALUE_CODES = new Set(['22021', '22P05', '22P02', '22003', '22001', '22008', '22007']);
+
+function isBadValueError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: string; driverError?: unknown };
+  if (typeof e.code === 'string' && DB_BAD_VALUE_CODES.has(e.code)) return true;
+  return e.driverError ? isBadValueError(e.driverError) : false;
+}
+
 const RU_MESSAGES: Record<number, string> = {
   400: 'Неверные данные',
   401: 'Требуется вход в систему',
@@ -108,6 +118,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (isUnavailableError(exception)) {
       return shape(503, RU_MESSAGES[503]);
+    }
+    if (isBadValueError(exception)) {
+      // a value PostgreSQL cannot take (NUL byte in text, out-of-range number) that slipped past validation: the
+      // client's fault, not ours; the transaction rolled back, so nothing was stored
+      return shape(400, 'Неверные данные: недопустимые символы или значения');
     }
     void req;
     return shape(500, RU_MESSAGES[500]);
