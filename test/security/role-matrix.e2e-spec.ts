@@ -5,7 +5,7 @@ import { buildResultsCampaign, ResultsFixture } from '../factories/results.facto
 import { createUser, TestUser } from '../factories/users.factory';
 import { startApp, TestApp } from '../setup/app';
 import { client } from '../setup/http';
-import { isPage, registeredRoutes, RouteInfo } from './routes';
+import { isPage, realUrl, registeredRoutes, RouteInfo } from './routes';
 
 /*
  * Issue 7: nobody sees what is not theirs. Every route × every kind of caller, with REAL ids of one campaign, so a
@@ -73,35 +73,18 @@ describe('security: role × route matrix with real ids', () => {
   afterAll(() => t.close());
 
   /** The path with every parameter replaced by a real id of campaign A (the one the assigned expert works on). */
-  function realUrl(path: string): string {
-    return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
-      switch (name) {
-        case 'id':
-          if (/^\/(api\/v1\/)?(organizer\/)?campaigns\//.test(path) || path.startsWith('/organizer/campaigns/')) return fx.campaignId;
-          if (path.includes('/experts/')) return assigned.id;
-          if (path.includes('/reports/')) return reportId;
-          if (path.includes('/organizations/')) return organizationId;
-          if (path.includes('assignments/')) return assignmentId;
-          throw new Error(`no real id for ${path}`);
-        case 'documentId':
-          return fx.documents[0].id;
-        case 'questionId':
-          return fx.questions[1].id;
-        case 'responseId':
-          return fx.responses[0].id;
-        case 'assignmentId':
-          return assignmentId;
-        case 'action':
-          return path.includes('/experts/') ? 'suspend' : 'remind';
-        case 'number':
-          return '1';
-        case 'slug':
-          return fx.slug;
-        default:
-          throw new Error(`unknown parameter :${name} in ${path}`);
-      }
+  const url = (path: string) =>
+    realUrl(path, {
+      campaignId: fx.campaignId,
+      slug: fx.slug,
+      documentId: fx.documents[0].id,
+      questionId: fx.questions[1].id,
+      responseId: fx.responses[0].id,
+      assignmentId,
+      expertId: assigned.id,
+      reportId,
+      organizationId,
     });
-  }
 
   function allowed(caller: Caller, r: RouteInfo): boolean {
     if (r.isPublic) return true;
@@ -114,7 +97,7 @@ describe('security: role × route matrix with real ids', () => {
 
   it('covers every route (public, expert, organizer, admin) with a real id for each parameter', () => {
     expect(routes.length).toBeGreaterThanOrEqual(100);
-    for (const r of routes) expect(realUrl(r.path)).not.toMatch(/:/);
+    for (const r of routes) expect(url(r.path)).not.toMatch(/:/);
     const labels = routes.map((r) => `${r.method} ${r.path}`);
     expect(labels).toEqual(
       expect.arrayContaining([
@@ -146,7 +129,7 @@ describe('security: role × route matrix with real ids', () => {
           const headers: Record<string, string> = isPage(r.path) ? { accept: 'text/html' } : {};
           const opts = isPage(r.path) && r.method !== 'GET' ? { form: { reason: 'проверка' }, headers } : { headers };
           const body = !isPage(r.path) && r.method !== 'GET' && r.method !== 'DELETE' ? { body: {} } : {};
-          const res = await api.request(r.method, realUrl(r.path), { ...opts, ...body, token: tokens[caller] });
+          const res = await api.request(r.method, url(r.path), { ...opts, ...body, token: tokens[caller] });
           sent++;
           const label = `${r.method} ${r.path} as ${caller}: ${res.status}`;
           if (res.status >= 500) errors.push(label);
@@ -229,7 +212,7 @@ describe('security: role × route matrix with real ids', () => {
     for (const status of ['draft', 'discussion', 'revision', 'expertise', 'completed']) {
       await t.dataSource.query(`UPDATE campaigns SET status = $2 WHERE id = ANY($1::uuid[])`, [[A.campaignId, B], status]);
       for (const [method, path, extra] of checks) {
-        const headers = path.startsWith('/organizer') ? { accept: 'text/html' } : {};
+        const headers: Record<string, string> = path.startsWith('/organizer') ? { accept: 'text/html' } : {};
         const res = await api.request(method, path, { headers, ...extra, token: organizer.token });
         if (res.status !== 404) failures.push(`${status}: ${method} ${path.replaceAll(B, 'B')}: ${res.status}`);
       }
@@ -250,7 +233,7 @@ describe('security: role × route matrix with real ids', () => {
 
   it('report metadata and files are for organizers and administrators only', async () => {
     for (const path of [`/api/v1/reports/${reportId}`, `/api/v1/reports/${reportId}/file`, `/organizer/reports/${reportId}/file`]) {
-      const headers = path.startsWith('/organizer') ? { accept: 'text/html' } : {};
+      const headers: Record<string, string> = path.startsWith('/organizer') ? { accept: 'text/html' } : {};
       const anon = await api.get(path, { headers });
       expect([path, anon.status]).toEqual([path, path.startsWith('/organizer') ? 303 : 401]);
       for (const e of [assigned, unassigned])

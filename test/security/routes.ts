@@ -49,3 +49,47 @@ export function registeredRoutes(t: TestApp): RouteInfo[] {
 }
 
 export const isPage = (path: string) => !path.startsWith('/api/');
+
+/** Real ids of one campaign's objects, to put into route parameters. */
+export interface RealIds {
+  campaignId: string;
+  slug: string;
+  documentId: string;
+  questionId: string;
+  responseId: string;
+  assignmentId: string;
+  expertId: string;
+  reportId: string;
+  organizationId: string;
+}
+
+/** The path with every parameter replaced by a real id. */
+export function realUrl(path: string, ids: RealIds): string {
+  return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    switch (name) {
+      case 'id':
+        if (/^\/(api\/v1\/|organizer\/)campaigns\//.test(path)) return ids.campaignId;
+        if (path.includes('/experts/')) return ids.expertId;
+        if (path.includes('/reports/')) return ids.reportId;
+        if (path.includes('/organizations/')) return ids.organizationId;
+        if (path.includes('assignments/')) return ids.assignmentId;
+        throw new Error(`no real id for ${path}`);
+      case 'documentId':
+        return ids.documentId;
+      case 'questionId':
+        return ids.questionId;
+      case 'responseId':
+        return ids.responseId;
+      case 'assignmentId':
+        return ids.assignmentId;
+      case 'action':
+        return path.includes('/experts/') ? 'suspend' : 'remind';
+      case 'number':
+        return '1';
+      case 'slug':
+        return ids.slug;
+      default:
+        throw new Error(`unknown parameter :${name} in ${path}`);
+    }
+  });
+}
