@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { REDIS, redisKey, type RedisClient } from '../common/redis.module';
 import { AppConfig } from '../config/app.config';
+import { HashMemo } from './hash-memo';
 
 const REDIS_TIMEOUT_MS = 200;
 
@@ -24,6 +25,7 @@ const COUNT_SCRIPT_SHA = createHash('sha1').update(COUNT_SCRIPT).digest('hex');
 export class SubmissionRateLimitService {
   private readonly logger = new Logger(SubmissionRateLimitService.name);
   private lastWarn = 0;
+  private readonly hashes = new HashMemo();
   private queue: { clientKey: string; ipKey: string; resolve: (c: [number, number]) => void; reject: (e: unknown) => void }[] = [];
 
   constructor(
@@ -88,7 +90,7 @@ export class SubmissionRateLimitService {
   }
 
   private hash(s: string): string {
-    return createHash('sha256').update(`${this.config.RESPONSE_SALT}\n${s}`).digest('hex').slice(0, 32);
+    return this.hashes.sha256(`${this.config.RESPONSE_SALT}\n${s}`).slice(0, 32);
   }
 }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
 import { AppConfig } from '../config/app.config';
+import { HashMemo } from './hash-memo';
 import { Problem, ValidSubmission } from './questionnaire';
 import { CampaignMeta, QuestionnaireService } from './questionnaire.service';
 import { newReceipt } from './receipt';
@@ -50,6 +51,7 @@ export class SubmissionInvalidError extends DomainError {
 @Injectable()
 export class SubmissionService {
   private lastReferenceRefresh = 0;
+  private readonly hashes = new HashMemo();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -101,7 +103,7 @@ export class SubmissionService {
 
   /** Salted: the raw address is never stored, only this hash, enough to spot repeated identical submissions. */
   private clientHash(campaignId: string, client: ClientTraits): string {
-    return createHash('sha256').update(`${this.config.RESPONSE_SALT}\n${client.ip}\n${client.userAgent}\n${campaignId}`).digest('hex');
+    return this.hashes.sha256(`${this.config.RESPONSE_SALT}\n${client.ip}\n${client.userAgent}\n${campaignId}`);
   }
 
   /** Rare path: why did the write store nothing? A replay, a reused key, a closed stage or reference data changed. */
