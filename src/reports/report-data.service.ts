@@ -45,7 +45,7 @@ interface ResponseRow {
  */
 @Injectable()
 export class ReportDataService {
-  static readonly BATCH = 2_000;
+  static BATCH = 2_000;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 

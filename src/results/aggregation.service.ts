@@ -8,8 +8,6 @@ import { meanOf, medianOf, percent } from './statistics';
 
 /** Responses that count: stored for the campaign and not excluded by an organizer. */
 const INCLUDED = `r.campaign_id = $1 AND r.excluded = false`;
-/** An answer row counts unless its response was excluded (the questions already belong to the campaign). */
-const ANSWER_INCLUDED = `NOT EXISTS (SELECT 1 FROM responses x WHERE x.id = a.response_id AND x.excluded)`;
 
 interface QuestionRow {
   id: string;
@@ -116,32 +114,60 @@ export class AggregationService {
       `SELECT id, question_id, text FROM question_options WHERE question_id = ANY($1::uuid[]) ORDER BY sort_order, id`,
       [ids],
     );
+    // Excluded responses are few: count every answer row through the covering indexes (index-only scans, no join),
+    // then subtract what the excluded responses contributed (a small GROUP BY over their rows).
+    const multiIds = questions.filter((q) => q.kind === 'multi').map((q) => q.id);
+    const scaleIds = questions.filter((q) => q.kind === 'scale').map((q) => q.id);
+    const textIds = questions.filter((q) => q.kind === 'text').map((q) => q.id);
     // one row per chosen option: a multi-select is counted per option, never as a combination
     const optionCounts: { option_id: string; n: number }[] = await m.query(
       `SELECT a.option_id, count(*)::int AS n FROM response_answers a
-        WHERE a.question_id = ANY($1::uuid[]) AND a.option_id IS NOT NULL AND ${ANSWER_INCLUDED}
-        GROUP BY a.option_id`,
+        WHERE a.question_id = ANY($1::uuid[]) AND a.option_id IS NOT NULL GROUP BY a.option_id`,
       [ids],
     );
     const scaleCounts: { question_id: string; value: number; n: number }[] = await m.query(
       `SELECT a.question_id, a.value, count(*)::int AS n FROM response_answers a
-        WHERE a.question_id = ANY($1::uuid[]) AND a.value IS NOT NULL AND ${ANSWER_INCLUDED}
-        GROUP BY a.question_id, a.value`,
-      [questions.filter((q) => q.kind === 'scale').map((q) => q.id)],
+        WHERE a.question_id = ANY($1::uuid[]) AND a.value IS NOT NULL GROUP BY a.question_id, a.value`,
+      [scaleIds],
     );
     const textCounts: { question_id: string; n: number }[] = await m.query(
       `SELECT a.question_id, count(DISTINCT a.response_id)::int AS n FROM response_answers a
-        WHERE a.question_id = ANY($1::uuid[]) AND a.text IS NOT NULL AND btrim(a.text) <> '' AND ${ANSWER_INCLUDED}
-        GROUP BY a.question_id`,
-      [questions.filter((q) => q.kind === 'text').map((q) => q.id)],
+        WHERE a.question_id = ANY($1::uuid[]) AND a.text IS NOT NULL AND btrim(a.text) <> '' GROUP BY a.question_id`,
+      [textIds],
     );
     // "answered" of a multi-select is distinct respondents (several rows each); a single choice or a scale has one row
     const choiceAnswered: { question_id: string; n: number }[] = await m.query(
       `SELECT a.question_id, count(DISTINCT a.response_id)::int AS n FROM response_answers a
-        WHERE a.question_id = ANY($1::uuid[]) AND a.option_id IS NOT NULL AND ${ANSWER_INCLUDED}
-        GROUP BY a.question_id`,
-      [questions.filter((q) => q.kind === 'multi').map((q) => q.id)],
+        WHERE a.question_id = ANY($1::uuid[]) AND a.option_id IS NOT NULL GROUP BY a.question_id`,
+      [multiIds],
     );
+    const excludedRows: {
+      question_id: string;
+      option_id: string | null;
+      value: number | null;
+      has_text: boolean;
+      n: number;
+      respondents: number;
+    }[] = await m.query(
+      `SELECT a.question_id, a.option_id, a.value, (a.text IS NOT NULL AND btrim(a.text) <> '') AS has_text,
+                count(*)::int AS n, count(DISTINCT a.response_id)::int AS respondents
+           FROM responses r JOIN response_answers a ON a.response_id = r.id
+          WHERE r.campaign_id = $1 AND r.excluded GROUP BY 1, 2, 3, 4`,
+      [campaignId],
+    );
+    const excludedMulti: { question_id: string; n: number }[] = await m.query(
+      `SELECT a.question_id, count(DISTINCT a.response_id)::int AS n
+         FROM responses r JOIN response_answers a ON a.response_id = r.id
+        WHERE r.campaign_id = $1 AND r.excluded AND a.option_id IS NOT NULL AND a.question_id = ANY($2::uuid[]) GROUP BY 1`,
+      [campaignId, multiIds],
+    );
+    for (const x of excludedRows) {
+      if (x.option_id) optionCounts.filter((r) => r.option_id === x.option_id).forEach((r) => (r.n -= x.n));
+      else if (x.value !== null)
+        scaleCounts.filter((r) => r.question_id === x.question_id && r.value === x.value).forEach((r) => (r.n -= x.n));
+      else if (x.has_text) textCounts.filter((r) => r.question_id === x.question_id).forEach((r) => (r.n -= x.respondents));
+    }
+    for (const x of excludedMulti) choiceAnswered.filter((r) => r.question_id === x.question_id).forEach((r) => (r.n -= x.n));
     const optionN = new Map(optionCounts.map((r) => [r.option_id, r.n]));
     const multiN = new Map(choiceAnswered.map((r) => [r.question_id, r.n]));
     const textN = new Map(textCounts.map((r) => [r.question_id, r.n]));

@@ -14,7 +14,13 @@ export class XlsxRenderer {
 
   async render(ctx: RenderContext): Promise<void> {
     const { snapshot } = ctx;
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: ctx.path, useStyles: false, useSharedStrings: false });
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+      filename: ctx.path,
+      useStyles: false,
+      useSharedStrings: false,
+      // fast deflate: the zip keeps up with the rows, so they do not pile up in memory waiting to be compressed
+      zip: { zlib: { level: 1 } },
+    } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
     const sheet = (name: string, header: string[], rows: unknown[][]) => {
       const ws = wb.addWorksheet(name);
       ws.addRow(neutralizeRow(header)).commit();

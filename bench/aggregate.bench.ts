@@ -1,0 +1,297 @@
+/**
+ * `npm run bench:aggregate`: fills a campaign with N synthetic responses (default 100,000; 3 documents with the
+ * default questionnaire) and expert reviews, then times the aggregation and each report format, each in a fresh
+ * worker-like child process, printing the time and that process's peak RSS.
+ *
+ * Settings (env): BENCH_RESPONSES (100000), BENCH_DOCUMENTS (3), BENCH_EXPERTS (40), BENCH_AGGREGATIONS (3),
+ * BENCH_WORKER_HEAP_MB (256: --max-old-space-size of the worker-like child, as recommended for the worker), BENCH_BATCH,
+ * BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL, BENCH_KEEP_DB=1.
+ * Needs PostgreSQL and Redis running; creates and drops a database of its own. Aims: aggregation < 1 s,
+ * XLSX of 100,000 raw rows < 15 s with peak RSS < 300 MB, PDF < 5 s.
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../src/config/app.config';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuditModule } from '../src/audit/audit.module';
+import { CommonModule } from '../src/common/common.module';
+import { RedisModule } from '../src/common/redis.module';
+import { AppConfigModule } from '../src/config/config.module';
+import { DatabaseModule } from '../src/database/database.module';
+import { MailModule } from '../src/mail/mail.module';
+import { QueueModule } from '../src/queue/queue.module';
+import { ReferenceService } from '../src/reference/reference.service';
+import { referenceData } from '../src/reference/reference-data';
+import { ReportDataService } from '../src/reports/report-data.service';
+import { ReportFormat, ReportKind } from '../src/reports/report-status';
+import { ReportsModule } from '../src/reports/reports.module';
+import { ReportsService } from '../src/reports/reports.service';
+import { ResultsModule } from '../src/results/results.module';
+import { ResultsService } from '../src/results/results.service';
+import { StorageModule } from '../src/storage/storage.module';
+
+const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000);
+const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 3);
+const EXPERTS = Number(process.env.BENCH_EXPERTS ?? 40);
+const AGGREGATIONS = Number(process.env.BENCH_AGGREGATIONS ?? 3);
+const WORKER_HEAP_MB = Number(process.env.BENCH_WORKER_HEAP_MB ?? 256);
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+type Phase = 'aggregate' | 'xlsx' | 'csv' | 'pdf';
+
+interface PhaseResult {
+  phase: Phase;
+  ms: number[];
+  peakRssMb: number;
+  baseRssMb: number;
+  peakHeapMb: number;
+  sizeBytes?: number;
+}
+
+async function fill(url: string): Promise<string> {
+  const ds = new DataSource({ ...dataSourceOptions(loadConfig({ ...process.env, DATABASE_URL: url })), logging: false });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await new ReferenceService(ds).seedReference();
+  const data = referenceData();
+  const [{ id: campaignId }] = await ds.query(
+    `INSERT INTO campaigns (slug, title, status, criterion_scale, row_version, status_changed_at)
+     VALUES ($1, 'Бенчмарк: итоги обсуждения и экспертизы', 'expertise', $2::jsonb, 1, now()) RETURNING id`,
+    [`bench-${randomBytes(4).toString('hex')}`, JSON.stringify(data.defaultCriterionScale)],
+  );
+  const started = Date.now();
+  await ds.query(
+    `INSERT INTO responses (campaign_id, receipt, idempotency_key, body_hash, territory_id, organization_type, position, client_hash, excluded, created_at)
+     SELECT $1, 'B' || lpad(i::text, 7, '0'), 'k' || i, 'h',
+            (SELECT array_agg(id ORDER BY sort_order) FROM territories WHERE active)[1 + (i * 7919) % 43],
+            (ARRAY(SELECT code FROM organization_types ORDER BY sort_order))[1 + (i * 31) % 8],
+            (ARRAY(SELECT code FROM positions ORDER BY sort_order))[1 + (i * 17) % 8],
+            'c' || (i % 5000), i % 250 = 0, now() - (i * interval '1 second')
+       FROM generate_series(1, $2::int) AS i`,
+    [campaignId, RESPONSES],
+  );
+  for (let d = 0; d < DOCUMENTS; d++) {
+    const [doc] = await ds.query(`INSERT INTO documents (campaign_id, title, sort_order) VALUES ($1, $2, $3) RETURNING id`, [
+      campaignId,
+      `Модельный документ ${d + 1}`,
+      d,
+    ]);
+    for (const [i, q] of data.defaultDiscussionQuestions.entries()) {
+      const [row] = await ds.query(
+        `INSERT INTO questions (campaign_id, document_id, kind, text, required, sort_order, scale_min, scale_max, max_length)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [campaignId, doc.id, q.kind, q.text, q.required, i, q.scale?.min ?? null, q.scale?.max ?? null, q.maxLength ?? null],
+      );
+      const options: string[] = [];
+      for (const [j, o] of (q.options ?? []).entries()) {
+        const [opt] = await ds.query(
+          `INSERT INTO question_options (question_id, text, exclusive, sort_order) VALUES ($1, $2, $3, $4) RETURNING id`,
+          [row.id, o.text, o.exclusive ?? false, j],
+        );
+        options.push(opt.id);
+      }
+      const all = `FROM responses r WHERE r.campaign_id = $1`;
+      if (q.kind === 'single') {
+        await ds.query(
+          `INSERT INTO response_answers (response_id, question_id, option_id) SELECT r.id, $2, ($3::uuid[])[1 + floor(random() * $4::int)::int] ${all}`,
+          [campaignId, row.id, options, options.length],
+        );
+      } else if (q.kind === 'multi') {
+        for (const option of options) {
+          await ds.query(
+            `INSERT INTO response_answers (response_id, question_id, option_id) SELECT r.id, $2, $3 ${all} AND random() < 0.4`,
+            [campaignId, row.id, option],
+          );
+        }
+      } else if (q.kind === 'scale') {
+        const min = q.scale?.min ?? 1;
+        const max = q.scale?.max ?? 5;
+        await ds.query(
+          `INSERT INTO response_answers (response_id, question_id, value) SELECT r.id, $2, $3::int + floor(random() * ($4::int - $3::int + 1))::int ${all}`,
+          [campaignId, row.id, min, max],
+        );
+      } else {
+        await ds.query(
+          `INSERT INTO response_answers (response_id, question_id, text)
+           SELECT r.id, $2, 'Предложение по документу: добавить примеры для сельских школ, ответ ' || r.receipt ${all} AND random() < 0.3`,
+          [campaignId, row.id],
+        );
+      }
+    }
+  }
+  // expertise: default criteria, EXPERTS experts, each reviewing every document
+  const criteria: string[] = [];
+  for (const [i, text] of data.defaultExpertCriteria.entries()) {
+    const [c] = await ds.query(`INSERT INTO criteria (campaign_id, text, sort_order) VALUES ($1, $2, $3) RETURNING id`, [
+      campaignId,
+      text,
+      i,
+    ]);
+    criteria.push(c.id);
+  }
+  await ds.query(
+    `WITH u AS (
+       INSERT INTO users (email, password_hash, role, full_name)
+       SELECT 'bench-expert-' || i || '@example.org', 'x', 'expert', 'Эксперт ' || i FROM generate_series(1, $1::int) i RETURNING id)
+     INSERT INTO expert_profiles (user_id, status, territory_id, organization_name, position)
+     SELECT u.id, 'approved', (SELECT id FROM territories ORDER BY random() LIMIT 1), 'Школа', 'teacher' FROM u`,
+    [EXPERTS],
+  );
+  await ds.query(
+    `INSERT INTO assignments (campaign_id, document_id, expert_id, status, recommendation, general_comment, submitted_at, row_version)
+     SELECT $1, d.id, u.id, 'submitted', (ARRAY['approve','approve_with_revisions','reject'])[1 + floor(random() * 3)::int], 'Общий комментарий', now(), 1
+       FROM documents d CROSS JOIN users u WHERE d.campaign_id = $1 AND u.role = 'expert'`,
+    [campaignId],
+  );
+  await ds.query(
+    `INSERT INTO review_scores (assignment_id, criterion_id, score, comment)
+     SELECT a.id, c, CASE WHEN random() < 0.6 THEN 2 WHEN random() < 0.7 THEN 1 ELSE 0 END, 'Комментарий'
+       FROM assignments a CROSS JOIN unnest($2::uuid[]) AS c WHERE a.campaign_id = $1`,
+    [campaignId, criteria],
+  );
+  const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM response_answers`);
+  console.log(
+    `filled ${RESPONSES} responses (${n} answer rows) and ${EXPERTS * DOCUMENTS} reviews in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  // what autovacuum does on a live system: statistics and the visibility map (index-only scans)
+  await ds.query(`VACUUM ANALYZE`);
+  await ds.destroy();
+  return campaignId;
+}
+
+/** Child mode: one phase in a fresh worker-like process (Nest context with the real services). */
+async function runPhase(phase: Phase, campaignId: string): Promise<void> {
+  // only what a worker needs to aggregate and render: the benchmark does not depend on unrelated feature modules
+  class BenchWorkerModule {}
+  Module({
+    imports: [
+      AppConfigModule,
+      CommonModule,
+      DatabaseModule,
+      RedisModule,
+      QueueModule,
+      StorageModule,
+      AuditModule,
+      MailModule,
+      ResultsModule,
+      ReportsModule,
+    ],
+  })(BenchWorkerModule);
+  const ctx = await NestFactory.createApplicationContext(BenchWorkerModule, { logger: ['error'] });
+  if (process.env.BENCH_BATCH) ReportDataService.BATCH = Number(process.env.BENCH_BATCH);
+  const baseRssMb = process.memoryUsage().rss / 1024 / 1024;
+  let peakHeapMb = 0;
+  const sampler = setInterval(() => (peakHeapMb = Math.max(peakHeapMb, process.memoryUsage().heapUsed / 1024 / 1024)), 100);
+  const results = ctx.get(ResultsService);
+  const ms: number[] = [];
+  let sizeBytes: number | undefined;
+  if (phase === 'aggregate') {
+    for (let i = 0; i < AGGREGATIONS; i++) {
+      const t = performance.now();
+      await results.aggregate(campaignId);
+      ms.push(performance.now() - t);
+    }
+  } else {
+    const reports = ctx.get(ReportsService);
+    const format = { xlsx: ReportFormat.Xlsx, csv: ReportFormat.Csv, pdf: ReportFormat.Pdf }[phase];
+    const { id } = await reports.requestReport(campaignId, ReportKind.Full, format, null);
+    const t = performance.now();
+    const ready = await reports.buildReport(id, true);
+    ms.push(performance.now() - t);
+    if (!ready) throw new Error(`report ${phase} failed: ${(await reports.get(id)).error}`);
+    sizeBytes = ready.size ?? undefined;
+  }
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  clearInterval(sampler);
+  await ctx.close();
+  const result: PhaseResult = { phase, ms, peakRssMb, baseRssMb, peakHeapMb, sizeBytes };
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+
+function child(phase: Phase, campaignId: string, env: NodeJS.ProcessEnv): Promise<PhaseResult> {
+  return new Promise((resolve, reject) => {
+    // the worker's recommended heap cap (README): V8 otherwise lets garbage pile up to several hundred MB before collecting
+    const p = spawn(
+      process.execPath,
+      [`--max-old-space-size=${WORKER_HEAP_MB}`, '-r', '@swc-node/register', __filename, '--phase', phase, campaignId],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    p.on('exit', (code) => {
+      const m = /RESULT (.+)/.exec(out);
+      if (code === 0 && m) resolve(JSON.parse(m[1]) as PhaseResult);
+      else reject(new Error(`phase ${phase} exited with ${code}: ${out.slice(-500)}`));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const id = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const dbName = `dp_bench_agg_${id}`;
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/${dbName}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  try {
+    console.log(`preparing database ${dbName}…`);
+    const campaignId = await fill(dbUrl.toString());
+    const env = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL,
+      REDIS_PREFIX: `dpbench:${id}`,
+      STORAGE_DIR: join(tmpdir(), `dp-bench-${id}`),
+      LOG_LEVEL: 'error',
+      SESSION_SECRET: randomBytes(24).toString('hex'),
+      RESPONSE_SALT: randomBytes(24).toString('hex'),
+    };
+    const rows: PhaseResult[] = [];
+    for (const phase of ['aggregate', 'xlsx', 'csv', 'pdf'] as Phase[]) {
+      console.log(`running ${phase}…`);
+      rows.push(await child(phase, campaignId, env));
+    }
+    console.log(
+      `\naggregation and reports: ${RESPONSES} responses, ${DOCUMENTS} documents, ${EXPERTS} experts (each phase in a fresh process)`,
+    );
+    for (const r of rows) {
+      const times = r.ms.map((x) => `${(x / 1000).toFixed(2)} s`).join(', ');
+      const size = r.sizeBytes ? `, file ${(r.sizeBytes / 1e6).toFixed(1)} MB` : '';
+      console.log(
+        `${r.phase.padEnd(10)} ${times.padEnd(24)} peak RSS ${r.peakRssMb.toFixed(0)} MiB (${r.baseRssMb.toFixed(0)} MiB after start, +${Math.max(0, r.peakRssMb - r.baseRssMb).toFixed(0)} MiB; JS heap peak ${r.peakHeapMb.toFixed(0)} MiB)${size}`,
+      );
+    }
+  } finally {
+    if (process.env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    else console.log(`kept database ${dbName}`);
+    await admin.end();
+  }
+}
+
+if (process.argv[2] === '--phase') {
+  runPhase(process.argv[3] as Phase, process.argv[4]).then(
+    () => process.exit(0),
+    (err: Error) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+} else {
+  main().catch((err: Error) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
