@@ -125,6 +125,35 @@ export class AppConfig {
   @Min(100)
   SCHEDULER_INTERVAL_MS: number = 30_000;
 
+  /** Bull: how often a worker checks for jobs whose worker died or stalled (lock expired), in ms. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  QUEUE_STALLED_INTERVAL_MS: number = 15_000;
+
+  /** Bull: how long a worker's lock on an active job lasts unless renewed; a job stalled past it runs again elsewhere, in ms. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  QUEUE_LOCK_DURATION_MS: number = 60_000;
+
+  /** First retry delay of a failed job (exponential backoff from here), in ms. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  QUEUE_BACKOFF_MS: number = 2_000;
+
+  /** SMTP: time to connect and to get the greeting, then the idle limit while talking, in ms (a hanging server is a retry). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  SMTP_CONNECT_TIMEOUT_MS: number = 10_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  SMTP_SOCKET_TIMEOUT_MS: number = 20_000;
+
   /** Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; empty = none. */
   @IsOptional()
   @IsString()

@@ -26,9 +26,9 @@ export class MailTransportService implements OnApplicationShutdown {
 
   private get transport(): Transporter {
     this.transporter ??= nodemailer.createTransport(this.config.SMTP_URL, {
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
+      connectionTimeout: this.config.SMTP_CONNECT_TIMEOUT_MS,
+      greetingTimeout: this.config.SMTP_CONNECT_TIMEOUT_MS,
+      socketTimeout: this.config.SMTP_SOCKET_TIMEOUT_MS,
       from: this.config.MAIL_FROM,
     } as never);
     return this.transporter;

@@ -152,7 +152,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     await withTimeout(queue.isReady(), 3_000); // first connection at boot
     // while disconnected, ioredis would queue the command offline and stall: fail at once instead
     if (queue.client.status !== 'ready') throw new Error(`redis not connected (${queue.client.status})`);
-    await withTimeout(queue.add(row.job_name, { ...row.payload, outboxId: row.id }, { ...jobOptions(row.job_name), jobId: row.id }), 3_000);
+    await withTimeout(
+      queue.add(
+        row.job_name,
+        { ...row.payload, outboxId: row.id },
+        { ...jobOptions(row.job_name, this.config.QUEUE_BACKOFF_MS), jobId: row.id },
+      ),
+      3_000,
+    );
     if (this.redisDown) this.logger.log('Redis is back: dispatching outbox rows again');
     this.redisDown = false;
   }

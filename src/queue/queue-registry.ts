@@ -51,8 +51,10 @@ export const JOB_OPTIONS_OVERRIDES: Partial<Record<JobName, JobOptions>> = {
   [JobName.RenderReport]: { attempts: 4, timeout: 10 * 60_000 },
 };
 
-export function jobOptions(job: JobName): JobOptions {
-  return { ...DEFAULT_JOB_OPTIONS, ...JOB_OPTIONS_OVERRIDES[job] };
+/** A job's options; `backoffMs` (AppConfig.QUEUE_BACKOFF_MS) replaces the first retry delay of the exponential backoff. */
+export function jobOptions(job: JobName, backoffMs?: number): JobOptions {
+  const options = { ...DEFAULT_JOB_OPTIONS, ...JOB_OPTIONS_OVERRIDES[job] };
+  return backoffMs ? { ...options, backoff: { type: 'exponential', delay: backoffMs } } : options;
 }
 
 export const ALL_QUEUES = Object.values(QueueName);

@@ -14,7 +14,7 @@ import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-registry';
         url: config.REDIS_URL,
         prefix: `${config.REDIS_PREFIX}:bull`,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
-        settings: { stalledInterval: 15_000, lockDuration: 60_000, maxStalledCount: 2 },
+        settings: { stalledInterval: config.QUEUE_STALLED_INTERVAL_MS, lockDuration: config.QUEUE_LOCK_DURATION_MS, maxStalledCount: 2 },
       }),
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
