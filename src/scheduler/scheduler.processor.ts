@@ -23,6 +23,12 @@ export class SchedulerRegistrar implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.register();
+    // Redis restarted empty loses the repeatable schedule: register it again on every reconnect (idempotent)
+    this.queue.client.on('ready', () => void this.register());
+  }
+
+  private async register(): Promise<void> {
     const every = this.config.SCHEDULER_INTERVAL_MS;
     try {
       for (const job of await this.queue.getRepeatableJobs()) {
