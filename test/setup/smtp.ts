@@ -16,6 +16,12 @@ export interface TestSmtp {
   messages: ReceivedMail[];
   /** Reply to the next N messages with this SMTP code (e.g. 451 temporary, 550 permanent). */
   failNext(count: number, code: number): void;
+  /** The next N messages are read but never answered, and not kept (a hanging server: the client must time out). */
+  hangNext(count: number): void;
+  /** The next N messages are kept (accepted) but the reply is held for `ms` (to kill a client after acceptance). */
+  delayNext(count: number, ms: number): void;
+  /** Messages received so far whose reply is being held by delayNext. */
+  held(): number;
   waitForCount(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }
@@ -24,6 +30,9 @@ export interface TestSmtp {
 export async function startSmtp(): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   let failures: { count: number; code: number } = { count: 0, code: 0 };
+  let hangs = 0;
+  let delays = { count: 0, ms: 0 };
+  let holding = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -37,6 +46,11 @@ export async function startSmtp(): Promise<TestSmtp> {
           const err = Object.assign(new Error(`test failure ${failures.code}`), { responseCode: failures.code });
           return callback(err);
         }
+        if (hangs > 0) {
+          hangs--;
+          return; // never answered
+        }
+        const delayMs = delays.count > 0 ? (delays.count--, delays.ms) : 0;
         const raw = Buffer.concat(chunks);
         void PostalMime.parse(raw).then((mail) => {
           messages.push({
@@ -52,7 +66,12 @@ export async function startSmtp(): Promise<TestSmtp> {
             })),
             raw: raw.toString('utf8'),
           });
-          callback();
+          if (!delayMs) return callback();
+          holding++;
+          setTimeout(() => {
+            holding--;
+            callback();
+          }, delayMs);
         }, callback);
       });
     },
@@ -65,6 +84,13 @@ export async function startSmtp(): Promise<TestSmtp> {
     failNext(count, code) {
       failures = { count, code };
     },
+    hangNext(count) {
+      hangs = count;
+    },
+    delayNext(count, ms) {
+      delays = { count, ms };
+    },
+    held: () => holding,
     async waitForCount(n, timeoutMs = 20_000) {
       const end = Date.now() + timeoutMs;
       while (messages.length < n) {
