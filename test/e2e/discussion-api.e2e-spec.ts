@@ -184,6 +184,25 @@ describe('public discussion API: submissions', () => {
     expect(Number((await t.dataSource.query(`SELECT count(*) AS n FROM responses WHERE idempotency_key = $1`, [key]))[0].n)).toBe(0);
   });
 
+  it('a stage closing while submissions are in flight: every acknowledged one is stored, every refused one is not', async () => {
+    const camp = await createCampaign(t.dataSource);
+    const keys = Array.from({ length: 80 }, () => randomUUID());
+    const pending = keys.map((k, i) => submit(validSubmission(camp, ref, `Ответ ${i}`), k, camp.slug));
+    // the organizer closes the stage meanwhile (the campaigns service does the same UPDATE in its transition)
+    await new Promise((r) => setTimeout(r, 5));
+    await t.dataSource.query(`UPDATE campaigns SET status = 'revision', updated_at = now() WHERE id = $1`, [camp.id]);
+    const results = await Promise.all(pending);
+    expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    const stored = new Set(
+      (await t.dataSource.query(`SELECT idempotency_key FROM responses WHERE campaign_id = $1`, [camp.id])).map(
+        (r: { idempotency_key: string }) => r.idempotency_key,
+      ),
+    );
+    keys.forEach((k, i) => expect(stored.has(k)).toBe(results[i].status === 201));
+    // after the transition committed nothing more gets in
+    expect((await submit(validSubmission(camp, ref), randomUUID(), camp.slug)).status).toBe(409);
+  });
+
   it('refuses unknown territory, codes and organization with 400 naming each field', async () => {
     const body = validSubmission(c, ref);
     const res = await submit({
