@@ -4,7 +4,8 @@
  * worker-like child process, printing the time and that process's peak RSS.
  *
  * Settings (env): BENCH_RESPONSES (100000), BENCH_DOCUMENTS (3), BENCH_EXPERTS (40), BENCH_AGGREGATIONS (3),
- * BENCH_WORKER_HEAP_MB (256: --max-old-space-size of the worker-like child, as recommended for the worker), BENCH_BATCH,
+ * BENCH_WORKER_HEAP_MB (192: --max-old-space-size of the worker-like child, with --max-semi-space-size=8, as recommended
+ * for the worker in the README), BENCH_BATCH (raw rows per keyset batch, 2000),
  * BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL, BENCH_KEEP_DB=1.
  * Needs PostgreSQL and Redis running; creates and drops a database of its own. Aims: aggregation < 1 s,
  * XLSX of 100,000 raw rows < 15 s with peak RSS < 300 MB, PDF < 5 s.
@@ -41,7 +42,7 @@ const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000);
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 3);
 const EXPERTS = Number(process.env.BENCH_EXPERTS ?? 40);
 const AGGREGATIONS = Number(process.env.BENCH_AGGREGATIONS ?? 3);
-const WORKER_HEAP_MB = Number(process.env.BENCH_WORKER_HEAP_MB ?? 256);
+const WORKER_HEAP_MB = Number(process.env.BENCH_WORKER_HEAP_MB ?? 192);
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
@@ -221,7 +222,16 @@ function child(phase: Phase, campaignId: string, env: NodeJS.ProcessEnv): Promis
     // the worker's recommended heap cap (README): V8 otherwise lets garbage pile up to several hundred MB before collecting
     const p = spawn(
       process.execPath,
-      [`--max-old-space-size=${WORKER_HEAP_MB}`, '-r', '@swc-node/register', __filename, '--phase', phase, campaignId],
+      [
+        `--max-old-space-size=${WORKER_HEAP_MB}`,
+        '--max-semi-space-size=8',
+        '-r',
+        '@swc-node/register',
+        __filename,
+        '--phase',
+        phase,
+        campaignId,
+      ],
       {
         env,
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -4,6 +4,21 @@ import { neutralizeRow } from '../cell-safety';
 import { RAW_FIXED_HEADERS, ReportDataService, TERRITORY_KIND_LABELS } from '../report-data.service';
 import { documentTitle, includesDiscussion, includesExpertise, KIND_TITLES, RenderContext } from './render-context';
 
+/** Buffers waiting for the zip's deflate, above which the raw rows wait (exceljs's row commit has no backpressure). */
+const PENDING_BUFFERS_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * exceljs hands committed rows to its zip stream without backpressure, so rows produced faster than deflate compresses
+ * them pile up as Buffers. Waiting between batches while those buffers are above a limit keeps memory flat (bounded
+ * wait, so a busy process cannot stall the report).
+ */
+async function compressorCaughtUp(maxWaitMs = 5_000): Promise<void> {
+  const end = Date.now() + maxWaitMs;
+  while (process.memoryUsage().arrayBuffers > PENDING_BUFFERS_LIMIT && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /**
  * XLSX with exceljs's streaming WorkbookWriter: rows are committed to the file as they are written (no shared
  * strings, no styles), so memory stays flat however many raw rows there are.
@@ -109,6 +124,7 @@ export class XlsxRenderer {
       for await (const batch of this.data.rawBatches(ctx.campaignId, columns)) {
         for (const row of batch) ws.addRow(neutralizeRow(row)).commit();
         written += batch.length;
+        await compressorCaughtUp();
         await ctx.progress(10 + Math.floor((written / total) * 85));
       }
       ws.commit();
