@@ -8,4 +8,5 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/'],
   maxWorkers: 1,
   testTimeout: 300_000,
+  reporters: ['default', '<rootDir>/test/faults/lib/figures-reporter.js'],
 };
