@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { projectRoot } from './common/project-root';
 import { ValidationError } from './common/domain-error';
+import { registerStrictJsonParser } from './common/json-body-parser';
 import { AppConfig, loadConfig } from './config/app.config';
 import { registerQueueDashboard } from './queue/queue-dashboard';
 
@@ -30,6 +31,19 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   else app.useLogger(false);
 
   const appConfig = app.get(AppConfig);
+  registerStrictJsonParser(app, config.SUBMISSION_MAX_BYTES);
+  // the API speaks JSON (and multipart for files): a form post to it is refused rather than half-understood
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (req, reply) => {
+      if (req.url.startsWith('/api/') && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+        await reply
+          .status(415)
+          .type('application/json; charset=utf-8')
+          .send({ statusCode: 415, error: 'Unsupported Media Type', message: 'Ожидается тело в формате JSON (application/json)' });
+      }
+    });
   await app.register(fastifyCookie as never, { secret: appConfig.SESSION_SECRET } as never);
   await app.register(
     fastifyMultipart as never,
