@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { ValidationPipe } from '@nestjs/common';
@@ -11,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { projectRoot } from './common/project-root';
+import { registerSecurityHeaders } from './common/security-headers';
 import { ValidationError } from './common/domain-error';
 import { registerStrictJsonParser } from './common/json-body-parser';
 import { AppConfig, loadConfig } from './config/app.config';
@@ -51,23 +51,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
       limits: { fileSize: appConfig.UPLOAD_MAX_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024 },
     } as never,
   );
-  await app.register(
-    fastifyHelmet as never,
-    {
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          objectSrc: ["'none'"],
-          upgradeInsecureRequests: null,
-        },
-      },
-    } as never,
-  );
+  registerSecurityHeaders(app.getHttpAdapter().getInstance());
   await app.register(fastifyStatic as never, { root: join(projectRoot(), 'public'), prefix: '/static/', maxAge: '1h' } as never);
 
   app.useGlobalPipes(
