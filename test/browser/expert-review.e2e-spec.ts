@@ -1,21 +1,10 @@
-import { Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Role } from '../../src/accounts/entities/user.entity';
 import { createCampaign, createDocument, createExpert, territoryIds, TestCampaign, TestExpert } from '../factories/expertise.factory';
 import { createUser, TEST_PASSWORD } from '../factories/users.factory';
+import { launchBrowser } from '../setup/browser';
 import { startApp, TestApp } from '../setup/app';
 import { client } from '../setup/http';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 describe('an expert scores a document through the pages in Chromium (JavaScript off)', () => {
   let t: TestApp;
@@ -38,7 +27,7 @@ describe('an expert scores a document through the pages in Chromium (JavaScript 
     );
     assignmentId = res.body[0].id;
     await t.dataSource.query(`UPDATE campaigns SET status = 'expertise' WHERE id = $1`, [campaign.id]);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

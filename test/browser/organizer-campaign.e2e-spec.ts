@@ -1,20 +1,9 @@
-import { Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Role } from '../../src/accounts/entities/user.entity';
 import { createUser, TEST_PASSWORD, TestUser } from '../factories/users.factory';
+import { launchBrowser } from '../setup/browser';
 import { startApp, TestApp } from '../setup/app';
 import { pdfBytes } from '../e2e/campaigns.helpers';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 describe('an organizer prepares and opens a campaign in Chromium (JavaScript off)', () => {
   let t: TestApp;
@@ -24,7 +13,7 @@ describe('an organizer prepares and opens a campaign in Chromium (JavaScript off
   beforeAll(async () => {
     t = await startApp();
     organizer = await createUser(t.app, t.url, Role.Organizer, 'Организатор Браузера');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,18 +1,7 @@
-import { Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createCampaign, FactoryCampaign, referenceIds, ReferenceIds } from '../factories/campaign.factory';
+import { launchBrowser } from '../setup/browser';
 import { startApp, TestApp } from '../setup/app';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 describe('a teacher fills the questionnaire in Chromium (JavaScript off)', () => {
   let t: TestApp;
@@ -28,7 +17,7 @@ describe('a teacher fills the questionnaire in Chromium (JavaScript off)', () =>
       generalQuestions: true,
       title: 'Обсуждение модельных документов по наставничеству',
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,23 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { Browser, BrowserContext, chromium } from 'playwright-core';
+import { Browser, BrowserContext } from 'playwright-core';
 import { Role } from '../../src/accounts/entities/user.entity';
 import { createExpert, TestExpert } from '../factories/expertise.factory';
 import { createUser, TestUser } from '../factories/users.factory';
 import { buildHostileCampaign, HostileFixture, rawPayloadIn } from '../security/hostile';
+import { launchBrowser } from '../setup/browser';
 import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -48,7 +37,7 @@ describe('stored XSS: every page showing user text, in Chromium, runs no script'
       30_000,
       'results snapshot',
     );
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     console.log(`XSS pages rendered in Chromium:\n${seen.join('\n')}`);
