@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError, ValidationError } from '../common/domain-error';
+import { OutboxService } from '../queue/outbox.service';
+import { JobName } from '../queue/queue-registry';
 
 export interface ResponseListItem {
   id: string;
@@ -58,6 +60,7 @@ export class ResponsesModerationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async list(campaignId: string, query: ResponseListQuery = {}): Promise<{ total: number; items: ResponseListItem[] }> {
@@ -113,6 +116,8 @@ export class ResponsesModerationService {
         before: { excluded: before.excluded, reason: before.excluded_reason },
         after: { excluded, reason: reason || null },
       });
+      // the results change with the set of counted responses, in whatever stage: recompute them
+      await this.outbox.enqueue(m, JobName.AggregateResults, { campaignId }, { dedupeKey: `aggregate-now:${campaignId}` });
       const [after]: Row[] = await m.query(`${SELECT_ITEM} WHERE r.id = $1`, [responseId]);
       this.logger.log(`response ${responseId} ${excluded ? 'excluded' : 'included'} by ${actorId}`);
       return toItem(after);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -10,8 +10,8 @@ import { AggregationService } from './aggregation.service';
 import { ResultsSnapshot } from './entities/results-snapshot.entity';
 import type { ResultsData, ResultsSnapshotView } from './results-snapshot.types';
 
-/** While a stage is open, submissions ask for a refresh at most this often (debounced through the outbox). */
-export const LIVE_REFRESH_DELAY_MS = 30_000;
+/** Changes this close before a snapshot's time are treated as possibly unseen by it. */
+const STALE_MARGIN_SECONDS = 10;
 
 @Injectable()
 export class ResultsService {
@@ -66,16 +66,25 @@ export class ResultsService {
   }
 
   /**
-   * For writers while a stage is open (a stored response or review): keeps the organizer's live page fresh without
-   * aggregating per submission. Many calls within the delay collapse into one pending outbox row (dedupe key).
+   * Scheduler duty keeping the organizers' live figures fresh while a stage is open: campaigns whose responses or
+   * reviews changed since their newest snapshot get one aggregation job (the dedupe key collapses
+   * repeats). Driven by the tick rather than by each submission, so the hot write path pays nothing for it.
+   * The margin covers writes that committed while the previous aggregation was reading.
    */
-  async requestRefresh(manager: EntityManager | null, campaignId: string): Promise<void> {
-    await this.outbox.enqueue(
-      manager,
-      JobName.AggregateResults,
-      { campaignId },
-      { dedupeKey: `aggregate:${campaignId}`, delayMs: LIVE_REFRESH_DELAY_MS },
+  async refreshStaleOpenCampaigns(): Promise<number> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT c.id FROM campaigns c
+        LEFT JOIN LATERAL (SELECT max(s.computed_at) - interval '${STALE_MARGIN_SECONDS} seconds' AS since
+                             FROM results_snapshots s WHERE s.campaign_id = c.id) last ON true
+        WHERE c.status IN ('discussion', 'expertise')
+          AND (EXISTS (SELECT 1 FROM responses r WHERE r.campaign_id = c.id AND NOT r.excluded
+                          AND (last.since IS NULL OR r.created_at > last.since))
+            OR EXISTS (SELECT 1 FROM assignments a WHERE a.campaign_id = c.id AND a.updated_at > coalesce(last.since, '-infinity')))`,
     );
+    for (const { id } of rows) {
+      await this.outbox.enqueue(null, JobName.AggregateResults, { campaignId: id }, { dedupeKey: `aggregate:${id}` });
+    }
+    return rows.length;
   }
 
   /** The organizer's choice to show the results of a completed campaign on its public page. */

@@ -5,6 +5,7 @@ import { CampaignLifecycleService } from '../campaigns/campaign-lifecycle.servic
 import { AppConfig } from '../config/app.config';
 import { ExpertNotificationsService } from '../expertise/expert-notifications.service';
 import { JobName, jobOptions, QueueName } from '../queue/queue-registry';
+import { ResultsService } from '../results/results.service';
 
 /** The repeatable job's own id: the same in every worker, so Bull keeps one schedule however many workers start. */
 export const SCHEDULER_TICK_JOB_ID = 'scheduler-tick';
@@ -57,6 +58,7 @@ export class SchedulerProcessor {
   constructor(
     private readonly lifecycle: CampaignLifecycleService,
     private readonly expertNotifications: ExpertNotificationsService,
+    private readonly results: ResultsService,
   ) {}
 
   @Process(JobName.SchedulerTick)
@@ -64,6 +66,7 @@ export class SchedulerProcessor {
     const now = new Date();
     await this.run('due transitions', () => this.lifecycle.performDueTransitions(now));
     await this.run('expert reminders', () => this.expertNotifications.sendDueReminders(now));
+    await this.run('live results', () => this.results.refreshStaleOpenCampaigns());
   }
 
   /** One duty's failure does not stop the others; the next tick tries again. */
