@@ -35,5 +35,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# the worker: ["node", "dist/src/worker.js"]; the CLI: ["node", "dist/src/cli.js", "migrate"]
+# the worker: ["node", "--max-old-space-size=192", "--max-semi-space-size=8", "dist/src/worker.js"]; the CLI: ["node", "dist/src/cli.js", "migrate"]
 CMD ["node", "dist/src/main.js"]
