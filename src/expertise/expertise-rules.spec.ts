@@ -1,4 +1,4 @@
-import { conflictOf, parseDueAt } from './assignments.service';
+import { conflictOf, parseDueAt } from './assignment-rules';
 import { neutralizeCell } from './registry-export.service';
 import { parseShape } from './reviews.service';
 

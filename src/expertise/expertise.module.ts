@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ApplicationThrottleService } from './application-throttle.service';
+import { AssignmentPlannerService } from './assignment-planner.service';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
 import { ExpertNotificationsService } from './expert-notifications.service';
@@ -22,6 +23,7 @@ import { ReviewsService } from './reviews.service';
     ApplicationThrottleService,
     ExpertRegistryService,
     RegistryExportService,
+    AssignmentPlannerService,
     AssignmentsService,
     ReviewsService,
     ExpertNotificationsService,

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { ScaleLabel } from '../campaigns/entities/campaign.entity';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
-import { iso, UUID_RE } from './assignments.service';
+import { iso, UUID_RE } from './assignment-rules';
 import { AssignmentStatus } from './expert-status';
 
 export interface ReviewInput {
