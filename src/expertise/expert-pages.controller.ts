@@ -9,6 +9,7 @@ import { requestIp } from '../common/request-ip';
 import { ViewService } from '../common/view.service';
 import { ReferenceService } from '../reference/reference.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
+import { ExpertApplicationsService } from './expert-applications.service';
 import { ExpertRegistryService } from './expert-registry.service';
 import { ASSIGNMENT_STATUS_LABELS, ExpertStatus } from './expert-status';
 import { MyAssignmentDetail, ReviewsService } from './reviews.service';
@@ -38,6 +39,7 @@ export class ExpertPagesController {
   constructor(
     private readonly views: ViewService,
     private readonly registry: ExpertRegistryService,
+    private readonly applications: ExpertApplicationsService,
     private readonly reviews: ReviewsService,
     private readonly reference: ReferenceService,
   ) {}
@@ -77,7 +79,7 @@ export class ExpertPagesController {
     const values = { ...(body ?? {}) };
     delete values.password;
     try {
-      await this.registry.apply(body ?? {}, requestIp(req));
+      await this.applications.apply(body ?? {}, requestIp(req));
     } catch (err) {
       if (!(err instanceof DomainError) || err.status >= 500) throw err;
       const e =
@@ -98,7 +100,7 @@ export class ExpertPagesController {
   @Public()
   @Get('experts/confirm')
   async confirm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('token') token?: string) {
-    const outcome = await this.registry.confirmEmail(String(token ?? ''));
+    const outcome = await this.applications.confirmEmail(String(token ?? ''));
     const msg = CONFIRM_MESSAGES[outcome];
     return reply
       .status(outcome === 'confirmed' ? 200 : outcome === 'unknown' ? 404 : 410)

@@ -3,6 +3,7 @@ import { ApplicationThrottleService } from './application-throttle.service';
 import { AssignmentPlannerService } from './assignment-planner.service';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
+import { ExpertApplicationsService } from './expert-applications.service';
 import { ExpertNotificationsService } from './expert-notifications.service';
 import { ExpertPagesController } from './expert-pages.controller';
 import { ExpertRegistryService } from './expert-registry.service';
@@ -21,6 +22,7 @@ import { ReviewsService } from './reviews.service';
   controllers: [ExpertsController, AssignmentsController, MyAssignmentsController, ExpertPagesController, OrganizerExpertsPagesController],
   providers: [
     ApplicationThrottleService,
+    ExpertApplicationsService,
     ExpertRegistryService,
     RegistryExportService,
     AssignmentPlannerService,

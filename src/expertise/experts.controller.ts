@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/current-user';
 import { requestIp } from '../common/request-ip';
 import { ExpertApplicationDto, ReasonDto } from './dto/expertise.dto';
+import { ExpertApplicationsService } from './expert-applications.service';
 import { ExpertAction, ExpertRegistryService } from './expert-registry.service';
 import { RegistryExportService } from './registry-export.service';
 
@@ -12,6 +13,7 @@ import { RegistryExportService } from './registry-export.service';
 export class ExpertsController {
   constructor(
     private readonly registry: ExpertRegistryService,
+    private readonly applications: ExpertApplicationsService,
     private readonly exporter: RegistryExportService,
   ) {}
 
@@ -19,7 +21,7 @@ export class ExpertsController {
   @Post('applications')
   @ApiCreatedResponse({ description: '{id, status: "applied"}; a confirmation email is sent' })
   apply(@Body() dto: ExpertApplicationDto, @Req() req: FastifyRequest) {
-    return this.registry.apply(dto, requestIp(req));
+    return this.applications.apply(dto, requestIp(req));
   }
 
   @ApiBearerAuth()

@@ -1,0 +1,169 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Role } from '../accounts/entities/user.entity';
+import { UserTokenKind } from '../accounts/entities/user-token.entity';
+import { UsersService } from '../accounts/users.service';
+import { AuditService } from '../audit/audit.service';
+import { ValidationError } from '../common/domain-error';
+import { MailService } from '../mail/mail.service';
+import { ApplicationThrottleService } from './application-throttle.service';
+import { UUID_RE } from './assignment-rules';
+import { ExpertStatus } from './expert-status';
+
+export interface ExpertApplicationInput {
+  email?: unknown;
+  password?: unknown;
+  fullName?: unknown;
+  territoryId?: unknown;
+  organizationName?: unknown;
+  position?: unknown;
+  competences?: unknown;
+  about?: unknown;
+}
+
+export type ConfirmOutcome = 'confirmed' | 'used' | 'expired' | 'unknown';
+
+/** How long an emailed confirmation link works. */
+export const CONFIRMATION_TTL_HOURS = 48;
+export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/** Public expert applications: the account and registry entry (status applied), and the email confirmation link. */
+@Injectable()
+export class ExpertApplicationsService {
+  private readonly logger = new Logger(ExpertApplicationsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly throttle: ApplicationThrottleService,
+  ) {}
+
+  /** Validates everything (types too: the page form calls this directly) and reports each bad field. */
+  private async validateApplication(m: EntityManager, input: ExpertApplicationInput) {
+    const problems: string[] = [];
+    const fields: Record<string, string> = {};
+    const bad = (field: string, message: string) => {
+      problems.push(`${field}: ${message}`);
+      fields[field] ??= message;
+    };
+    const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const email = str(input.email);
+    const password = typeof input.password === 'string' ? input.password : '';
+    const fullName = str(input.fullName);
+    const territoryId = str(input.territoryId);
+    const organizationName = str(input.organizationName);
+    const position = str(input.position);
+    const about = input.about === undefined || input.about === null ? '' : str(input.about);
+    const rawCompetences =
+      input.competences === undefined ? [] : Array.isArray(input.competences) ? input.competences : [input.competences];
+
+    if (!fullName || fullName.length > 200) bad('fullName', 'укажите фамилию, имя и отчество (до 200 символов)');
+    const userProblems = UsersService.validateNewUser({ email, password, role: Role.Expert, fullName: fullName || 'x' });
+    for (const p of userProblems) {
+      const [field, ...rest] = p.split(': ');
+      if (field === 'email' || field === 'password') bad(field, rest.join(': '));
+    }
+    if (!UUID_RE.test(territoryId) || !(await m.query(`SELECT 1 FROM territories WHERE id = $1 AND active`, [territoryId])).length) {
+      bad('territoryId', 'неизвестная территория');
+    }
+    if (!organizationName || organizationName.length > 300) bad('organizationName', 'укажите организацию (до 300 символов)');
+    if (!position || position.length > 200) bad('position', 'укажите должность (до 200 символов)');
+    if (typeof input.about !== 'undefined' && input.about !== null && typeof input.about !== 'string') bad('about', 'должно быть строкой');
+    else if (about.length > 2000) bad('about', 'не более 2000 символов');
+    const competences = [...new Set(rawCompetences.map((c) => (typeof c === 'string' ? c.trim() : '')))];
+    if (!competences.length || competences.length > 20) bad('competences', 'выберите хотя бы одно направление');
+    else {
+      const known: { code: string }[] = await m.query(`SELECT code FROM directions WHERE code = ANY($1::text[])`, [competences]);
+      const unknown = competences.filter((c) => !known.some((k) => k.code === c));
+      if (unknown.length) bad('competences', `неизвестное направление: ${unknown.map((c) => `«${c}»`).join(', ')}`);
+    }
+    if (problems.length) throw new ValidationError(problems, fields);
+    return { email, password, fullName, territoryId, organizationName, position, competences, about };
+  }
+
+  /** A public application: an expert account (email unconfirmed), its registry entry, and the confirmation email. */
+  async apply(input: ExpertApplicationInput, ip = 'unknown'): Promise<{ id: string; status: ExpertStatus }> {
+    await this.throttle.check(ip);
+    const result = await this.dataSource.transaction(async (m) => {
+      const data = await this.validateApplication(m, input);
+      const user = await this.users.create(
+        { email: data.email, password: data.password, role: Role.Expert, fullName: data.fullName, emailConfirmed: false },
+        m,
+      );
+      // a known organization of the same territory is linked, so the conflict-of-interest rule can see it
+      const [org] = await m.query(`SELECT id FROM organizations WHERE territory_id = $1 AND lower(name) = lower($2) LIMIT 1`, [
+        data.territoryId,
+        data.organizationName,
+      ]);
+      await m.query(
+        `INSERT INTO expert_profiles (user_id, status, territory_id, organization_id, organization_name, position, competences, about)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8)`,
+        [
+          user.id,
+          ExpertStatus.Applied,
+          data.territoryId,
+          org?.id ?? null,
+          data.organizationName,
+          data.position,
+          data.competences,
+          data.about,
+        ],
+      );
+      const token = await this.issueToken(m, user.id, UserTokenKind.EmailConfirmation, CONFIRMATION_TTL_HOURS);
+      await this.mail.queue(m, {
+        to: user.email,
+        template: 'expert-confirmation',
+        context: { fullName: user.fullName, confirmPath: `/experts/confirm?token=${token}`, ttlHours: CONFIRMATION_TTL_HOURS },
+      });
+      await this.audit.record(m, { actorId: user.id, action: 'expert.applied', entityType: 'expert', entityId: user.id });
+      this.logger.log({ expertId: user.id }, 'expert applied');
+      return { id: user.id, status: ExpertStatus.Applied };
+    });
+    await this.throttle.record(ip);
+    return result;
+  }
+
+  private async issueToken(m: EntityManager, userId: string, kind: UserTokenKind, ttlHours: number): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await m.query(
+      `INSERT INTO user_tokens (user_id, kind, token_hash, expires_at) VALUES ($1, $2, $3, now() + ($4::int * interval '1 hour'))`,
+      [userId, kind, sha256(token), ttlHours],
+    );
+    return token;
+  }
+
+  /** Uses a confirmation token once; only its sha256 is stored. */
+  async confirmEmail(token: string): Promise<ConfirmOutcome> {
+    if (typeof token !== 'string' || !token || token.length > 200) return 'unknown';
+    const hash = sha256(token);
+    return this.dataSource.transaction(async (m) => {
+      // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]
+      const [used]: [{ user_id: string }[], number] = await m.query(
+        `UPDATE user_tokens SET used_at = now()
+          WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
+        [hash, UserTokenKind.EmailConfirmation],
+      );
+      if (!used.length) {
+        const [row] = await m.query(`SELECT used_at FROM user_tokens WHERE token_hash = $1 AND kind = $2`, [
+          hash,
+          UserTokenKind.EmailConfirmation,
+        ]);
+        return !row ? 'unknown' : row.used_at ? 'used' : 'expired';
+      }
+      await m.query(`UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now() WHERE id = $1`, [
+        used[0].user_id,
+      ]);
+      await this.audit.record(m, {
+        actorId: used[0].user_id,
+        action: 'expert.email_confirmed',
+        entityType: 'expert',
+        entityId: used[0].user_id,
+      });
+      return 'confirmed';
+    });
+  }
+}
