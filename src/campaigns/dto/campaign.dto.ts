@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -12,8 +11,8 @@ import {
   MaxLength,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
+import { OptionalNested } from '../../common/dto-decorators';
 import { CampaignStatus } from '../campaign-status';
 
 export class StageScheduleDto {
@@ -43,16 +42,10 @@ export class CreateCampaignDto {
   @MaxLength(10_000)
   description?: string;
 
-  @ApiPropertyOptional({ type: StageScheduleDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => StageScheduleDto)
+  @OptionalNested(StageScheduleDto)
   discussion?: StageScheduleDto;
 
-  @ApiPropertyOptional({ type: StageScheduleDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => StageScheduleDto)
+  @OptionalNested(StageScheduleDto)
   expertise?: StageScheduleDto;
 }
 
@@ -75,16 +68,10 @@ export class UpdateCampaignDto {
   @IsString()
   slug?: string;
 
-  @ApiPropertyOptional({ type: StageScheduleDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => StageScheduleDto)
+  @OptionalNested(StageScheduleDto)
   discussion?: StageScheduleDto;
 
-  @ApiPropertyOptional({ type: StageScheduleDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => StageScheduleDto)
+  @OptionalNested(StageScheduleDto)
   expertise?: StageScheduleDto;
 
   @ApiPropertyOptional({ type: [String] })

@@ -1,20 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { OptionalInt, OptionalNested, OptionalNestedList } from '../../common/dto-decorators';
 import { QuestionKind } from '../entities/question.entity';
 
 export class QuestionOptionDto {
@@ -77,25 +63,13 @@ export class CreateQuestionDto {
   @IsBoolean()
   required?: boolean;
 
-  @ApiPropertyOptional({ type: [QuestionOptionDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => QuestionOptionDto)
+  @OptionalNestedList(QuestionOptionDto, 50)
   options?: QuestionOptionDto[];
 
-  @ApiPropertyOptional({ type: QuestionScaleDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => QuestionScaleDto)
+  @OptionalNested(QuestionScaleDto)
   scale?: QuestionScaleDto;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(20_000)
+  @OptionalInt(1, 20_000)
   maxLength?: number;
 }
 
@@ -112,25 +86,13 @@ export class UpdateQuestionDto {
   @IsBoolean()
   required?: boolean;
 
-  @ApiPropertyOptional({ type: [QuestionOptionDto], description: 'replaces the options' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => QuestionOptionDto)
+  @OptionalNestedList(QuestionOptionDto, 50, { description: 'replaces the options' })
   options?: QuestionOptionDto[];
 
-  @ApiPropertyOptional({ type: QuestionScaleDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => QuestionScaleDto)
+  @OptionalNested(QuestionScaleDto)
   scale?: QuestionScaleDto;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(20_000)
+  @OptionalInt(1, 20_000)
   maxLength?: number;
 
   @ApiPropertyOptional({ description: 'new position (0-based) in the questionnaire' })
