@@ -25,12 +25,16 @@ export class MailTransportService implements OnApplicationShutdown {
   constructor(private readonly config: AppConfig) {}
 
   private get transport(): Transporter {
-    this.transporter ??= nodemailer.createTransport(this.config.SMTP_URL, {
-      connectionTimeout: this.config.SMTP_CONNECT_TIMEOUT_MS,
-      greetingTimeout: this.config.SMTP_CONNECT_TIMEOUT_MS,
-      socketTimeout: this.config.SMTP_SOCKET_TIMEOUT_MS,
-      from: this.config.MAIL_FROM,
-    } as never);
+    // the timeouts go in the transport options with the url: createTransport's second argument is only message defaults
+    this.transporter ??= nodemailer.createTransport(
+      {
+        url: this.config.SMTP_URL,
+        connectionTimeout: this.config.SMTP_CONNECT_TIMEOUT_MS,
+        greetingTimeout: this.config.SMTP_CONNECT_TIMEOUT_MS,
+        socketTimeout: this.config.SMTP_SOCKET_TIMEOUT_MS,
+      } as never,
+      { from: this.config.MAIL_FROM },
+    );
     return this.transporter;
   }
 
