@@ -1,60 +1,16 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer } from '@nestjs/core';
-import { IS_PUBLIC, ROLES } from '../../src/accounts/current-user';
 import { Role } from '../../src/accounts/entities/user.entity';
 import { createUser, TestUser } from '../factories/users.factory';
 import { startApp, TestApp } from '../setup/app';
 import { client } from '../setup/http';
+import { isPage, registeredRoutes, RouteInfo } from '../setup/routes';
 
 /** Routes that must be behind a login and a role (issue 3); new routes under these prefixes are picked up automatically. */
 const PROTECTED_PREFIXES = ['/api/v1/campaigns', '/api/v1/audit', '/api/v1/organizations', '/api/v1/experts', '/organizer/', '/admin/'];
 /** Deliberately public: anyone may apply to the expert registry. */
 const PUBLIC_EXCEPTIONS = new Set(['POST /api/v1/experts/applications']);
 
-interface RouteInfo {
-  method: string;
-  path: string;
-  roles: Role[] | undefined;
-  isPublic: boolean;
-}
-
-function joinPath(...parts: (string | undefined)[]): string {
-  const p = parts
-    .filter((x) => x !== undefined && x !== '' && x !== '/')
-    .map((x) => x!.replace(/^\/+|\/+$/g, ''))
-    .join('/');
-  return `/${p}`;
-}
-
-/** Every route Nest registered, from controller metadata (path, method, @Roles, @Public). */
-function registeredRoutes(t: TestApp): RouteInfo[] {
-  const out: RouteInfo[] = [];
-  for (const mod of t.app.get(ModulesContainer).values()) {
-    for (const wrapper of mod.controllers.values()) {
-      const ctrl = wrapper.metatype as (new (...a: unknown[]) => unknown) | undefined;
-      if (!ctrl) continue;
-      const base = [Reflect.getMetadata(PATH_METADATA, ctrl) as string | string[]].flat();
-      const proto = ctrl.prototype as Record<string, unknown>;
-      for (const name of Object.getOwnPropertyNames(proto)) {
-        const handler = proto[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (sub === undefined || method === undefined) continue;
-        const roles = (Reflect.getMetadata(ROLES, handler) ?? Reflect.getMetadata(ROLES, ctrl)) as Role[] | undefined;
-        const isPublic = Boolean(Reflect.getMetadata(IS_PUBLIC, handler) ?? Reflect.getMetadata(IS_PUBLIC, ctrl));
-        for (const b of base)
-          for (const s of [sub].flat()) out.push({ method: RequestMethod[method], path: joinPath(b, s), roles, isPublic });
-      }
-    }
-  }
-  return out;
-}
-
 const sample = (path: string) =>
   path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'number' ? '1' : '00000000-0000-4000-8000-000000000000'));
-const isPage = (path: string) => !path.startsWith('/api/');
 
 describe('route table: every organizer and admin route checks login and role', () => {
   let t: TestApp;

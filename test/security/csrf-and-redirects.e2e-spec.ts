@@ -2,13 +2,14 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { Role } from '../../src/accounts/entities/user.entity';
-import { createExpert, isolateSuite, TestExpert } from '../factories/expertise.factory';
+import { createExpert, TestExpert } from '../factories/expertise.factory';
 import { buildResultsCampaign, ResultsFixture } from '../factories/results.factory';
 import { createUser, TEST_PASSWORD, TestUser } from '../factories/users.factory';
 import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
 import { ReceivedMail, startSmtp, TestSmtp } from '../setup/smtp';
-import { isPage, RealIds, realUrl, registeredRoutes, RouteInfo } from './routes';
+import { isPage, registeredRoutes, RouteInfo } from '../setup/routes';
+import { RealIds, realUrl } from './routes';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const APP_URL = 'http://platform.test';
@@ -18,11 +19,10 @@ const INTERNALS =
 
 /*
  * Issue 7: CSRF on every cookie-authenticated unsafe route, open redirects, Host header in emails, login throttling,
- * single-use expiring tokens, no internals in error bodies. The suite has its own database (isolateSuite), so
+ * single-use expiring tokens, no internals in error bodies. The suite has its own database (every test file does: suite-database.ts), so
  * "nothing changed" can be checked over whole tables and the throttle and mail do not touch other suites.
  */
 describe('security: CSRF, redirects, Host header, throttling, tokens, error bodies', () => {
-  let dropDb: () => Promise<void>;
   let t: TestApp;
   let worker: INestApplicationContext;
   let smtp: TestSmtp;
@@ -35,7 +35,6 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
   let routes: RouteInfo[];
 
   beforeAll(async () => {
-    dropDb = await isolateSuite('security');
     smtp = await startSmtp();
     process.env.SMTP_URL = smtp.url;
     t = await startApp();
@@ -72,7 +71,6 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
     await worker.close();
     await t.close();
     await smtp.close();
-    await dropDb();
   });
 
   async function cookieLogin(email: string, password = TEST_PASSWORD): Promise<{ cookie: string; csrf: string }> {

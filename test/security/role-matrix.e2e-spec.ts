@@ -5,7 +5,8 @@ import { buildResultsCampaign, ResultsFixture } from '../factories/results.facto
 import { createUser, TestUser } from '../factories/users.factory';
 import { startApp, TestApp } from '../setup/app';
 import { client } from '../setup/http';
-import { isPage, realUrl, registeredRoutes, RouteInfo } from './routes';
+import { isPage, registeredRoutes, RouteInfo } from '../setup/routes';
+import { realUrl } from './routes';
 
 /*
  * Issue 7: nobody sees what is not theirs. Every route × every kind of caller, with REAL ids of one campaign, so a
