@@ -1,5 +1,4 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { Role } from '../../src/accounts/entities/user.entity';
 import { ExpertNotificationsService } from '../../src/expertise/expert-notifications.service';
 import { OutboxService } from '../../src/queue/outbox.service';
 import { JobName } from '../../src/queue/queue-registry';
@@ -9,14 +8,14 @@ import {
   createDocument,
   createExpert,
   createOrganization,
-  isolateSuite,
+  ExpertiseSuite,
+  startExpertiseSuite,
   setCampaignStatus,
-  territoryIds,
 } from '../factories/expertise.factory';
-import { createUser, TestUser } from '../factories/users.factory';
-import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
+import { TestUser } from '../factories/users.factory';
+import { TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
-import { startSmtp, TestSmtp } from '../setup/smtp';
+import { TestSmtp } from '../setup/smtp';
 
 describe('assignments: conflicts of interest, bulk modes, invitations and reminders (real SMTP)', () => {
   let smtp: TestSmtp;
@@ -28,24 +27,13 @@ describe('assignments: conflicts of interest, bulk modes, invitations and remind
   const auth = () => ({ token: organizer.token });
   const mailsTo = (to: string) => smtp.messages.filter((m) => m.to.includes(to));
 
-  let dropDb: () => Promise<void>;
+  let suite: ExpertiseSuite;
 
   beforeAll(async () => {
-    dropDb = await isolateSuite('assign');
-    smtp = await startSmtp();
-    process.env.SMTP_URL = smtp.url;
-    t = await startApp();
-    worker = await startWorker();
-    api = client(t.url);
-    organizer = await createUser(t.app, t.url, Role.Organizer);
-    territories = await territoryIds(t.dataSource);
+    suite = await startExpertiseSuite();
+    ({ smtp, t, worker, api, organizer, territories } = suite);
   });
-  afterAll(async () => {
-    await worker.close();
-    await t.close();
-    await smtp.close();
-    await dropDb();
-  });
+  afterAll(() => suite.close());
 
   it('refuses unapproved experts (422 naming them) and conflicts of interest (409 naming each pair) unless overridden with a logged reason', async () => {
     const campaign = await createCampaign(t.dataSource);

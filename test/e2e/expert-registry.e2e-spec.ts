@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { Role } from '../../src/accounts/entities/user.entity';
 import { REDIS, RedisClient, redisKey } from '../../src/common/redis.module';
 import { AppConfig } from '../../src/config/app.config';
-import { createExpert, isolateSuite, territoryIds } from '../factories/expertise.factory';
-import { createUser, TEST_PASSWORD, TestUser } from '../factories/users.factory';
-import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
+import { createExpert, ExpertiseSuite, startExpertiseSuite } from '../factories/expertise.factory';
+import { TEST_PASSWORD, TestUser } from '../factories/users.factory';
+import { TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
-import { startSmtp, TestSmtp } from '../setup/smtp';
+import { TestSmtp } from '../setup/smtp';
 
 describe('expert registry: apply → confirm → approve/reject, suspend/restore, filters, XLSX (real SMTP)', () => {
   let smtp: TestSmtp;
   let t: TestApp;
-  let worker: INestApplicationContext;
   let api: ReturnType<typeof client>;
   let organizer: TestUser;
   let territories: string[];
@@ -33,24 +30,13 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
   });
   const uniq = (p: string) => `${p}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.org`;
 
-  let dropDb: () => Promise<void>;
+  let suite: ExpertiseSuite;
 
   beforeAll(async () => {
-    dropDb = await isolateSuite('registry');
-    smtp = await startSmtp();
-    process.env.SMTP_URL = smtp.url;
-    t = await startApp();
-    worker = await startWorker();
-    api = client(t.url);
-    organizer = await createUser(t.app, t.url, Role.Organizer, 'Организатор Реестра');
-    territories = await territoryIds(t.dataSource);
+    suite = await startExpertiseSuite('Организатор Реестра');
+    ({ smtp, t, api, organizer, territories } = suite);
   });
-  afterAll(async () => {
-    await worker.close();
-    await t.close();
-    await smtp.close();
-    await dropDb();
-  });
+  afterAll(() => suite.close());
 
   it('refuses a bad application naming every bad field, storing nothing', async () => {
     const res = await api.post('/api/v1/experts/applications', {

@@ -1,5 +1,3 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { Role } from '../../src/accounts/entities/user.entity';
 import { OutboxService } from '../../src/queue/outbox.service';
 import { JobName } from '../../src/queue/queue-registry';
 import {
@@ -7,45 +5,33 @@ import {
   createDocument,
   createExpert,
   createOrganization,
-  isolateSuite,
+  ExpertiseSuite,
+  startExpertiseSuite,
   setCampaignStatus,
-  territoryIds,
   TestCampaign,
   TestExpert,
 } from '../factories/expertise.factory';
-import { createUser, TestUser } from '../factories/users.factory';
-import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
+import { TestUser } from '../factories/users.factory';
+import { TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
-import { startSmtp, TestSmtp } from '../setup/smtp';
+import { TestSmtp } from '../setup/smtp';
 
 describe('reviews: apply → confirm → approve → assign → invitation (real SMTP) → draft → submit → locked, and every rule', () => {
   let smtp: TestSmtp;
   let t: TestApp;
-  let worker: INestApplicationContext;
   let api: ReturnType<typeof client>;
   let organizer: TestUser;
   let territories: string[];
-  let dropDb: () => Promise<void>;
+  let suite: ExpertiseSuite;
 
   const mailTo = (to: string, subject: string) =>
     waitFor(async () => smtp.messages.find((m) => m.to.includes(to) && m.subject.includes(subject)), 20_000, `mail "${subject}" to ${to}`);
 
   beforeAll(async () => {
-    dropDb = await isolateSuite('review');
-    smtp = await startSmtp();
-    process.env.SMTP_URL = smtp.url;
-    t = await startApp();
-    worker = await startWorker();
-    api = client(t.url);
-    organizer = await createUser(t.app, t.url, Role.Organizer);
-    territories = await territoryIds(t.dataSource);
+    suite = await startExpertiseSuite();
+    ({ smtp, t, api, organizer, territories } = suite);
   });
-  afterAll(async () => {
-    await worker.close();
-    await t.close();
-    await smtp.close();
-    await dropDb();
-  });
+  afterAll(() => suite.close());
 
   it('the whole path of one expert, end to end', async () => {
     // campaign and documents as the campaigns module would leave them (SQL: this suite does not depend on that API)

@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/accounts/entities/user.entity';
 import { UsersService } from '../../src/accounts/users.service';
-import { loadConfig } from '../../src/config/app.config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { ReferenceService } from '../../src/reference/reference.service';
 import { referenceData } from '../../src/reference/reference-data';
+import { startApp, startWorker, TestApp } from '../setup/app';
 import { client } from '../setup/http';
-import { ADMIN_DATABASE_URL } from '../setup/test-env';
-import { TEST_PASSWORD } from './users.factory';
+import { startSmtp, TestSmtp } from '../setup/smtp';
+import { createUser, TEST_PASSWORD, TestUser } from './users.factory';
 
 /*
  * Test data for the expertise suites, inserted with SQL so these tests do not depend on the campaigns API.
@@ -99,30 +96,29 @@ export async function createExpert(
   return { id: user.id, email, token: res.body.accessToken, fullName };
 }
 
-/**
- * Gives a suite its own database and Redis prefix (call before startApp/startWorker). Suites that read emails from
- * their own SMTP server need this: with one shared outbox, another suite's worker could claim and send our mail.
- * Returns the clean-up (drop the database) for afterAll.
- */
-export async function isolateSuite(name: string): Promise<() => Promise<void>> {
-  const url = new URL(process.env.DATABASE_URL!);
-  const dbName = `${url.pathname.slice(1)}_${name}_${randomBytes(2).toString('hex')}`;
-  const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  await admin.end();
-  url.pathname = `/${dbName}`;
-  process.env.DATABASE_URL = url.toString();
-  process.env.REDIS_PREFIX = `${process.env.REDIS_PREFIX}:${name}`;
-  const ds = new DataSource({ ...dataSourceOptions(loadConfig()), logging: false });
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  await new ReferenceService(ds).seedReference();
-  await ds.destroy();
-  return async () => {
-    const drop = new Client({ connectionString: ADMIN_DATABASE_URL });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await drop.end();
+/** What the expertise suites (assignments, reviews, registry) share: the app, a worker mailing a real SMTP server, an organizer. */
+export interface ExpertiseSuite {
+  smtp: TestSmtp;
+  t: TestApp;
+  worker: INestApplicationContext;
+  api: ReturnType<typeof client>;
+  organizer: TestUser;
+  territories: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the SMTP server first: SMTP_URL must be set before the worker reads its configuration. */
+export async function startExpertiseSuite(organizerName?: string): Promise<ExpertiseSuite> {
+  const smtp = await startSmtp();
+  process.env.SMTP_URL = smtp.url;
+  const t = await startApp();
+  const worker = await startWorker();
+  const organizer = await createUser(t.app, t.url, Role.Organizer, organizerName);
+  const territories = await territoryIds(t.dataSource);
+  const close = async () => {
+    await worker.close();
+    await t.close();
+    await smtp.close();
   };
+  return { smtp, t, worker, api: client(t.url), organizer, territories, close };
 }

@@ -2,14 +2,14 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../../src/accounts/entities/user.entity';
 import { createCampaign as createPublicCampaign, FactoryCampaign, referenceIds, validSubmission } from '../factories/campaign.factory';
-import { createCampaign, createDocument, createExpert, isolateSuite, TestCampaign, TestExpert } from '../factories/expertise.factory';
+import { createCampaign, createDocument, createExpert, TestCampaign, TestExpert } from '../factories/expertise.factory';
 import { createUser, TEST_PASSWORD, TestUser } from '../factories/users.factory';
 import { startApp, TestApp } from '../setup/app';
 
 /*
  * Issue 7: hostile and broken inputs on the five write endpoints anyone can reach. Each must answer 4xx in the API
  * error shape with a message, never 5xx, and store nothing. Then a property test over the submission and review
- * payloads. Own database (isolateSuite), so whole-table counts are exact.
+ * payloads. Own database (every test file has one: suite-database.ts), so whole-table counts are exact.
  */
 
 interface Raw {
@@ -34,7 +34,6 @@ interface Endpoint {
 const DEPTH = 10_000;
 
 describe('security: bad inputs (corpus) and property tests of submissions and reviews', () => {
-  let dropDb: () => Promise<void>;
   let t: TestApp;
   let organizer: TestUser;
   let campaign: FactoryCampaign;
@@ -48,7 +47,6 @@ describe('security: bad inputs (corpus) and property tests of submissions and re
   let endpoints: Endpoint[];
 
   beforeAll(async () => {
-    dropDb = await isolateSuite('badinput');
     // the property test sends hundreds of submissions from one address; the rate limit is tested elsewhere
     process.env.SUBMISSION_RATE_PER_CLIENT = '0';
     process.env.SUBMISSION_RATE_PER_IP = '0';
@@ -135,7 +133,6 @@ describe('security: bad inputs (corpus) and property tests of submissions and re
   });
   afterAll(async () => {
     await t.close();
-    await dropDb();
   });
 
   function validReview(submit: boolean) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '../../src/accounts/entities/user.entity';
 import { MailService } from '../../src/mail/mail.service';
-import { createExpert, isolateSuite, TestExpert } from '../factories/expertise.factory';
+import { createExpert, TestExpert } from '../factories/expertise.factory';
 import { createUser, TestUser } from '../factories/users.factory';
 import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
@@ -22,7 +22,6 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * headers included (question texts become column headers). Pages are in test/browser/xss.e2e-spec.ts.
  */
 describe('stored XSS and formula injection: emails, PDF, CSV and XLSX', () => {
-  let dropDb: () => Promise<void>;
   let t: TestApp;
   let worker: INestApplicationContext;
   let api: ReturnType<typeof client>;
@@ -31,7 +30,6 @@ describe('stored XSS and formula injection: emails, PDF, CSV and XLSX', () => {
   let fx: HostileFixture;
 
   beforeAll(async () => {
-    dropDb = await isolateSuite('xss');
     t = await startApp();
     worker = await startWorker();
     api = client(t.url);
@@ -43,7 +41,6 @@ describe('stored XSS and formula injection: emails, PDF, CSV and XLSX', () => {
   afterAll(async () => {
     await worker.close();
     await t.close();
-    await dropDb();
   });
 
   async function report(kind: string, format: string): Promise<Buffer> {
