@@ -1,5 +1,4 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,24 +9,21 @@ import { UsersService } from '../../src/accounts/users.service';
 import { OutboxService } from '../../src/queue/outbox.service';
 import { JobName } from '../../src/queue/queue-registry';
 import { buildResultsCampaign } from '../factories/results.factory';
-import { startWorker, waitFor } from '../setup/app';
-import { startSmtp, TestSmtp } from '../setup/smtp';
+import { waitFor } from '../setup/app';
+import { MailWorker, startMailWorker } from '../setup/mail-worker';
+import { TestSmtp } from '../setup/smtp';
 
 describe('stage closed → aggregation → final reports → email with the PDF, through a real worker and SMTP server', () => {
   let smtp: TestSmtp;
   let worker: INestApplicationContext;
   let ds: DataSource;
+  let suite: MailWorker;
 
   beforeAll(async () => {
-    smtp = await startSmtp();
-    process.env.SMTP_URL = smtp.url;
-    worker = await startWorker();
-    ds = worker.get<DataSource>(getDataSourceToken());
+    suite = await startMailWorker();
+    ({ smtp, worker, ds } = suite);
   });
-  afterAll(async () => {
-    await worker.close();
-    await smtp.close();
-  });
+  afterAll(() => suite.close());
 
   it('emails the final discussion report once to each organizer and extra recipient, PDF attached and XLSX linked', async () => {
     const organizerEmail = `org-${Date.now()}@example.org`;

@@ -1,25 +1,21 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { MailService } from '../../src/mail/mail.service';
-import { startWorker, waitFor } from '../setup/app';
-import { startSmtp, TestSmtp } from '../setup/smtp';
+import { waitFor } from '../setup/app';
+import { MailWorker, startMailWorker } from '../setup/mail-worker';
+import { TestSmtp } from '../setup/smtp';
 
 describe('mail through the outbox, Bull and a real SMTP server', () => {
   let smtp: TestSmtp;
   let worker: INestApplicationContext;
   let ds: DataSource;
+  let suite: MailWorker;
 
   beforeAll(async () => {
-    smtp = await startSmtp();
-    process.env.SMTP_URL = smtp.url;
-    worker = await startWorker();
-    ds = worker.get<DataSource>(getDataSourceToken());
+    suite = await startMailWorker();
+    ({ smtp, worker, ds } = suite);
   });
-  afterAll(async () => {
-    await worker.close();
-    await smtp.close();
-  });
+  afterAll(() => suite.close());
 
   it('delivers a queued message once, with HTML and text parts, escaping user text', async () => {
     const id = await worker

@@ -9,7 +9,7 @@ export default async function globalTeardown(): Promise<void> {
   if (url && !process.env.KEEP_TEST_DB) {
     const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
     await admin.connect();
-    // the run's database and every per-file copy of it (suite-database.ts), isolated suites included
+    // the run's database and every per-file copy of it (suite-database.ts)
     const base = new URL(process.env.TEST_TEMPLATE_DATABASE_URL ?? url).pathname.slice(1);
     const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname = $1 OR starts_with(datname, $2)`, [
       base,
