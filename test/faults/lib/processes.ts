@@ -159,3 +159,10 @@ export class WorkerProcess extends NodeProcess {
     return this.start(async () => this.started || (this.started = this.tail().includes('worker started')));
   }
 }
+
+const T0 = Date.now();
+
+/** A progress line of a scenario (what fault is being injected when), on stderr so a hang shows where it stopped. */
+export function step(message: string): void {
+  process.stderr.write(`[fault +${((Date.now() - T0) / 1000).toFixed(1)} s] ${message}\n`);
+}
