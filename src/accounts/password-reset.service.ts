@@ -1,24 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
 import { UserTokenKind } from './entities/user-token.entity';
 import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
+import { consumeUserToken, issueUserToken, TokenRefusal } from './user-tokens';
 import { UsersService } from './users.service';
 
 export const RESET_TTL_HOURS = 1;
-export type ResetOutcome = 'changed' | 'unknown' | 'used' | 'expired';
+export type ResetOutcome = 'changed' | TokenRefusal;
 
 export const RESET_REFUSED: Record<Exclude<ResetOutcome, 'changed'>, string> = {
   unknown: 'token: ссылка для смены пароля недействительна',
   used: 'token: ссылка для смены пароля уже использована',
   expired: 'token: срок действия ссылки для смены пароля истёк',
 };
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
  * "Forgot password": a single-use token valid one hour, sent by email. The request answers the same whether or not
@@ -41,16 +39,12 @@ export class PasswordResetService {
     await this.dataSource.transaction(async (m) => {
       const [user] = await m.query(`SELECT id, full_name FROM users WHERE email = $1 AND active`, [normalized]);
       if (!user) return;
-      const token = randomBytes(32).toString('base64url');
       // a new link replaces the previous ones
       await m.query(`UPDATE user_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [
         user.id,
         UserTokenKind.PasswordReset,
       ]);
-      await m.query(
-        `INSERT INTO user_tokens (user_id, kind, token_hash, expires_at) VALUES ($1, $2, $3, now() + ($4::int * interval '1 hour'))`,
-        [user.id, UserTokenKind.PasswordReset, sha256(token), RESET_TTL_HOURS],
-      );
+      const token = await issueUserToken(m, user.id, UserTokenKind.PasswordReset, RESET_TTL_HOURS);
       await this.mail.queue(m, {
         to: normalized,
         template: 'password-reset',
@@ -65,24 +59,12 @@ export class PasswordResetService {
     if (typeof password !== 'string' || password.length < PasswordService.MIN_LENGTH || password.length > 200) {
       throw new ValidationError([`password: пароль должен быть от ${PasswordService.MIN_LENGTH} до 200 символов`]);
     }
-    const hash = sha256(token);
     const passwordHash = await this.passwords.hash(password);
     const outcome = await this.dataSource.transaction(async (m): Promise<{ outcome: ResetOutcome; userId?: string }> => {
-      // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]
-      const [used]: [{ user_id: string }[], number] = await m.query(
-        `UPDATE user_tokens SET used_at = now()
-          WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
-        [hash, UserTokenKind.PasswordReset],
-      );
-      if (!used.length) {
-        const [row] = await m.query(`SELECT used_at FROM user_tokens WHERE token_hash = $1 AND kind = $2`, [
-          hash,
-          UserTokenKind.PasswordReset,
-        ]);
-        return { outcome: !row ? 'unknown' : row.used_at ? 'used' : 'expired' };
-      }
-      await m.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [used[0].user_id, passwordHash]);
-      return { outcome: 'changed', userId: used[0].user_id };
+      const used = await consumeUserToken(m, token, UserTokenKind.PasswordReset);
+      if ('refusal' in used) return { outcome: used.refusal };
+      await m.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [used.userId, passwordHash]);
+      return { outcome: 'changed', userId: used.userId };
     });
     // whoever knew the old password is signed out everywhere
     if (outcome.userId) await this.sessions.destroyAllFor(outcome.userId);

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../accounts/entities/user.entity';
 import { UserTokenKind } from '../accounts/entities/user-token.entity';
+import { consumeUserToken, issueUserToken, TokenRefusal } from '../accounts/user-tokens';
 import { UsersService } from '../accounts/users.service';
 import { AuditService } from '../audit/audit.service';
 import { ValidationError } from '../common/domain-error';
@@ -23,12 +23,10 @@ export interface ExpertApplicationInput {
   about?: unknown;
 }
 
-export type ConfirmOutcome = 'confirmed' | 'used' | 'expired' | 'unknown';
+export type ConfirmOutcome = 'confirmed' | TokenRefusal;
 
 /** How long an emailed confirmation link works. */
 export const CONFIRMATION_TTL_HOURS = 48;
-export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
-
 /** Public expert applications: the account and registry entry (status applied), and the email confirmation link. */
 @Injectable()
 export class ExpertApplicationsService {
@@ -113,7 +111,7 @@ export class ExpertApplicationsService {
           data.about,
         ],
       );
-      const token = await this.issueToken(m, user.id, UserTokenKind.EmailConfirmation, CONFIRMATION_TTL_HOURS);
+      const token = await issueUserToken(m, user.id, UserTokenKind.EmailConfirmation, CONFIRMATION_TTL_HOURS);
       await this.mail.queue(m, {
         to: user.email,
         template: 'expert-confirmation',
@@ -127,41 +125,20 @@ export class ExpertApplicationsService {
     return result;
   }
 
-  private async issueToken(m: EntityManager, userId: string, kind: UserTokenKind, ttlHours: number): Promise<string> {
-    const token = randomBytes(32).toString('base64url');
-    await m.query(
-      `INSERT INTO user_tokens (user_id, kind, token_hash, expires_at) VALUES ($1, $2, $3, now() + ($4::int * interval '1 hour'))`,
-      [userId, kind, sha256(token), ttlHours],
-    );
-    return token;
-  }
-
   /** Uses a confirmation token once; only its sha256 is stored. */
   async confirmEmail(token: string): Promise<ConfirmOutcome> {
     if (typeof token !== 'string' || !token || token.length > 200) return 'unknown';
-    const hash = sha256(token);
     return this.dataSource.transaction(async (m) => {
-      // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]
-      const [used]: [{ user_id: string }[], number] = await m.query(
-        `UPDATE user_tokens SET used_at = now()
-          WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
-        [hash, UserTokenKind.EmailConfirmation],
-      );
-      if (!used.length) {
-        const [row] = await m.query(`SELECT used_at FROM user_tokens WHERE token_hash = $1 AND kind = $2`, [
-          hash,
-          UserTokenKind.EmailConfirmation,
-        ]);
-        return !row ? 'unknown' : row.used_at ? 'used' : 'expired';
-      }
+      const used = await consumeUserToken(m, token, UserTokenKind.EmailConfirmation);
+      if ('refusal' in used) return used.refusal;
       await m.query(`UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now() WHERE id = $1`, [
-        used[0].user_id,
+        used.userId,
       ]);
       await this.audit.record(m, {
-        actorId: used[0].user_id,
+        actorId: used.userId,
         action: 'expert.email_confirmed',
         entityType: 'expert',
-        entityId: used[0].user_id,
+        entityId: used.userId,
       });
       return 'confirmed';
     });
