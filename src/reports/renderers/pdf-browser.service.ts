@@ -1,18 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../common/chromium';
 import { AppConfig } from '../../config/app.config';
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** One headless Chromium per worker, started on the first PDF and closed on shutdown. */
 @Injectable()
@@ -36,7 +25,7 @@ export class PdfBrowserService implements OnApplicationShutdown {
 
   private get(): Promise<Browser> {
     if (!this.browser) {
-      this.browser = chromium.launch({ executablePath: this.config.CHROMIUM_PATH, args: ARGS });
+      this.browser = launchChromium(this.config.CHROMIUM_PATH);
       this.browser.then(
         (b) => b.on('disconnected', () => (this.browser = null)),
         (err: Error) => {
