@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../common/domain-error';
+import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
@@ -69,14 +69,14 @@ export class CampaignPageService {
   }
 
   failure(err: unknown): [number, Record<string, unknown>] {
-    if (!(err instanceof DomainError) || err.status >= 500 || err.status === 404) throw err;
-    const messages = Array.isArray(err.messages) ? err.messages : [err.messages];
+    const refusal = formRefusal(err);
+    const messages = Array.isArray(refusal.messages) ? refusal.messages : [refusal.messages];
     return [
-      err.status,
+      refusal.status,
       {
-        formError: err.status === 409 ? 'Действие сейчас невозможно' : 'Проверьте введённые данные',
+        formError: refusal.status === 409 ? 'Действие сейчас невозможно' : 'Проверьте введённые данные',
         formErrors: messages.map((message) => ({ field: '', message })),
-        errors: err.fieldErrors,
+        errors: refusal.fieldErrors,
       },
     ];
   }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, Public, Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { DomainError } from '../common/domain-error';
+import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
 import { requestIp } from '../common/request-ip';
 import { ViewService } from '../common/view.service';
@@ -224,12 +225,12 @@ export class ExpertPagesController {
         submit,
       });
     } catch (err) {
-      if (!(err instanceof DomainError) || err.status >= 500 || err.status === 404) throw err;
-      const fresh = err.status === 409 ? await this.reviews.getMine(user.id, id) : a;
+      const refusal = formRefusal(err);
+      const fresh = refusal.status === 409 ? await this.reviews.getMine(user.id, id) : a;
       return reply
-        .status(err.status)
+        .status(refusal.status)
         .type(HTML)
-        .send(this.renderAssignment(req, fresh, err.status === 409 ? undefined : form, err));
+        .send(this.renderAssignment(req, fresh, refusal.status === 409 ? undefined : form, refusal));
     }
     return reply.redirect(`/expert/assignments/${id}?saved=${submit ? 'submitted' : 'draft'}`, 303);
   }

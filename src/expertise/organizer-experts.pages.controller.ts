@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { CAMPAIGN_STATUS_LABELS } from '../campaigns/campaign-status';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { DISPLAY_TIME_ZONE } from '../common/view-helpers';
@@ -111,11 +112,11 @@ export class OrganizerExpertsPagesController {
     try {
       await this.registry.changeStatus(user.id, id, action as ExpertAction, body?.reason);
     } catch (err) {
-      if (!(err instanceof DomainError) || err.status >= 500 || err.status === 404) throw err;
+      const refusal = formRefusal(err);
       return reply
-        .status(err.status)
+        .status(refusal.status)
         .type(HTML)
-        .send(await this.registryPage(req, {}, err, id));
+        .send(await this.registryPage(req, {}, refusal, id));
     }
     return reply.redirect(`/organizer/experts?done=${action}`, 303);
   }
@@ -168,11 +169,11 @@ export class OrganizerExpertsPagesController {
     try {
       await fn();
     } catch (err) {
-      if (!(err instanceof DomainError) || err.status >= 500 || err.status === 404) throw err;
+      const refusal = formRefusal(err);
       return reply
-        .status(err.status)
+        .status(refusal.status)
         .type(HTML)
-        .send(await this.assignmentsPage(req, campaignId, undefined, err, values));
+        .send(await this.assignmentsPage(req, campaignId, undefined, refusal, values));
     }
     return reply.redirect(`/organizer/campaigns/${campaignId}/assignments?done=${done}`, 303);
   }
