@@ -145,12 +145,12 @@ describe('(b) Redis stopped, and restarted empty, during work', () => {
     });
     recordFigure({
       scenario: '(b) outbox jobs across the Redis outage',
-      load: `${jobs} jobs: ${Object.keys(mails).length} emails, 4 aggregations, 4 reports, a stage close (aggregation, 2 final reports, 3 emails)`,
+      load: `${jobs} outbox jobs, among them ${Object.keys(mails).length} emails, 4 aggregations, 4 reports and a stage close (aggregation, 2 final reports, 3 emails)`,
       faults: 'Redis stopped 5 s, then restarted empty twice',
       acknowledged: jobs,
       lost: lostJobs + missingEmails,
       duplicated: duplicateEmails,
-      notes: `${resent} jobs handed to Bull again after Redis lost them; emails received ${smtp.messages.length}; worker never restarted`,
+      notes: `${resent} job(s) handed to Bull again after Redis lost them; emails received ${smtp.messages.length}; worker never restarted`,
     });
 
     expect(ackedWhileDown).toBeGreaterThan(0);

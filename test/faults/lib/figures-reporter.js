@@ -24,7 +24,8 @@ class FiguresReporter {
     const rows = readFileSync(file, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l))
+      .sort((a, b) => a.scenario.localeCompare(b.scenario)); // (a) … (f), whatever order Jest ran the files in
     rmSync(file, { force: true });
     const head = `| ${COLUMNS.map(([, t]) => t).join(' | ')} |`;
     const sep = `|${COLUMNS.map(([k]) => (typeof rows[0][k] === 'number' ? '---:' : '---')).join('|')}|`;
