@@ -68,7 +68,9 @@ export class MailService {
   async deliver(mailId: string, finalAttempt: boolean): Promise<DeliveryOutcome> {
     const repo = this.dataSource.getRepository(MailMessage);
     // claim the row: a concurrent duplicate job finds it already 'sending' or 'sent'
-    const claimed: MailMessage[] = await this.dataSource.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]: the rows are the first element (taking the
+    // pair's length made every claim "succeed", so a re-run job sent an already sent email again)
+    const [claimed]: [{ id: string }[], number] = await this.dataSource.query(
       `UPDATE mail_messages SET status = 'sending', attempts = attempts + 1, updated_at = now()
         WHERE id = $1 AND status IN ('queued', 'sending', 'failed') RETURNING id`,
       [mailId],
