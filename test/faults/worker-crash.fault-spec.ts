@@ -50,7 +50,12 @@ describe('(c) worker killed mid-job and stalled past its lock', () => {
   beforeAll(async () => {
     ds = await connect();
     smtp = await startSmtp();
-    env = processEnv({ SMTP_URL: smtp.url, QUEUE_STALLED_INTERVAL_MS: '1000', QUEUE_LOCK_DURATION_MS: '2000' });
+    env = processEnv({
+      SMTP_URL: smtp.url,
+      QUEUE_STALLED_INTERVAL_MS: '1000',
+      QUEUE_LOCK_DURATION_MS: '2000',
+      LOG_LEVEL: process.env.FAULTS_DEBUG ? 'info' : 'warn',
+    });
   });
 
   afterAll(async () => {
@@ -140,6 +145,21 @@ describe('(c) worker killed mid-job and stalled past its lock', () => {
     await sleep(6_000);
 
     const after = await reportRow(r);
+    const diagnosis = await ds.query(
+      `SELECT m.template, m.context->>'reportId' AS report, m.status, m.attempts, m.created_at, m.updated_at FROM mail_messages m
+        WHERE m.to_address = $1 ORDER BY m.created_at`,
+      [organizer.email],
+    );
+    if (received(organizer.email) !== 1) {
+      process.stderr.write(
+        `stalled-run mails: ${JSON.stringify(diagnosis)}\nreports: ${JSON.stringify(await ds.query('SELECT id, campaign_id, status, final_stage, updated_at FROM reports'))}\n`,
+      );
+      const copies = smtp.messages.filter((m) => m.to.includes(organizer.email));
+      process.stderr.write(
+        `copies: ${JSON.stringify(copies.map((m) => ({ subject: m.subject, id: /message-id: *(\S+)/i.exec(m.raw)?.[1], date: /^date: *(.+)$/im.exec(m.raw)?.[1], size: m.raw.length })))}\n`,
+      );
+      process.stderr.write(`stalled worker:\n${stalled.tail()}\nother worker:\n${other.tail()}\n`);
+    }
     recordFigure({
       scenario: '(c) worker stalled past its lock',
       load: '1 final PDF report (+ its email)',
