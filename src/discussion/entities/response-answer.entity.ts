@@ -1,4 +1,4 @@
-import { JoinColumn, ManyToOne, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { Question } from '../../campaigns/entities/question.entity';
 import { QuestionOption } from '../../campaigns/entities/question-option.entity';
 import { Response } from './response.entity';
@@ -8,16 +8,18 @@ import { Response } from './response.entity';
  * one row with `value` for a scale, one with `text` for free text. Aggregation is a GROUP BY over these rows.
  */
 @Entity({ name: 'response_answers' })
-@Index('ix_response_answers_response', ['responseId'])
+// Every index here is paid ~12 times per submission (one per answer row), so each row kind feeds only its own
+// partial index, and the primary key (response_id first) doubles as the index of a response's answers.
 // response_id last: aggregation counts per option/value with an index-only scan that also skips excluded responses
-@Index('ix_response_answers_question_option', ['questionId', 'optionId', 'responseId'])
-@Index('ix_response_answers_question_value', ['questionId', 'value', 'responseId'])
+@Index('ix_response_answers_question_option', ['questionId', 'optionId', 'responseId'], { where: 'option_id IS NOT NULL' })
+@Index('ix_response_answers_question_value', ['questionId', 'value', 'responseId'], { where: 'value IS NOT NULL' })
+@Index('ix_response_answers_question_text', ['questionId', 'responseId'], { where: 'text IS NOT NULL' })
 export class ResponseAnswer {
+  @PrimaryColumn({ type: 'uuid', name: 'response_id' })
+  responseId: string;
+
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id: string;
-
-  @Column({ type: 'uuid', name: 'response_id' })
-  responseId: string;
 
   @ManyToOne(() => Response, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'response_id' })
