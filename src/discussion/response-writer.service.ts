@@ -37,13 +37,12 @@ interface Waiter {
  */
 const INSERT_BATCH_SQL = `
 WITH input AS (
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::uuid[],
-                       $10::text[], $11::text[], $12::bool[])
-    AS i(id, campaign_id, receipt, idempotency_key, body_hash, territory_id, organization_type, position, organization_id,
-         organization_name, client_hash, dup_in_batch)
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS i(id uuid, campaign_id uuid, receipt text, idempotency_key text, body_hash text, territory_id uuid, organization_type text,
+         position text, organization_id uuid, organization_name text, client_hash text, dup_in_batch bool)
 ), open_campaigns AS (
   SELECT c.id FROM campaigns c
-   WHERE c.id = ANY($18::uuid[]) AND c.status = 'discussion' AND (c.discussion_closes_at IS NULL OR c.discussion_closes_at > now())
+   WHERE c.id = ANY($3::uuid[]) AND c.status = 'discussion' AND (c.discussion_closes_at IS NULL OR c.discussion_closes_at > now())
    FOR SHARE
 ), ins AS (
   INSERT INTO responses (id, campaign_id, receipt, idempotency_key, body_hash, territory_id, organization_type, position,
@@ -61,7 +60,7 @@ WITH input AS (
 ), answers AS (
   INSERT INTO response_answers (response_id, question_id, option_id, value, text)
   SELECT a.response_id, a.question_id, a.option_id, a.value, a.text
-    FROM unnest($13::uuid[], $14::uuid[], $15::uuid[], $16::int[], $17::text[]) AS a(response_id, question_id, option_id, value, text)
+    FROM jsonb_to_recordset($2::jsonb) AS a(response_id uuid, question_id uuid, option_id uuid, value int, text text)
     JOIN ins ON ins.id = a.response_id
 )
 SELECT id FROM ins`;
@@ -154,37 +153,37 @@ export class ResponseWriterService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * The batch travels as two JSON parameters (responses, answers): JSON.stringify is native and cheap, where
+   * node-postgres builds array literals element by element in JavaScript (17 arrays cost ~100 µs per submission).
+   */
   private async insert(items: PendingResponse[]): Promise<Set<string>> {
-    const cols: unknown[][] = Array.from({ length: 17 }, () => []);
+    const responses: object[] = [];
+    const answers: object[] = [];
     const seen = new Set<string>();
     for (const it of items) {
       const dupKey = `${it.campaignId}:${it.clientHash}:${it.bodyHash}`;
-      const values = [
-        it.id,
-        it.campaignId,
-        it.receipt,
-        it.idempotencyKey,
-        it.bodyHash,
-        it.profile.territoryId,
-        it.profile.organizationType,
-        it.profile.position,
-        it.profile.organizationId,
-        it.profile.organizationName,
-        it.clientHash,
-        seen.has(dupKey),
-      ];
+      responses.push({
+        id: it.id,
+        campaign_id: it.campaignId,
+        receipt: it.receipt,
+        idempotency_key: it.idempotencyKey,
+        body_hash: it.bodyHash,
+        territory_id: it.profile.territoryId,
+        organization_type: it.profile.organizationType,
+        position: it.profile.position,
+        organization_id: it.profile.organizationId,
+        organization_name: it.profile.organizationName,
+        client_hash: it.clientHash,
+        dup_in_batch: seen.has(dupKey),
+      });
       seen.add(dupKey);
-      values.forEach((v, i) => cols[i].push(v));
       for (const r of it.rows) {
-        cols[12].push(it.id);
-        cols[13].push(r.questionId);
-        cols[14].push(r.optionId);
-        cols[15].push(r.value);
-        cols[16].push(r.text);
+        answers.push({ response_id: it.id, question_id: r.questionId, option_id: r.optionId, value: r.value, text: r.text });
       }
     }
     const campaignIds = [...new Set(items.map((i) => i.campaignId))];
-    const res = await this.pool.query<{ id: string }>(INSERT_BATCH_SQL, [...cols, campaignIds]);
+    const res = await this.pool.query<{ id: string }>(INSERT_BATCH_SQL, [JSON.stringify(responses), JSON.stringify(answers), campaignIds]);
     return new Set(res.rows.map((r) => r.id));
   }
 
