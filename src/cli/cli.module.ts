@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { PasswordService } from '../accounts/password.service';
 import { UsersService } from '../accounts/users.service';
+import { AuditService } from '../audit/audit.service';
+import { QuestionsService } from '../campaigns/questions.service';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { ReferenceService } from '../reference/reference.service';
@@ -14,6 +16,15 @@ import { UserCommandService } from './user-command.service';
  */
 @Module({
   imports: [AppConfigModule, DatabaseModule],
-  providers: [PasswordService, UsersService, ReferenceService, StorageService, DemoSeedService, UserCommandService],
+  providers: [
+    PasswordService,
+    UsersService,
+    ReferenceService,
+    StorageService,
+    AuditService,
+    QuestionsService,
+    DemoSeedService,
+    UserCommandService,
+  ],
 })
 export class CliModule {}

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../accounts/entities/user.entity';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { QuestionKind } from '../campaigns/entities/question.entity';
+import { QuestionsService } from '../campaigns/questions.service';
 import { AppConfig } from '../config/app.config';
 import { referenceData } from '../reference/reference-data';
 import { StorageService, StoredFile } from '../storage/storage.service';
@@ -95,6 +96,7 @@ export class DemoSeedService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly userCommands: UserCommandService,
+    private readonly questions: QuestionsService,
     private readonly storage: StorageService,
     private readonly config: AppConfig,
   ) {}
@@ -149,15 +151,14 @@ export class DemoSeedService {
     organizerId: string,
     files: { key: string; size: number; sha256: string }[],
   ): Promise<SeededQuestion[]> {
-    const questions: SeededQuestion[] = [];
-    let order = 0;
-    const general = await this.insertQuestion(m, campaignId, null, order++, {
-      kind: 'single',
-      text: GENERAL_QUESTION.text,
-      required: true,
-      options: GENERAL_QUESTION.options.map((text) => ({ text })),
-    });
-    questions.push(general);
+    const [{ id: generalId }] = await m.query(
+      `INSERT INTO questions (campaign_id, document_id, kind, text, required, sort_order) VALUES ($1, NULL, 'single', $2, true, 0) RETURNING id`,
+      [campaignId, GENERAL_QUESTION.text],
+    );
+    await m.query(
+      `INSERT INTO question_options (question_id, text, sort_order) SELECT $1, t, i - 1 FROM unnest($2::text[]) WITH ORDINALITY AS o(t, i)`,
+      [generalId, GENERAL_QUESTION.options],
+    );
     for (const [i, doc] of DEMO_DOCUMENTS.entries()) {
       const [{ id: documentId }] = await m.query(
         `INSERT INTO documents (campaign_id, title, description, direction_code, sort_order, current_version_number)
@@ -169,54 +170,29 @@ export class DemoSeedService {
          VALUES ($1, 1, $2, 'application/pdf', $3, $4, $5, 'Первая редакция', $6)`,
         [documentId, `model-document-${i + 1}.pdf`, files[i].size, files[i].sha256, files[i].key, organizerId],
       );
-      for (const q of referenceData().defaultDiscussionQuestions) {
-        questions.push(await this.insertQuestion(m, campaignId, documentId, order++, q));
-      }
+      // the same default questionnaire an organizer's upload adds
+      await this.questions.addDefaultQuestions(m, campaignId, documentId);
     }
-    return questions;
-  }
-
-  private async insertQuestion(
-    m: EntityManager,
-    campaignId: string,
-    documentId: string | null,
-    sortOrder: number,
-    q: {
-      kind: string;
-      text: string;
-      required: boolean;
-      options?: { text: string; exclusive?: boolean }[];
-      scale?: { min: number; max: number; minLabel?: string; maxLabel?: string };
-      maxLength?: number;
-    },
-  ): Promise<SeededQuestion> {
-    const [{ id }] = await m.query(
-      `INSERT INTO questions (campaign_id, document_id, kind, text, required, sort_order, scale_min, scale_max,
-                              scale_min_label, scale_max_label, max_length)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [
-        campaignId,
-        documentId,
-        q.kind,
-        q.text,
-        q.required,
-        sortOrder,
-        q.scale?.min ?? null,
-        q.scale?.max ?? null,
-        q.scale?.minLabel ?? null,
-        q.scale?.maxLabel ?? null,
-        q.maxLength ?? null,
-      ],
+    const rows: {
+      id: string;
+      kind: QuestionKind;
+      scale_min: number | null;
+      scale_max: number | null;
+      options: SeededQuestion['options'];
+    }[] = await m.query(
+      `SELECT q.id, q.kind, q.scale_min, q.scale_max,
+                coalesce(json_agg(json_build_object('id', o.id, 'exclusive', o.exclusive) ORDER BY o.sort_order)
+                         FILTER (WHERE o.id IS NOT NULL), '[]') AS options
+           FROM questions q LEFT JOIN question_options o ON o.question_id = q.id
+          WHERE q.campaign_id = $1 GROUP BY q.id ORDER BY q.sort_order`,
+      [campaignId],
     );
-    const options: { id: string; exclusive: boolean }[] = [];
-    for (const [i, o] of (q.options ?? []).entries()) {
-      const [row] = await m.query(
-        `INSERT INTO question_options (question_id, text, exclusive, sort_order) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [id, o.text, o.exclusive ?? false, i],
-      );
-      options.push({ id: row.id, exclusive: o.exclusive ?? false });
-    }
-    return { id, kind: q.kind as QuestionKind, options, scale: q.scale ?? null };
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      options: r.options,
+      scale: r.scale_min !== null && r.scale_max !== null ? { min: r.scale_min, max: r.scale_max } : null,
+    }));
   }
 
   /** A handful of consistent responses: every required question answered, exclusive options alone. */
