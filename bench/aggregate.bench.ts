@@ -16,9 +16,6 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '../src/config/app.config';
-import { dataSourceOptions } from '../src/database/data-source-options';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuditModule } from '../src/audit/audit.module';
@@ -28,8 +25,8 @@ import { AppConfigModule } from '../src/config/config.module';
 import { DatabaseModule } from '../src/database/database.module';
 import { MailModule } from '../src/mail/mail.module';
 import { QueueModule } from '../src/queue/queue.module';
-import { ReferenceService } from '../src/reference/reference.service';
 import { referenceData } from '../src/reference/reference-data';
+import { insertBenchDocuments, openBenchDatabase } from './lib/bench-database';
 import { ReportDataService } from '../src/reports/report-data.service';
 import { ReportFormat, ReportKind } from '../src/reports/report-status';
 import { ReportsModule } from '../src/reports/reports.module';
@@ -58,10 +55,7 @@ interface PhaseResult {
 }
 
 async function fill(url: string): Promise<string> {
-  const ds = new DataSource({ ...dataSourceOptions(loadConfig({ ...process.env, DATABASE_URL: url })), logging: false });
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  await new ReferenceService(ds).seedReference();
+  const ds = await openBenchDatabase(url);
   const data = referenceData();
   const [{ id: campaignId }] = await ds.query(
     `INSERT INTO campaigns (slug, title, status, criterion_scale, row_version, status_changed_at)
@@ -79,53 +73,33 @@ async function fill(url: string): Promise<string> {
        FROM generate_series(1, $2::int) AS i`,
     [campaignId, RESPONSES],
   );
-  for (let d = 0; d < DOCUMENTS; d++) {
-    const [doc] = await ds.query(`INSERT INTO documents (campaign_id, title, sort_order) VALUES ($1, $2, $3) RETURNING id`, [
-      campaignId,
-      `Модельный документ ${d + 1}`,
-      d,
-    ]);
-    for (const [i, q] of data.defaultDiscussionQuestions.entries()) {
-      const [row] = await ds.query(
-        `INSERT INTO questions (campaign_id, document_id, kind, text, required, sort_order, scale_min, scale_max, max_length)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [campaignId, doc.id, q.kind, q.text, q.required, i, q.scale?.min ?? null, q.scale?.max ?? null, q.maxLength ?? null],
+  for (const q of await insertBenchDocuments(ds, campaignId, DOCUMENTS)) {
+    const options = q.options.map((o) => o.id);
+    const all = `FROM responses r WHERE r.campaign_id = $1`;
+    if (q.kind === 'single') {
+      await ds.query(
+        `INSERT INTO response_answers (response_id, question_id, option_id) SELECT r.id, $2, ($3::uuid[])[1 + floor(random() * $4::int)::int] ${all}`,
+        [campaignId, q.id, options, options.length],
       );
-      const options: string[] = [];
-      for (const [j, o] of (q.options ?? []).entries()) {
-        const [opt] = await ds.query(
-          `INSERT INTO question_options (question_id, text, exclusive, sort_order) VALUES ($1, $2, $3, $4) RETURNING id`,
-          [row.id, o.text, o.exclusive ?? false, j],
-        );
-        options.push(opt.id);
+    } else if (q.kind === 'multi') {
+      for (const option of options) {
+        await ds.query(`INSERT INTO response_answers (response_id, question_id, option_id) SELECT r.id, $2, $3 ${all} AND random() < 0.4`, [
+          campaignId,
+          q.id,
+          option,
+        ]);
       }
-      const all = `FROM responses r WHERE r.campaign_id = $1`;
-      if (q.kind === 'single') {
-        await ds.query(
-          `INSERT INTO response_answers (response_id, question_id, option_id) SELECT r.id, $2, ($3::uuid[])[1 + floor(random() * $4::int)::int] ${all}`,
-          [campaignId, row.id, options, options.length],
-        );
-      } else if (q.kind === 'multi') {
-        for (const option of options) {
-          await ds.query(
-            `INSERT INTO response_answers (response_id, question_id, option_id) SELECT r.id, $2, $3 ${all} AND random() < 0.4`,
-            [campaignId, row.id, option],
-          );
-        }
-      } else if (q.kind === 'scale') {
-        const min = q.scale?.min ?? 1;
-        const max = q.scale?.max ?? 5;
-        await ds.query(
-          `INSERT INTO response_answers (response_id, question_id, value) SELECT r.id, $2, $3::int + floor(random() * ($4::int - $3::int + 1))::int ${all}`,
-          [campaignId, row.id, min, max],
-        );
-      } else {
-        await ds.query(
-          `INSERT INTO response_answers (response_id, question_id, text)
-           SELECT r.id, $2, 'Предложение по документу: добавить примеры для сельских школ, ответ ' || r.receipt ${all} AND random() < 0.3`,
-          [campaignId, row.id],
-        );
-      }
+    } else if (q.kind === 'scale') {
+      await ds.query(
+        `INSERT INTO response_answers (response_id, question_id, value) SELECT r.id, $2, $3::int + floor(random() * ($4::int - $3::int + 1))::int ${all}`,
+        [campaignId, q.id, q.min, q.max],
+      );
+    } else {
+      await ds.query(
+        `INSERT INTO response_answers (response_id, question_id, text)
+         SELECT r.id, $2, 'Предложение по документу: добавить примеры для сельских школ, ответ ' || r.receipt ${all} AND random() < 0.3`,
+        [campaignId, q.id],
+      );
     }
   }
   // expertise: default criteria, EXPERTS experts, each reviewing every document

@@ -16,11 +16,8 @@ import { cpus, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '../src/config/app.config';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { ReferenceService } from '../src/reference/reference.service';
 import { referenceData } from '../src/reference/reference-data';
+import { BenchQuestion, insertBenchDocuments, openBenchDatabase } from './lib/bench-database';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CEILING_SECONDS = Number(process.env.BENCH_CEILING_SECONDS ?? 10);
@@ -28,14 +25,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 3);
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-
-interface Question {
-  id: string;
-  kind: string;
-  options: { id: string; exclusive: boolean }[];
-  min: number;
-  max: number;
-}
 
 interface RunResult {
   label: string;
@@ -59,7 +48,7 @@ function pick<T>(items: T[]): T {
 }
 
 /** A plausible teacher's questionnaire: some options (an exclusive one alone), a scale value, sometimes a comment. */
-function randomBody(questions: Question[], territories: string[], types: string[], positions: string[]) {
+function randomBody(questions: BenchQuestion[], territories: string[], types: string[], positions: string[]) {
   const answers = questions.map((q) => {
     if (q.kind === 'multi' || q.kind === 'single') {
       const exclusive = q.options.find((o) => o.exclusive);
@@ -82,11 +71,8 @@ function expectedRows(body: { answers: { optionIds?: string[] }[] }): number {
   return body.answers.reduce((n, a) => n + (a.optionIds ? a.optionIds.length : 1), 0);
 }
 
-async function prepareDatabase(url: string): Promise<{ slug: string; campaignId: string; questions: Question[]; ref: string[][] }> {
-  const ds = new DataSource({ ...dataSourceOptions(loadConfig({ ...process.env, DATABASE_URL: url })), logging: false });
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  await new ReferenceService(ds).seedReference();
+async function prepareDatabase(url: string): Promise<{ slug: string; campaignId: string; questions: BenchQuestion[]; ref: string[][] }> {
+  const ds = await openBenchDatabase(url);
   const data = referenceData();
   const slug = `bench-${randomBytes(4).toString('hex')}`;
   const [{ id: campaignId }] = await ds.query(
@@ -94,30 +80,7 @@ async function prepareDatabase(url: string): Promise<{ slug: string; campaignId:
      VALUES ($1, 'Бенчмарк: обсуждение модельных документов', 'discussion', $2::jsonb, 1, now()) RETURNING id`,
     [slug, JSON.stringify(data.defaultCriterionScale)],
   );
-  const questions: Question[] = [];
-  for (let d = 0; d < DOCUMENTS; d++) {
-    const [doc] = await ds.query(`INSERT INTO documents (campaign_id, title, sort_order) VALUES ($1, $2, $3) RETURNING id`, [
-      campaignId,
-      `Модельный документ ${d + 1}`,
-      d,
-    ]);
-    for (const [i, q] of data.defaultDiscussionQuestions.entries()) {
-      const [row] = await ds.query(
-        `INSERT INTO questions (campaign_id, document_id, kind, text, required, sort_order, scale_min, scale_max, max_length)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [campaignId, doc.id, q.kind, q.text, q.required, i, q.scale?.min ?? null, q.scale?.max ?? null, q.maxLength ?? null],
-      );
-      const options: Question['options'] = [];
-      for (const [j, o] of (q.options ?? []).entries()) {
-        const [opt] = await ds.query(
-          `INSERT INTO question_options (question_id, text, exclusive, sort_order) VALUES ($1, $2, $3, $4) RETURNING id`,
-          [row.id, o.text, o.exclusive ?? false, j],
-        );
-        options.push({ id: opt.id, exclusive: o.exclusive ?? false });
-      }
-      questions.push({ id: row.id, kind: q.kind, options, min: q.scale?.min ?? 0, max: q.scale?.max ?? 0 });
-    }
-  }
+  const questions = await insertBenchDocuments(ds, campaignId, DOCUMENTS);
   const territories = (await ds.query(`SELECT id FROM territories WHERE active`)).map((r: { id: string }) => r.id);
   await ds.destroy();
   return { slug, campaignId, questions, ref: [territories, data.organizationTypes.map((t) => t.code), data.positions.map((p) => p.code)] };
