@@ -9,24 +9,30 @@ import { startWorker, waitFor } from '../setup/app';
 
 const TICK_MS = 300;
 
-/** A campaign that can move on: one document with a file, the default questions, criteria; in the given status. */
+/**
+ * A campaign that can move on: one document with a file, the default questions, criteria; in the given status.
+ * One transaction: the workers' real ticks must never see a due campaign before its documents exist (they would
+ * record the refused move for that due time and skip it).
+ */
 async function campaign(ds: DataSource, status: string, schedule: Record<string, string | null>): Promise<string> {
-  const [{ id }] = await ds.query(
-    `INSERT INTO campaigns (slug, title, status, criterion_scale, row_version, discussion_opens_at, discussion_closes_at, expertise_opens_at, expertise_closes_at)
-     VALUES ('sched-' || gen_random_uuid(), 'По расписанию', $1, '[]'::jsonb, 1, $2, $3, $4, $5) RETURNING id`,
-    [status, schedule.dOpen ?? null, schedule.dClose ?? null, schedule.eOpen ?? null, schedule.eClose ?? null],
-  );
-  const [{ id: docId }] = await ds.query(
-    `INSERT INTO documents (campaign_id, title, current_version_number) VALUES ($1, 'Документ', 1) RETURNING id`,
-    [id],
-  );
-  await ds.query(
-    `INSERT INTO document_versions (document_id, number, file_name, content_type, size, sha256, storage_key) VALUES ($1, 1, 'a.pdf', 'application/pdf', 1, 'x', 'k')`,
-    [docId],
-  );
-  await ds.query(`INSERT INTO questions (campaign_id, kind, text) VALUES ($1, 'text', 'Замечания')`, [id]);
-  await ds.query(`INSERT INTO criteria (campaign_id, text) VALUES ($1, 'Критерий')`, [id]);
-  return id;
+  return ds.transaction(async (m) => {
+    const [{ id }] = await m.query(
+      `INSERT INTO campaigns (slug, title, status, criterion_scale, row_version, discussion_opens_at, discussion_closes_at, expertise_opens_at, expertise_closes_at)
+       VALUES ('sched-' || gen_random_uuid(), 'По расписанию', $1, '[]'::jsonb, 1, $2, $3, $4, $5) RETURNING id`,
+      [status, schedule.dOpen ?? null, schedule.dClose ?? null, schedule.eOpen ?? null, schedule.eClose ?? null],
+    );
+    const [{ id: docId }] = await m.query(
+      `INSERT INTO documents (campaign_id, title, current_version_number) VALUES ($1, 'Документ', 1) RETURNING id`,
+      [id],
+    );
+    await m.query(
+      `INSERT INTO document_versions (document_id, number, file_name, content_type, size, sha256, storage_key) VALUES ($1, 1, 'a.pdf', 'application/pdf', 1, 'x', 'k')`,
+      [docId],
+    );
+    await m.query(`INSERT INTO questions (campaign_id, kind, text) VALUES ($1, 'text', 'Замечания')`, [id]);
+    await m.query(`INSERT INTO criteria (campaign_id, text) VALUES ($1, 'Критерий')`, [id]);
+    return id as string;
+  });
 }
 
 const transitions = (ds: DataSource, id: string, action = 'campaign.transition') =>
