@@ -183,7 +183,12 @@ export class ResponseWriterService implements OnApplicationShutdown {
       }
     }
     const campaignIds = [...new Set(items.map((i) => i.campaignId))];
-    const res = await this.pool.query<{ id: string }>(INSERT_BATCH_SQL, [JSON.stringify(responses), JSON.stringify(answers), campaignIds]);
+    const res = await this.pool.query<{ id: string }>({
+      // named, so each connection plans it once (planning took ~1.2 ms, as long as executing a batch of ten)
+      name: 'insert-response-batch',
+      text: INSERT_BATCH_SQL,
+      values: [JSON.stringify(responses), JSON.stringify(answers), campaignIds],
+    });
     return new Set(res.rows.map((r) => r.id));
   }
 
