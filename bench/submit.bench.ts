@@ -13,7 +13,7 @@ import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { referenceData } from '../src/reference/reference-data';
@@ -30,6 +30,9 @@ interface RunResult {
   label: string;
   /** CPU time the server process used per answered request (µs): robust to other load on the machine. */
   serverCpuUs: number;
+  /** CPU time of all PostgreSQL processes, and of this process (the load generator), per answered request (µs). */
+  postgresCpuUs: number;
+  loadCpuUs: number;
   requests: number;
   acknowledged: number;
   perSecond: number;
@@ -112,6 +115,23 @@ function cpuMicros(pid: number | undefined): number {
   }
 }
 
+/** utime + stime of every process with this command name (all PostgreSQL backends, say), in µs. */
+function commandCpuMicros(command: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return total;
+}
+
 async function load(
   pid: number | undefined,
   label: string,
@@ -123,6 +143,8 @@ async function load(
   const statuses: Record<string, number> = {};
   let acknowledged = 0;
   const cpuBefore = cpuMicros(pid);
+  const pgBefore = commandCpuMicros('postgres');
+  const selfBefore = process.cpuUsage();
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -158,9 +180,14 @@ async function load(
   });
   const errors = result.errors + result.timeouts + result.non2xx;
   const cpu = cpuMicros(pid) - cpuBefore;
+  const pg = commandCpuMicros('postgres') - pgBefore;
+  const self = process.cpuUsage(selfBefore);
+  const perRequest = (us: number) => (result.requests.total ? Math.round(us / result.requests.total) : 0);
   return {
     label,
-    serverCpuUs: result.requests.total ? Math.round(cpu / result.requests.total) : 0,
+    serverCpuUs: perRequest(cpu),
+    postgresCpuUs: perRequest(pg),
+    loadCpuUs: perRequest(self.user + self.system),
     requests: result.requests.total,
     acknowledged,
     perSecond: acknowledged / seconds,
@@ -269,6 +296,8 @@ async function main(): Promise<void> {
       'p99 ms': r.p99,
       errors: r.errors,
       'server CPU µs/req': r.serverCpuUs,
+      'PostgreSQL CPU µs/req': r.postgresCpuUs,
+      'load generator CPU µs/req': r.loadCpuUs,
       statuses: Object.entries(r.statuses)
         .map(([s, n]) => `${s}×${n}`)
         .join(' '),
