@@ -14,8 +14,13 @@ export class AnswerParentTriggers1795480000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "response_answers" DROP CONSTRAINT "FK_9556dcba71bb5a3bccd76570230"`);
     await queryRunner.query(`
       CREATE FUNCTION response_answers_require_response() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        ids uuid[];
       BEGIN
-        IF EXISTS (SELECT 1 FROM inserted_answers a WHERE NOT EXISTS (SELECT 1 FROM responses r WHERE r.id = a.response_id)) THEN
+        -- one index probe per response (= ANY of an array); a join with the transition table, whose size the
+        -- planner cannot know, may choose to scan the whole responses table instead
+        SELECT array_agg(DISTINCT response_id) INTO ids FROM inserted_answers;
+        IF (SELECT count(*) FROM responses WHERE id = ANY (ids)) <> coalesce(cardinality(ids), 0) THEN
           RAISE foreign_key_violation USING MESSAGE = 'response_answers: response_id names no response',
             CONSTRAINT = 'fk_response_answers_response';
         END IF;
