@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 
 /**
  * sha256 hex of short strings that repeat a lot (one school's address and browsers send many submissions), memoized in
@@ -12,7 +12,7 @@ export class HashMemo {
   sha256(input: string): string {
     let hash = this.cache.get(input);
     if (hash === undefined) {
-      hash = createHash('sha256').update(input).digest('hex');
+      hash = oneShotHash('sha256', input, 'hex');
       if (this.cache.size >= this.maxEntries) this.cache.clear();
       this.cache.set(input, hash);
     }
