@@ -132,6 +132,8 @@ export class PublicPagesController {
         key: typeof form.key === 'string' ? form.key : '',
         ...view,
         formError: problems.length ? 'Анкета не отправлена. Исправьте ошибки:' : '',
+        // optional: narrows the organization list to the chosen territory; the form works the same without it
+        scripts: ['/static/questionnaire.js'],
       }),
     );
     return reply.status(status).type(HTML).send(html);

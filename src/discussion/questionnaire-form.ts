@@ -66,6 +66,7 @@ export function questionnaireView(
     organizationTypes: select('organizationType', lists.organizationTypes),
     positions: select('position', lists.positions),
     organizationGroups: lists.organizationGroups.map((g) => ({
+      territoryId: g.territoryId,
       label: g.label,
       options: g.organizations.map((o) => ({ value: o.id, label: o.name, selected: o.id === organizationId })),
     })),

@@ -28,7 +28,7 @@ export interface FormLists {
   territories: { id: string; label: string }[];
   organizationTypes: { code: string; name: string }[];
   positions: { code: string; name: string }[];
-  organizationGroups: { label: string; organizations: { id: string; name: string }[] }[];
+  organizationGroups: { territoryId: string; label: string; organizations: { id: string; name: string }[] }[];
 }
 
 /** How long a campaign's status read by slug is trusted; the write re-checks the stage with the database clock anyway. */
@@ -176,7 +176,7 @@ export class QuestionnaireService {
       positions,
       organizationGroups: (territories as { id: string; name: string; kind: string }[])
         .filter((t) => byTerritory.has(t.id))
-        .map((t) => ({ label: label(t), organizations: byTerritory.get(t.id)! })),
+        .map((t) => ({ territoryId: t.id, label: label(t), organizations: byTerritory.get(t.id)! })),
     };
   }
 
