@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
+import { REDIS_DISCONNECT_TIMEOUT_MS } from '../common/redis.module';
 import { AppConfig } from '../config/app.config';
 import { OutboxService } from './outbox.service';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-registry';
@@ -12,6 +13,8 @@ import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-registry';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         url: config.REDIS_URL,
+        // merged with the url's host, port and db by Bull
+        redis: { disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS },
         prefix: `${config.REDIS_PREFIX}:bull`,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
         settings: { stalledInterval: config.QUEUE_STALLED_INTERVAL_MS, lockDuration: config.QUEUE_LOCK_DURATION_MS, maxStalledCount: 2 },
