@@ -4,32 +4,19 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job, Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app.config';
 import { OutboxService } from './outbox.service';
 import { ALL_QUEUES, JobName, jobOptions, QueueName } from './queue-registry';
+
+/** A Redis call that does not answer in time counts as failed: the row stays pending and is tried again. */
+const redisCall = <T>(p: Promise<T>, ms: number): Promise<T> => withTimeout(p, ms, `redis did not answer in ${ms} ms`);
 
 interface PendingRow {
   id: string;
   queue: QueueName;
   job_name: JobName;
   payload: Record<string, unknown>;
-}
-
-/** A Redis call that does not answer in time counts as failed: the row stays pending and is tried again. */
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`redis did not answer in ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 /**
@@ -149,10 +136,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   private async add(row: PendingRow): Promise<void> {
     const queue = this.queue(row.queue);
-    await withTimeout(queue.isReady(), 3_000); // first connection at boot
+    await redisCall(queue.isReady(), 3_000); // first connection at boot
     // while disconnected, ioredis would queue the command offline and stall: fail at once instead
     if (queue.client.status !== 'ready') throw new Error(`redis not connected (${queue.client.status})`);
-    await withTimeout(
+    await redisCall(
       queue.add(
         row.job_name,
         { ...row.payload, outboxId: row.id },
@@ -174,7 +161,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       [this.config.OUTBOX_LOST_AFTER_MS],
     );
     for (const row of rows) {
-      const job = await withTimeout(this.queue(row.queue).getJob(row.id), 3_000);
+      const job = await redisCall(this.queue(row.queue).getJob(row.id), 3_000);
       if (job) {
         if (await job.isCompleted()) await this.outbox.markCompleted(row.id);
         continue;
