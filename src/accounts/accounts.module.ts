@@ -3,8 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthPagesController } from './auth-pages.controller';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { AccountThrottleService } from './account-throttle.service';
 import { AuthService } from './auth.service';
-import { LoginThrottleService } from './login-throttle.service';
 import { PasswordResetService } from './password-reset.service';
 import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
@@ -16,7 +16,7 @@ import { UsersService } from './users.service';
   providers: [
     PasswordService,
     SessionService,
-    LoginThrottleService,
+    AccountThrottleService,
     UsersService,
     AuthService,
     PasswordResetService,

@@ -86,7 +86,12 @@ export class AuthPagesController {
         .type('text/html; charset=utf-8')
         .send(this.views.render(`pages/auth/${view}`, pageContext(req, { title: 'Смена пароля', ...extra })));
     if (body?.token === undefined) {
-      await this.resets.request(body?.email);
+      try {
+        await this.resets.request(body?.email, requestIp(req));
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.status !== 429) throw err;
+        return send(429, 'password-reset', { email: typeof body?.email === 'string' ? body.email : '', formError: err.message });
+      }
       return send(200, 'password-reset', {
         sent: true,
         flash: { kind: 'success', message: 'Если такой адрес зарегистрирован, на него отправлена ссылка для смены пароля.' },

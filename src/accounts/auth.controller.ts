@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { requestIp } from '../common/request-ip';
 import { AuthService } from './auth.service';
@@ -33,12 +33,13 @@ export class AuthController {
     await this.auth.logout(user.sessionId);
   }
 
-  /** Always 202, whether or not the address has an account (no enumeration). */
+  /** 202 whether or not the address has an account, and whether or not its email limit is reached (no enumeration). */
   @Public()
   @Post('password-reset')
   @HttpCode(202)
-  async requestReset(@Body() dto: PasswordResetRequestDto): Promise<{ status: 'accepted' }> {
-    await this.resets.request(dto.email);
+  @ApiTooManyRequestsResponse({ description: 'Too many requests from this client address' })
+  async requestReset(@Body() dto: PasswordResetRequestDto, @Req() req: FastifyRequest): Promise<{ status: 'accepted' }> {
+    await this.resets.request(dto.email, requestIp(req));
     return { status: 'accepted' };
   }
 

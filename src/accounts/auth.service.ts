@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { Role } from './entities/user.entity';
-import { LoginThrottleService } from './login-throttle.service';
+import { AccountThrottleService, LOGIN_FAILURES } from './account-throttle.service';
 import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
 import { UsersService } from './users.service';
@@ -22,25 +22,25 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionService,
-    private readonly throttle: LoginThrottleService,
+    private readonly throttle: AccountThrottleService,
   ) {}
 
   async login(email: string, password: string, ip: string): Promise<LoginResult> {
     if (typeof email !== 'string' || typeof password !== 'string' || !email || !password || email.length > 254 || password.length > 200) {
       throw new DomainError(ErrorCode.ValidationFailed, ['email: укажите адрес', 'password: укажите пароль']);
     }
-    if (await this.throttle.isBlocked(email, ip)) {
+    if (await this.throttle.isBlocked(LOGIN_FAILURES, email, ip)) {
       throw new DomainError(ErrorCode.RateLimited, 'Слишком много неудачных попыток входа. Повторите через 15 минут.');
     }
     const user = await this.users.findByEmailWithPassword(email);
     // verify even for unknown accounts so timing does not reveal which emails exist
     const ok = await this.passwords.verify(user?.passwordHash ?? DUMMY_HASH, password);
     if (!user || !ok || !user.active) {
-      await this.throttle.recordFailure(email, ip);
+      await this.throttle.record(LOGIN_FAILURES, email, ip);
       this.logger.warn({ userId: user?.id ?? null }, 'login failed');
       throw new DomainError(ErrorCode.Unauthenticated, BAD_CREDENTIALS);
     }
-    await this.throttle.reset(email);
+    await this.throttle.reset(LOGIN_FAILURES, email);
     const { token, data } = await this.sessions.create(user);
     this.logger.log({ userId: user.id, role: user.role }, 'login');
     return {

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ValidationError } from '../common/domain-error';
+import { DomainError, ErrorCode, ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
+import { AccountThrottleService, PASSWORD_RESET_REQUESTS } from './account-throttle.service';
 import { UserTokenKind } from './entities/user-token.entity';
 import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
@@ -11,6 +12,8 @@ import { UsersService } from './users.service';
 
 export const RESET_TTL_HOURS = 1;
 export type ResetOutcome = 'changed' | TokenRefusal;
+
+export const RESET_RATE_LIMITED = 'Слишком много запросов, попробуйте позже';
 
 export const RESET_REFUSED: Record<Exclude<ResetOutcome, 'changed'>, string> = {
   unknown: 'token: ссылка для смены пароля недействительна',
@@ -21,6 +24,8 @@ export const RESET_REFUSED: Record<Exclude<ResetOutcome, 'changed'>, string> = {
 /**
  * "Forgot password": a single-use token valid one hour, sent by email. The request answers the same whether or not
  * the address exists (no account enumeration); only the token's sha256 is stored; links use APP_URL, never the Host.
+ * Requests are counted per address asked for and per client address (PASSWORD_RESET_REQUESTS), whether or not an
+ * account exists: past the first limit nothing is sent but the answer is the same, past the second the client gets 429.
  */
 @Injectable()
 export class PasswordResetService {
@@ -31,10 +36,18 @@ export class PasswordResetService {
     private readonly mail: MailService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionService,
+    private readonly throttle: AccountThrottleService,
   ) {}
 
-  async request(email: unknown): Promise<void> {
+  async request(email: unknown, ip: string): Promise<void> {
     if (typeof email !== 'string' || email.length > 254) return;
+    const limits = await this.throttle.record(PASSWORD_RESET_REQUESTS, email, ip);
+    if (limits.overAddress) throw new DomainError(ErrorCode.RateLimited, RESET_RATE_LIMITED);
+    if (limits.overAccount) {
+      // no user id: logging whether the account exists would be the enumeration the answer avoids
+      this.logger.warn('password reset not sent: too many requests for this address');
+      return;
+    }
     const normalized = UsersService.normalizeEmail(email);
     await this.dataSource.transaction(async (m) => {
       const [user] = await m.query(`SELECT id, full_name FROM users WHERE email = $1 AND active`, [normalized]);
