@@ -40,10 +40,7 @@ export class AccountThrottleService {
   ) {}
 
   private keys(policy: ThrottlePolicy, email: string, ip: string): [account: string, address: string] {
-    return [
-      redisKey(this.config, policy.name, 'acct', UsersService.normalizeEmail(email)),
-      redisKey(this.config, policy.name, 'ip', ip),
-    ];
+    return [redisKey(this.config, policy.name, 'acct', UsersService.normalizeEmail(email)), redisKey(this.config, policy.name, 'ip', ip)];
   }
 
   /** Whether either counter has reached its limit (the event is not counted). */

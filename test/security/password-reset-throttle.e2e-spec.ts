@@ -90,7 +90,8 @@ describe('password reset requests are rate limited without revealing accounts', 
     const spellings = [user.email, user.email.toUpperCase(), ` ${user.email}`, `${user.email} `, user.email];
     expect(spellings.length).toBe(maxPerAccount + 2);
     const answers: Reply[] = [];
-    for (const [i, email] of spellings.entries()) answers.push(i % 2 ? await pageReset('127.0.0.2', email) : await apiReset('127.0.0.2', email));
+    for (const [i, email] of spellings.entries())
+      answers.push(i % 2 ? await pageReset('127.0.0.2', email) : await apiReset('127.0.0.2', email));
     expect(answers.map((a) => a.status)).toEqual([202, 200, 202, 200, 202]);
     for (const a of answers.filter((_, i) => i % 2 === 0)) expect(JSON.parse(a.text)).toEqual({ status: 'accepted' });
     for (const a of answers.filter((_, i) => i % 2 === 1)) {
