@@ -7,7 +7,7 @@ import { AccountThrottleService, PASSWORD_RESET_REQUESTS } from './account-throt
 import { UserTokenKind } from './entities/user-token.entity';
 import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
-import { consumeUserToken, issueUserToken, TokenRefusal } from './user-tokens';
+import { consumeUserToken, TokenRefusal } from './user-tokens';
 import { UsersService } from './users.service';
 
 export const RESET_TTL_HOURS = 1;
@@ -23,7 +23,8 @@ export const RESET_REFUSED: Record<Exclude<ResetOutcome, 'changed'>, string> = {
 
 /**
  * "Forgot password": a single-use token valid one hour, sent by email. The request answers the same whether or not
- * the address exists (no account enumeration); only the token's sha256 is stored; links use APP_URL, never the Host.
+ * the address exists (no account enumeration); the token is minted when the email is sent and only its sha256 is
+ * stored (MailTokenLink); links use APP_URL, never the Host.
  * Requests are counted per address asked for and per client address (PASSWORD_RESET_REQUESTS), whether or not an
  * account exists: past the first limit nothing is sent but the answer is the same, past the second the client gets 429.
  */
@@ -44,7 +45,7 @@ export class PasswordResetService {
     const limits = await this.throttle.record(PASSWORD_RESET_REQUESTS, email, ip);
     if (limits.overAddress) throw new DomainError(ErrorCode.RateLimited, RESET_RATE_LIMITED);
     if (limits.overAccount) {
-      // no user id: logging whether the account exists would be the enumeration the answer avoids
+      // decided before the account is looked up: nothing on this path depends on whether it exists
       this.logger.warn('password reset not sent: too many requests for this address');
       return;
     }
@@ -52,16 +53,18 @@ export class PasswordResetService {
     await this.dataSource.transaction(async (m) => {
       const [user] = await m.query(`SELECT id, full_name FROM users WHERE email = $1 AND active`, [normalized]);
       if (!user) return;
-      // a new link replaces the previous ones
-      await m.query(`UPDATE user_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [
-        user.id,
-        UserTokenKind.PasswordReset,
-      ]);
-      const token = await issueUserToken(m, user.id, UserTokenKind.PasswordReset, RESET_TTL_HOURS);
+      // the token is minted when the email is sent (and replaces the earlier links then), so it is never stored
       await this.mail.queue(m, {
         to: normalized,
         template: 'password-reset',
-        context: { fullName: user.full_name, resetPath: `/password-reset?token=${token}`, ttlHours: RESET_TTL_HOURS },
+        context: { fullName: user.full_name, ttlHours: RESET_TTL_HOURS },
+        tokenLink: {
+          kind: UserTokenKind.PasswordReset,
+          userId: user.id,
+          ttlHours: RESET_TTL_HOURS,
+          path: '/password-reset',
+          param: 'resetPath',
+        },
       });
       this.logger.log({ userId: user.id }, 'password reset requested');
     });

@@ -7,8 +7,12 @@ export type TokenRefusal = 'unknown' | 'used' | 'expired';
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
-/** A new single-use token of `kind` for the user, valid `ttlHours`, in the caller's transaction. Only its sha256 is stored. */
+/**
+ * A new single-use token of `kind` for the user, valid `ttlHours`, in the caller's transaction. Only its sha256 is
+ * stored. It replaces the user's unused tokens of that kind: only the newest emailed link works.
+ */
 export async function issueUserToken(m: EntityManager, userId: string, kind: UserTokenKind, ttlHours: number): Promise<string> {
+  await m.query(`UPDATE user_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [userId, kind]);
   const token = randomBytes(32).toString('base64url');
   await m.query(
     `INSERT INTO user_tokens (user_id, kind, token_hash, expires_at) VALUES ($1, $2, $3, now() + ($4::int * interval '1 hour'))`,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../accounts/entities/user.entity';
 import { UserTokenKind } from '../accounts/entities/user-token.entity';
-import { consumeUserToken, issueUserToken, TokenRefusal } from '../accounts/user-tokens';
+import { consumeUserToken, TokenRefusal } from '../accounts/user-tokens';
 import { UsersService } from '../accounts/users.service';
 import { AuditService } from '../audit/audit.service';
 import { ValidationError } from '../common/domain-error';
@@ -111,11 +111,18 @@ export class ExpertApplicationsService {
           data.about,
         ],
       );
-      const token = await issueUserToken(m, user.id, UserTokenKind.EmailConfirmation, CONFIRMATION_TTL_HOURS);
       await this.mail.queue(m, {
         to: user.email,
         template: 'expert-confirmation',
-        context: { fullName: user.fullName, confirmPath: `/experts/confirm?token=${token}`, ttlHours: CONFIRMATION_TTL_HOURS },
+        context: { fullName: user.fullName, ttlHours: CONFIRMATION_TTL_HOURS },
+        // minted when the email is sent: the raw token is never stored
+        tokenLink: {
+          kind: UserTokenKind.EmailConfirmation,
+          userId: user.id,
+          ttlHours: CONFIRMATION_TTL_HOURS,
+          path: '/experts/confirm',
+          param: 'confirmPath',
+        },
       });
       await this.audit.record(m, { actorId: user.id, action: 'expert.applied', entityType: 'expert', entityId: user.id });
       this.logger.log({ expertId: user.id }, 'expert applied');

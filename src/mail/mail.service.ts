@@ -6,7 +6,8 @@ import { ViewService } from '../common/view.service';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { StorageService } from '../storage/storage.service';
-import { MailAttachmentRef, MailMessage } from './entities/mail-message.entity';
+import { issueUserToken } from '../accounts/user-tokens';
+import { MailAttachmentRef, MailMessage, MailTokenLink } from './entities/mail-message.entity';
 import { MailStatus } from './mail-status';
 import { isPermanentSmtpError, MailTransportService } from './mail-transport.service';
 
@@ -17,6 +18,8 @@ export interface QueueMailInput {
   context: Record<string, unknown>;
   campaignId?: string | null;
   attachments?: MailAttachmentRef[];
+  /** A single-use link to mint when the message is sent; never put a token in `context`. */
+  tokenLink?: MailTokenLink;
 }
 
 export type DeliveryOutcome = 'sent' | 'already-sent' | 'failed-permanently' | 'missing';
@@ -44,9 +47,16 @@ export class MailService {
     }
     const m = manager ?? this.dataSource.manager;
     const [row] = await m.query(
-      `INSERT INTO mail_messages (to_address, template, context, attachments, campaign_id)
-       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5) RETURNING id`,
-      [input.to, input.template, JSON.stringify(input.context), JSON.stringify(input.attachments ?? []), input.campaignId ?? null],
+      `INSERT INTO mail_messages (to_address, template, context, attachments, campaign_id, token_link)
+       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6::jsonb) RETURNING id`,
+      [
+        input.to,
+        input.template,
+        JSON.stringify(input.context),
+        JSON.stringify(input.attachments ?? []),
+        input.campaignId ?? null,
+        input.tokenLink ? JSON.stringify(input.tokenLink) : null,
+      ],
     );
     await this.outbox.enqueue(m, JobName.SendMail, { mailId: row.id });
     return row.id as string;
@@ -81,7 +91,8 @@ export class MailService {
     }
     const mail = await repo.findOneByOrFail({ id: mailId });
     try {
-      const { subject, html, text } = this.render(mail.template, mail.context);
+      const context = mail.tokenLink ? { ...mail.context, ...(await this.mintLink(mail.tokenLink)) } : mail.context;
+      const { subject, html, text } = this.render(mail.template, context);
       const attachments = mail.attachments.map((a) => ({
         filename: a.fileName,
         content: this.storage.read(a.storageKey),
@@ -100,6 +111,15 @@ export class MailService {
       if (status === MailStatus.Failed) return 'failed-permanently';
       throw err;
     }
+  }
+
+  /**
+   * The message's link with a fresh token, which replaces the user's earlier unused ones of that kind. Minted at each
+   * attempt: a retry after a crash sends a working link, and the raw token lives only in this worker and the email.
+   */
+  private async mintLink(link: MailTokenLink): Promise<Record<string, string>> {
+    const token = await this.dataSource.transaction((m) => issueUserToken(m, link.userId, link.kind, link.ttlHours));
+    return { [link.param]: `${link.path}?token=${token}` };
   }
 
   /** Failed messages of a campaign, for the organizer's page. */

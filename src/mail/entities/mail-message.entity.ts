@@ -1,10 +1,23 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { UserTokenKind } from '../../accounts/entities/user-token.entity';
 import { MailStatus } from '../mail-status';
 
 export interface MailAttachmentRef {
   fileName: string;
   storageKey: string;
   contentType: string;
+}
+
+/**
+ * A single-use link the message carries, minted when it is sent: the template sees context[param] =
+ * `${path}?token=<a fresh token>`. So the raw token is never stored, not even while the message waits.
+ */
+export interface MailTokenLink {
+  kind: UserTokenKind;
+  userId: string;
+  ttlHours: number;
+  path: string;
+  param: string;
 }
 
 /**
@@ -29,6 +42,9 @@ export class MailMessage {
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   attachments: MailAttachmentRef[];
+
+  @Column({ type: 'jsonb', name: 'token_link', nullable: true })
+  tokenLink: MailTokenLink | null;
 
   @Column({ type: 'text', default: MailStatus.Queued })
   status: MailStatus;
