@@ -1,27 +1,48 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import { neutralizeRow } from '../cell-safety';
 import { RAW_FIXED_HEADERS, ReportDataService, TERRITORY_KIND_LABELS } from '../report-data.service';
 import { documentTitle, includesDiscussion, includesExpertise, KIND_TITLES, RenderContext } from './render-context';
 
-/** Buffers waiting for the zip's deflate, above which the raw rows wait (exceljs's row commit has no backpressure). */
-const PENDING_BUFFERS_LIMIT = 32 * 1024 * 1024;
+/** Sheet XML waiting for deflate above which the raw rows wait for it (exceljs's row commit has no backpressure). */
+const PENDING_LIMIT = 4 * 1024 * 1024;
+/** Raw rows rendered between two turns of the event loop, in which deflate and PostgreSQL's next batch progress. */
+const ROWS_PER_TURN = 200;
+/** Longest wait for deflate: a stalled zip must fail the report through exceljs, not hang it here. */
+const MAX_WAIT_MS = 5_000;
+
+type ZipInput = Writable & { _writableState?: { length: number } };
 
 /**
- * exceljs hands committed rows to its zip stream without backpressure, so rows produced faster than deflate compresses
- * them pile up as Buffers. Waiting between batches while those buffers are above a limit keeps memory flat (bounded
- * wait, so a busy process cannot stall the report).
+ * The stream exceljs hands a sheet's XML to (the zip entry's input). exceljs writes into it ignoring write()'s return
+ * value, so XML rendered faster than deflate takes it piles up in its buffer; its length is the exact backlog.
+ * Internal to exceljs 4.4 (pinned): xlsx.renderer.spec.ts fails if an upgrade moves it.
  */
-async function compressorCaughtUp(maxWaitMs = 5_000): Promise<void> {
-  const end = Date.now() + maxWaitMs;
-  while (process.memoryUsage().arrayBuffers > PENDING_BUFFERS_LIMIT && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 10));
+export function zipInput(ws: ExcelJS.Worksheet): ZipInput | undefined {
+  const target = (ws as unknown as { stream?: { pipes?: unknown[] } }).stream?.pipes?.[0] as ZipInput | undefined;
+  return typeof target?._writableState?.length === 'number' ? target : undefined;
+}
+
+/**
+ * Lets deflate (zlib's thread pool, fed from this thread) and the next batch's query progress, and waits while the
+ * backlog of sheet XML is above PENDING_LIMIT, so memory stays flat however many rows there are.
+ */
+async function letZipCatchUp(input: ZipInput | undefined): Promise<void> {
+  if (input && input._writableState!.length > PENDING_LIMIT) {
+    // 'drain' comes when the backlog is empty; the bounded wait keeps a stalled zip from hanging the report
+    await once(input, 'drain', { signal: AbortSignal.timeout(MAX_WAIT_MS) }).catch(() => undefined);
+  } else {
+    await setImmediate();
   }
 }
 
 /**
  * XLSX with exceljs's streaming WorkbookWriter: rows are committed to the file as they are written (no shared
- * strings, no styles), so memory stays flat however many raw rows there are.
+ * strings, no styles: shared strings would keep every distinct text in memory), so memory stays flat however many
+ * raw rows there are.
  */
 @Injectable()
 export class XlsxRenderer {
@@ -122,9 +143,12 @@ export class XlsxRenderer {
       ws.addRow(neutralizeRow([...RAW_FIXED_HEADERS, ...columns.map((c) => c.header)])).commit();
       let written = 0;
       for await (const batch of this.data.rawBatches(ctx.campaignId, columns)) {
-        for (const row of batch) ws.addRow(neutralizeRow(row)).commit();
+        for (let i = 0; i < batch.length; i++) {
+          ws.addRow(neutralizeRow(batch[i])).commit();
+          if ((i + 1) % ROWS_PER_TURN === 0) await letZipCatchUp(zipInput(ws));
+        }
         written += batch.length;
-        await compressorCaughtUp();
+        await letZipCatchUp(zipInput(ws));
         await ctx.progress(10 + Math.floor((written / total) * 85));
       }
       ws.commit();
