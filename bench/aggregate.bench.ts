@@ -1,19 +1,24 @@
 /**
  * `npm run bench:aggregate`: fills a campaign with N synthetic responses (default 100,000; 3 documents with the
  * default questionnaire) and expert reviews, then times the aggregation and each report format, each in a fresh
- * worker-like child process, printing the time and that process's peak RSS.
+ * worker-like child process, printing the time, that process's CPU time and its peak RSS.
+ *
+ * The children run the code the production worker runs: compiled by tsc (as `npm run build`, into
+ * dist/bench-aggregate) and started with the worker's flags (`npm run start:worker`: --max-old-space-size=192
+ * --max-semi-space-size=8). Compiling TypeScript in the process (swc-node) would add ~50 MiB of RSS and its own CPU.
  *
  * Settings (env): BENCH_RESPONSES (100000), BENCH_DOCUMENTS (3), BENCH_EXPERTS (40), BENCH_AGGREGATIONS (3),
- * BENCH_WORKER_HEAP_MB (192: --max-old-space-size of the worker-like child, with --max-semi-space-size=8, as recommended
- * for the worker in the README), BENCH_BATCH (raw rows per keyset batch, 2000),
+ * BENCH_WORKER_HEAP_MB (192: --max-old-space-size of the worker-like child), BENCH_BATCH (raw rows per keyset batch,
+ * 2000), BENCH_SWC=1 (children under swc-node instead of the compiled code),
  * BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL, BENCH_KEEP_DB=1.
  * Needs PostgreSQL and Redis running; creates and drops a database of its own. Aims: aggregation < 1 s,
  * XLSX of 100,000 raw rows < 15 s with peak RSS < 300 MB, PDF < 5 s.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Module } from '@nestjs/common';
@@ -42,6 +47,9 @@ const AGGREGATIONS = Number(process.env.BENCH_AGGREGATIONS ?? 3);
 const WORKER_HEAP_MB = Number(process.env.BENCH_WORKER_HEAP_MB ?? 192);
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const SWC = process.env.BENCH_SWC === '1';
+/** This file as tsc emits it with bench/tsconfig.aggregate.json (rootDir: the project). */
+const COMPILED = join(__dirname, '..', 'dist', 'bench-aggregate', 'bench', 'aggregate.bench.js');
 
 type Phase = 'aggregate' | 'xlsx' | 'csv' | 'pdf';
 
@@ -51,7 +59,11 @@ interface PhaseResult {
   peakRssMb: number;
   baseRssMb: number;
   peakHeapMb: number;
+  /** CPU time (user + system, all threads) of the worker-like process over the timed part, per run (ms) */
+  cpuMs: number[];
   sizeBytes?: number;
+  /** 1-minute load average when the phase started: the machine is shared, times grow with it */
+  load?: number;
 }
 
 async function fill(url: string): Promise<string> {
@@ -167,45 +179,55 @@ async function runPhase(phase: Phase, campaignId: string): Promise<void> {
   const sampler = setInterval(() => (peakHeapMb = Math.max(peakHeapMb, process.memoryUsage().heapUsed / 1024 / 1024)), 100);
   const results = ctx.get(ResultsService);
   const ms: number[] = [];
+  const cpuMs: number[] = [];
+  const cpuOf = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1000;
+  };
   let sizeBytes: number | undefined;
   if (phase === 'aggregate') {
     for (let i = 0; i < AGGREGATIONS; i++) {
-      const t = performance.now();
+      const [t, cpu] = [performance.now(), process.cpuUsage()];
       await results.aggregate(campaignId);
       ms.push(performance.now() - t);
+      cpuMs.push(cpuOf(cpu));
     }
   } else {
     const reports = ctx.get(ReportsService);
     const format = { xlsx: ReportFormat.Xlsx, csv: ReportFormat.Csv, pdf: ReportFormat.Pdf }[phase];
     const { id } = await reports.requestReport(campaignId, ReportKind.Full, format, null);
-    const t = performance.now();
+    const [t, cpu] = [performance.now(), process.cpuUsage()];
     const ready = await reports.buildReport(id, true);
     ms.push(performance.now() - t);
+    cpuMs.push(cpuOf(cpu));
     if (!ready) throw new Error(`report ${phase} failed: ${(await reports.get(id)).error}`);
     sizeBytes = ready.size ?? undefined;
   }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   clearInterval(sampler);
   await ctx.close();
-  const result: PhaseResult = { phase, ms, peakRssMb, baseRssMb, peakHeapMb, sizeBytes };
+  const result: PhaseResult = { phase, ms, peakRssMb, baseRssMb, peakHeapMb, cpuMs, sizeBytes };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+
+/** The worker's code as production runs it: tsc output of src (and this file), built afresh. */
+function build(): void {
+  rmSync(join(__dirname, '..', 'dist', 'bench-aggregate'), { recursive: true, force: true });
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, 'tsconfig.aggregate.json')], {
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) throw new Error(`tsc exited with ${tsc.status}`);
 }
 
 function child(phase: Phase, campaignId: string, env: NodeJS.ProcessEnv): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
-    // the worker's recommended heap cap (README): V8 otherwise lets garbage pile up to several hundred MB before collecting
+    const load = loadavg()[0];
+    // the worker's heap flags (package.json start:worker, Dockerfile): V8 otherwise lets garbage pile up to several
+    // hundred MB before collecting
+    const code = SWC ? ['-r', '@swc-node/register', __filename] : [COMPILED];
     const p = spawn(
       process.execPath,
-      [
-        `--max-old-space-size=${WORKER_HEAP_MB}`,
-        '--max-semi-space-size=8',
-        '-r',
-        '@swc-node/register',
-        __filename,
-        '--phase',
-        phase,
-        campaignId,
-      ],
+      [`--max-old-space-size=${WORKER_HEAP_MB}`, '--max-semi-space-size=8', ...code, '--phase', phase, campaignId],
       {
         env,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -215,7 +237,7 @@ function child(phase: Phase, campaignId: string, env: NodeJS.ProcessEnv): Promis
     p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     p.on('exit', (code) => {
       const m = /RESULT (.+)/.exec(out);
-      if (code === 0 && m) resolve(JSON.parse(m[1]) as PhaseResult);
+      if (code === 0 && m) resolve({ ...(JSON.parse(m[1]) as PhaseResult), load });
       else reject(new Error(`phase ${phase} exited with ${code}: ${out.slice(-500)}`));
     });
   });
@@ -230,6 +252,10 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.query(`CREATE DATABASE "${dbName}"`);
   try {
+    if (!SWC) {
+      console.log('building the worker code (tsc)…');
+      build();
+    }
     console.log(`preparing database ${dbName}…`);
     const campaignId = await fill(dbUrl.toString());
     const env = {
@@ -249,13 +275,18 @@ async function main(): Promise<void> {
       rows.push(await child(phase, campaignId, env));
     }
     console.log(
-      `\naggregation and reports: ${RESPONSES} responses, ${DOCUMENTS} documents, ${EXPERTS} experts (each phase in a fresh process)`,
+      `\naggregation and reports: ${RESPONSES} responses, ${DOCUMENTS} documents, ${EXPERTS} experts ` +
+        `(each phase in a fresh process, ${SWC ? 'swc-node' : 'compiled'}; CPU: the child's user + system time)`,
     );
     for (const r of rows) {
       const times = r.ms.map((x) => `${(x / 1000).toFixed(2)} s`).join(', ');
+      const cpu = r.cpuMs.map((x) => (x / 1000).toFixed(2)).join(', ');
       const size = r.sizeBytes ? `, file ${(r.sizeBytes / 1e6).toFixed(1)} MB` : '';
       console.log(
-        `${r.phase.padEnd(10)} ${times.padEnd(24)} peak RSS ${r.peakRssMb.toFixed(0)} MiB (${r.baseRssMb.toFixed(0)} MiB after start, +${Math.max(0, r.peakRssMb - r.baseRssMb).toFixed(0)} MiB; JS heap peak ${r.peakHeapMb.toFixed(0)} MiB)${size}`,
+        `${r.phase.padEnd(10)} ${times.padEnd(24)} CPU ${`${cpu} s`.padEnd(24)} load ${r.load?.toFixed(1)}  ` +
+          `peak RSS ${r.peakRssMb.toFixed(0)} MiB = ${((r.peakRssMb * 1048576) / 1e6).toFixed(0)} MB ` +
+          `(${r.baseRssMb.toFixed(0)} MiB after start, +${Math.max(0, r.peakRssMb - r.baseRssMb).toFixed(0)} MiB; ` +
+          `JS heap peak ${r.peakHeapMb.toFixed(0)} MiB)${size}`,
       );
     }
   } finally {
