@@ -17,5 +17,9 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/test/setup/suite-database.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
+  // A worker that ran many suites holds a heap of ~1 GB, and a Node process takes ~0.5 s to tear one down after its
+  // last suite: past Jest's 500 ms grace, so it printed "a worker process has failed to exit gracefully" although no
+  // handle was left open. A worker whose heap passes this after a suite is replaced (a few times per run).
+  workerIdleMemoryLimit: '512MB',
   verbose: false,
 };
