@@ -10,7 +10,8 @@
  * Settings (env): BENCH_RESPONSES (100000), BENCH_DOCUMENTS (3), BENCH_EXPERTS (40), BENCH_AGGREGATIONS (3),
  * BENCH_WORKER_HEAP_MB (192: --max-old-space-size of the worker-like child), BENCH_BATCH (raw rows per keyset batch,
  * 2000), BENCH_SWC=1 (children under swc-node instead of the compiled code),
- * BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL, BENCH_KEEP_DB=1.
+ * BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL, BENCH_KEEP_DB=1 (keeps the
+ * database and the report files).
  * Needs PostgreSQL and Redis running; creates and drops a database of its own. Aims: aggregation < 1 s,
  * XLSX of 100,000 raw rows < 15 s with peak RSS < 300 MB, PDF < 5 s.
  */
@@ -248,6 +249,7 @@ async function main(): Promise<void> {
   const dbName = `dp_bench_agg_${id}`;
   const dbUrl = new URL(ADMIN_URL);
   dbUrl.pathname = `/${dbName}`;
+  const storageDir = join(tmpdir(), `dp-bench-${id}`);
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${dbName}"`);
@@ -264,7 +266,7 @@ async function main(): Promise<void> {
       DATABASE_URL: dbUrl.toString(),
       REDIS_URL,
       REDIS_PREFIX: `dpbench:${id}`,
-      STORAGE_DIR: join(tmpdir(), `dp-bench-${id}`),
+      STORAGE_DIR: storageDir,
       LOG_LEVEL: 'error',
       SESSION_SECRET: randomBytes(24).toString('hex'),
       RESPONSE_SALT: randomBytes(24).toString('hex'),
@@ -290,8 +292,10 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    if (process.env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    else console.log(`kept database ${dbName}`);
+    if (process.env.BENCH_KEEP_DB !== '1') {
+      await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+      rmSync(storageDir, { recursive: true, force: true }); // the report files: ~130 MB a run
+    } else console.log(`kept database ${dbName} and the report files in ${storageDir}`);
     await admin.end();
   }
 }
