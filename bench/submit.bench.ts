@@ -182,7 +182,8 @@ async function load(
   const cpu = cpuMicros(pid) - cpuBefore;
   const pg = commandCpuMicros('postgres') - pgBefore;
   const self = process.cpuUsage(selfBefore);
-  const perRequest = (us: number) => (result.requests.total ? Math.round(us / result.requests.total) : 0);
+  // max 0: a PostgreSQL process that ends during the run takes its CPU time out of the sum
+  const perRequest = (us: number) => (result.requests.total ? Math.max(0, Math.round(us / result.requests.total)) : 0);
   return {
     label,
     serverCpuUs: perRequest(cpu),
