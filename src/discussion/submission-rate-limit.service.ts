@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { REDIS, redisKey, type RedisClient } from '../common/redis.module';
+import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app.config';
 import { HashMemo } from './hash-memo';
 
@@ -45,7 +46,7 @@ export class SubmissionRateLimitService {
     const ipKey = redisKey(this.config, 'rl', 'submit', 'ip', ipHash, String(minute));
     let counts: [number, number];
     try {
-      counts = await withTimeout(this.count(clientKey, ipKey), REDIS_TIMEOUT_MS);
+      counts = await withTimeout(this.count(clientKey, ipKey), REDIS_TIMEOUT_MS, 'timeout');
     } catch (err) {
       const now = Date.now();
       if (now - this.lastWarn > 10_000) {
@@ -97,20 +98,4 @@ export class SubmissionRateLimitService {
 function toCounts(value: unknown): [number, number] {
   const [c, i] = value as [number, number];
   return [Number(c), Number(i)];
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('timeout')), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e as Error);
-      },
-    );
-  });
 }
