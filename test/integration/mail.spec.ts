@@ -32,11 +32,18 @@ describe('mail through the outbox, Bull and a real SMTP server', () => {
       return r.status === 'sent' ? r : null;
     });
     expect(row).toEqual({ status: 'sent', attempts: 1 });
-    const [outbox] = await ds.query(
-      `SELECT dispatched_at IS NOT NULL AS d, completed_at IS NOT NULL AS c FROM outbox WHERE payload->>'mailId' = $1`,
-      [id],
-    );
+    // the outbox row is completed when the Bull job finishes, a moment after the handler marked the mail sent:
+    // wait for that state rather than reading it at once (it raced the worker)
+    const outbox = await waitFor(async () => {
+      const [r] = await ds.query(
+        `SELECT dispatched_at IS NOT NULL AS d, completed_at IS NOT NULL AS c FROM outbox WHERE payload->>'mailId' = $1`,
+        [id],
+      );
+      return r?.c ? r : null;
+    }, 20_000, 'the outbox row of the mail to be completed');
     expect(outbox).toEqual({ d: true, c: true });
+    // and the message went out once, however long the job took to close
+    expect(smtp.messages.filter((m) => m.to.includes('teacher@example.org'))).toHaveLength(1);
   });
 
   it('a permanent refusal (550) is not retried and stays visible as failed', async () => {
