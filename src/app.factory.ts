@@ -41,7 +41,12 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
         await reply
           .status(415)
           .type('application/json; charset=utf-8')
-          .send({ statusCode: 415, error: 'Unsupported Media Type', message: 'Ожидается тело в формате JSON (application/json)' });
+          .send({
+            statusCode: 415,
+            error: 'Unsupported Media Type',
+            message: 'Ожидается тело в формате JSON (application/json)',
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+          });
       }
     });
   await app.register(fastifyCookie as never, { secret: appConfig.SESSION_SECRET } as never);

@@ -1,23 +1,26 @@
 /**
  * Errors of the domain carry a stable code and the HTTP status they map to; the one exception filter turns them
- * into API.md's error shape (JSON) or a Russian error page. Messages are in Russian: users read them.
+ * into the API's error shape `{statusCode, error, message, code}` (JSON) or a Russian error page. Clients and pages
+ * branch on `code` (stable, upper snake case), never on the message. Messages are in Russian: users read them.
  */
 export enum ErrorCode {
-  ValidationFailed = 'validation_failed',
-  NotFound = 'not_found',
-  Unauthenticated = 'unauthenticated',
-  Forbidden = 'forbidden',
-  CsrfInvalid = 'csrf_invalid',
-  Conflict = 'conflict',
-  TransitionRefused = 'transition_refused',
-  WrongStage = 'wrong_stage',
-  Duplicate = 'duplicate',
-  Unprocessable = 'unprocessable',
-  IdempotencyMismatch = 'idempotency_mismatch',
-  PayloadTooLarge = 'payload_too_large',
-  UnsupportedFile = 'unsupported_file',
-  RateLimited = 'rate_limited',
-  Unavailable = 'unavailable',
+  ValidationFailed = 'VALIDATION_FAILED',
+  NotFound = 'NOT_FOUND',
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
+  CsrfInvalid = 'CSRF_INVALID',
+  Conflict = 'CONFLICT',
+  TransitionRefused = 'TRANSITION_REFUSED',
+  /** The campaign's stage does not take this write (responses outside discussion, reviews outside expertise). */
+  WrongStage = 'STAGE_CLOSED',
+  ConflictOfInterest = 'CONFLICT_OF_INTEREST',
+  Duplicate = 'DUPLICATE',
+  Unprocessable = 'UNPROCESSABLE',
+  IdempotencyMismatch = 'IDEMPOTENCY_MISMATCH',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedFile = 'UNSUPPORTED_FILE',
+  RateLimited = 'RATE_LIMITED',
+  Unavailable = 'UNAVAILABLE',
 }
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -30,6 +33,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Conflict]: 409,
   [ErrorCode.TransitionRefused]: 409,
   [ErrorCode.WrongStage]: 409,
+  [ErrorCode.ConflictOfInterest]: 409,
   [ErrorCode.Duplicate]: 409,
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.Unprocessable]: 422,
@@ -87,3 +91,23 @@ export class UnauthenticatedError extends DomainError {
     super(ErrorCode.Unauthenticated, message);
   }
 }
+
+/** The code for errors that are not domain errors (framework, Fastify, unknown), by HTTP status. */
+export function codeForStatus(status: number): string {
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: ErrorCode.ValidationFailed,
+  401: ErrorCode.Unauthenticated,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  405: 'METHOD_NOT_ALLOWED',
+  409: ErrorCode.Conflict,
+  413: ErrorCode.PayloadTooLarge,
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: ErrorCode.Unprocessable,
+  429: ErrorCode.RateLimited,
+  500: 'INTERNAL',
+  503: ErrorCode.Unavailable,
+};

@@ -1,13 +1,15 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { DomainError } from './domain-error';
+import { codeForStatus, DomainError } from './domain-error';
 import { ViewService } from './view.service';
 
 export interface ApiErrorBody {
   statusCode: number;
   error: string;
   message: string | string[];
+  /** Stable upper-snake name of the error; clients branch on it. */
+  code: string;
 }
 
 const DB_UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '53300']);
@@ -93,7 +95,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   private toBody(exception: unknown, req: FastifyRequest): ApiErrorBody {
     if (exception instanceof DomainError) {
-      return shape(exception.status, exception.messages);
+      return shape(exception.status, exception.messages, exception.code);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -129,8 +131,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-function shape(statusCode: number, message: string | string[]): ApiErrorBody {
-  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+function shape(statusCode: number, message: string | string[], code = codeForStatus(statusCode)): ApiErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, code };
 }
 
 export function wantsHtml(req: FastifyRequest): boolean {

@@ -113,6 +113,7 @@ export class AssignmentPlannerService {
             (p) =>
               `conflict: эксперт «${p.expert.full_name}» (${p.expert.id}) и документ «${p.doc.title}» (${p.doc.id}): ${p.conflict}; укажите overrideReason, чтобы назначить`,
           ),
+          ErrorCode.ConflictOfInterest,
         );
       }
       const created: string[] = [];

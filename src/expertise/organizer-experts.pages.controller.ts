@@ -148,7 +148,7 @@ export class OrganizerExpertsPagesController {
         flash: done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined,
         formError: error ? 'Действие не выполнено:' : undefined,
         errorMessages: error ? ([] as string[]).concat(error.messages) : undefined,
-        needsOverride: error?.status === 409 && String(error.message).includes('overrideReason'),
+        needsOverride: error?.code === ErrorCode.ConflictOfInterest,
       }),
     );
   }

@@ -7,6 +7,7 @@ import type { Queue } from 'bull';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Role } from '../accounts/entities/user.entity';
 import { SESSION_COOKIE, SessionService } from '../accounts/session.service';
+import { codeForStatus } from '../common/domain-error';
 import { AppConfig } from '../config/app.config';
 import { ALL_QUEUES } from './queue-registry';
 
@@ -15,7 +16,7 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function sendError(reply: FastifyReply, statusCode: number, error: string, message: string): FastifyReply {
-  return reply.status(statusCode).type('application/json; charset=utf-8').send({ statusCode, error, message });
+  return reply.status(statusCode).type('application/json; charset=utf-8').send({ statusCode, error, message, code: codeForStatus(statusCode) });
 }
 
 /**

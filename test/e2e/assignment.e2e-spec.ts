@@ -63,11 +63,13 @@ describe('assignments: conflicts of interest, bulk modes, invitations and remind
       statusCode: 422,
       error: 'Unprocessable Entity',
       message: [`expertIds: эксперт «Новичок» (${applied.id}) не одобрен`],
+      code: 'UNPROCESSABLE',
     });
 
     const body = { expertIds: [clean.id, sameOrg.id, sameTer.id], documentIds: [docOrg.id, docTer.id], dueAt: '2030-01-10T12:00:00.000Z' };
     const refused = await api.post(`/api/v1/campaigns/${campaign.id}/assignments`, body, auth());
     expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('CONFLICT_OF_INTEREST');
     expect(refused.body.message).toEqual([
       `conflict: эксперт «Коллега Автора» (${sameOrg.id}) и документ «Альбом» (${docOrg.id}): организация эксперта — автор документа; укажите overrideReason, чтобы назначить`,
       `conflict: эксперт «Земляк Автора» (${sameTer.id}) и документ «Регламент» (${docTer.id}): территория эксперта — автор документа; укажите overrideReason, чтобы назначить`,

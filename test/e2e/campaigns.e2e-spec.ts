@@ -270,7 +270,12 @@ describe('campaigns API (organizer)', () => {
       expect([file.name, res.status, res.body]).toEqual([
         file.name,
         400,
-        { statusCode: 400, error: 'Bad Request', message: 'file: Недопустимый тип файла: разрешены PDF, DOCX, ODT, RTF и ZIP' },
+        {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'file: Недопустимый тип файла: разрешены PDF, DOCX, ODT, RTF и ZIP',
+          code: 'UNSUPPORTED_FILE',
+        },
       ]);
     }
     const missing = await api.request('POST', `/api/v1/campaigns/${c.id}/documents`, {
@@ -298,6 +303,7 @@ describe('campaigns API (organizer)', () => {
       statusCode: 413,
       error: 'Payload Too Large',
       message: 'file: Файл слишком большой: допускается не более 0.1 МБ',
+      code: 'PAYLOAD_TOO_LARGE',
     });
     const ver = await api.request('POST', `/api/v1/campaigns/${c.id}/documents/${doc.id}/versions`, {
       token: organizer.token,
@@ -390,7 +396,7 @@ describe('campaigns API (organizer)', () => {
     expect((await api.delete(`${base}/${scale.body.id}`, { token: organizer.token })).status).toBe(404);
 
     await t.dataSource.query(`UPDATE campaigns SET status = 'discussion' WHERE id = $1`, [c.id]);
-    const locked = { statusCode: 409, error: 'Conflict', message: 'Анкету можно изменять только на этапе подготовки' };
+    const locked = { statusCode: 409, error: 'Conflict', message: 'Анкету можно изменять только на этапе подготовки', code: 'STAGE_CLOSED' };
     expect((await api.post(base, { kind: 'text', text: 'Поздно' }, { token: organizer.token })).body).toEqual(locked);
     expect((await api.patch(`${base}/${single.body.id}`, { text: 'Поздно' }, { token: organizer.token })).body).toEqual(locked);
     const del = await api.delete(`${base}/${single.body.id}`, { token: organizer.token });
@@ -414,7 +420,7 @@ describe('campaigns API (organizer)', () => {
     await t.dataSource.query(`UPDATE campaigns SET status = 'expertise', frozen_at = now() WHERE id = $1`, [c.id]);
     const refused = await api.put(`/api/v1/campaigns/${c.id}/criteria`, [{ text: 'Четвёртый' }], { token: organizer.token });
     expect(refused.status).toBe(409);
-    expect(refused.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'Критерии нельзя изменять после начала экспертизы' });
+    expect(refused.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'Критерии нельзя изменять после начала экспертизы', code: 'STAGE_CLOSED' });
     expect(
       (await api.get(`/api/v1/campaigns/${c.id}/criteria`, { token: organizer.token })).body.map((x: { text: string }) => x.text),
     ).toEqual(['Третий']);

@@ -20,7 +20,16 @@ describe('public discussion API: submissions', () => {
     Number(
       (await t.dataSource.query(`SELECT count(*) AS n FROM responses WHERE campaign_id = $1 AND idempotency_key = $2`, [c.id, key]))[0].n,
     );
-  const bad = (status: number, message: string | string[]) => ({
+  // the stable code clients branch on; the discussion's 409 is always the closed stage
+  const CODES: Record<number, string> = {
+    400: 'VALIDATION_FAILED',
+    404: 'NOT_FOUND',
+    409: 'STAGE_CLOSED',
+    413: 'PAYLOAD_TOO_LARGE',
+    422: 'UNPROCESSABLE',
+    429: 'RATE_LIMITED',
+  };
+  const bad = (status: number, message: string | string[], code = CODES[status]) => ({
     statusCode: status,
     error: {
       400: 'Bad Request',
@@ -31,6 +40,7 @@ describe('public discussion API: submissions', () => {
       429: 'Too Many Requests',
     }[status],
     message,
+    code,
   });
 
   beforeAll(async () => {
@@ -132,7 +142,7 @@ describe('public discussion API: submissions', () => {
     expect((await submit(validSubmission(c, ref), key)).status).toBe(201);
     const other = await submit(validSubmission(c, ref, 'Другой текст'), key);
     expect(other.status).toBe(422);
-    expect(other.body).toEqual(bad(422, 'Idempotency-Key: этот ключ уже использован для другой анкеты'));
+    expect(other.body).toEqual(bad(422, 'Idempotency-Key: этот ключ уже использован для другой анкеты', 'IDEMPOTENCY_MISMATCH'));
     expect(await countByKey(key)).toBe(1);
   });
 

@@ -61,6 +61,7 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
         'position: укажите должность (до 200 символов)',
         'competences: неизвестное направление: «astrology»',
       ],
+      code: 'VALIDATION_FAILED',
     });
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE email = 'not-an-email'`);
     expect(n).toBe(0);
@@ -91,7 +92,7 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
 
     const dup = await api.post('/api/v1/experts/applications', application(email));
     expect(dup.status).toBe(409);
-    expect(dup.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'email: пользователь с таким адресом уже есть' });
+    expect(dup.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'email: пользователь с таким адресом уже есть', code: 'DUPLICATE' });
 
     // approving before the address is confirmed is refused, and says why
     const early = await api.post(`/api/v1/experts/${id}/approve`, {}, { token: organizer.token });
@@ -279,6 +280,7 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
       statusCode: 429,
       error: 'Too Many Requests',
       message: 'Слишком много заявок с этого адреса. Попробуйте через час.',
+      code: 'RATE_LIMITED',
     });
     const page = await api.post('/experts/apply', undefined, { form: { fullName: 'Ещё один' } });
     expect(page.status).toBe(429);

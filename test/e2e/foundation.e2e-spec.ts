@@ -44,7 +44,7 @@ describe('foundation (HTTP app against real PostgreSQL and Redis)', () => {
     expect(user.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const bad = await api.post('/api/v1/auth/login', { email: user.email, password: 'wrong-password' });
     expect(bad.status).toBe(401);
-    expect(bad.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Неверный адрес электронной почты или пароль' });
+    expect(bad.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Неверный адрес электронной почты или пароль', code: 'UNAUTHENTICATED' });
     const good = await api.post('/api/v1/auth/login', { email: user.email.toUpperCase(), password: TEST_PASSWORD });
     expect(good.status).toBe(200);
     expect(good.body.user).toEqual({ id: user.id, email: user.email, role: 'organizer', fullName: 'Организатор Тест' });
@@ -64,7 +64,7 @@ describe('foundation (HTTP app against real PostgreSQL and Redis)', () => {
     expect((await api.post('/api/v1/organizations', { name: 'x' })).status).toBe(401);
     const res = await api.post('/api/v1/organizations', { name: 'x' }, { token: expert.token });
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Недостаточно прав' });
+    expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Недостаточно прав', code: 'FORBIDDEN' });
   });
 
   it('throttles repeated failed logins of one account', async () => {

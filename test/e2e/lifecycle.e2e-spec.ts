@@ -108,6 +108,7 @@ describe('campaign lifecycle (API, real PostgreSQL and Redis)', () => {
               statusCode: 409,
               error: 'Conflict',
               message: `Переход из этапа «${CAMPAIGN_STATUS_LABELS[from]}» в этап «${CAMPAIGN_STATUS_LABELS[to]}» невозможен`,
+              code: 'TRANSITION_REFUSED',
             });
             const [row] = await t.dataSource.query(`SELECT status FROM campaigns WHERE id = $1`, [c.id]);
             expect(row.status).toBe(from);

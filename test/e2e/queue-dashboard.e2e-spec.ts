@@ -34,19 +34,19 @@ describe('queue dashboard at /admin/queues (bull-board), administrators only', (
     expect((await api.get('/admin/queues/api/queues', { cookie })).status).toBe(200);
     const forged = await api.put('/admin/queues/api/queues/mail/pause', undefined, { cookie, headers: { origin: 'https://evil.example' } });
     expect(forged.status).toBe(403);
-    expect(forged.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Запрос отправлен не с этого сайта' });
+    expect(forged.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Запрос отправлен не с этого сайта', code: 'FORBIDDEN' });
   });
 
   it('an organizer gets 403, an anonymous caller 401 (a browser is sent to the login page)', async () => {
     const organizer = await createUser(t.app, t.url, Role.Organizer);
     const forbidden = await api.get('/admin/queues/api/queues', { token: organizer.token });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Недостаточно прав' });
+    expect(forbidden.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Недостаточно прав', code: 'FORBIDDEN' });
     expect((await api.get('/admin/queues', { token: organizer.token })).status).toBe(403);
 
     const anonymous = await api.get('/admin/queues/api/queues');
     expect(anonymous.status).toBe(401);
-    expect(anonymous.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Требуется вход в систему' });
+    expect(anonymous.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Требуется вход в систему', code: 'UNAUTHENTICATED' });
     expect((await api.get('/admin/queues/static/js/nothing.js')).status).toBe(401);
     const browser = await api.get('/admin/queues', { headers: { accept: 'text/html' } });
     expect(browser.status).toBe(303);

@@ -31,7 +31,7 @@ describe('results and reports API (real app, worker, PostgreSQL, Redis)', () => 
     const path = `/api/v1/campaigns/${fx.campaignId}/results`;
     const before = await api.get(path, { token: organizer.token });
     expect(before.status).toBe(404);
-    expect(before.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Результаты ещё не подсчитаны' });
+    expect(before.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Результаты ещё не подсчитаны', code: 'NOT_FOUND' });
     const refresh = await api.post(`${path}/refresh`, undefined, { token: organizer.token });
     expect(refresh.status).toBe(202);
     const res = await waitFor(

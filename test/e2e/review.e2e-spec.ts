@@ -194,7 +194,7 @@ describe('reviews: apply → confirm → approve → assign → invitation (real
     // locked
     const later = await api.put(`/api/v1/me/assignments/${assignment.id}/review`, { ...full, submit: false }, { token });
     expect(later.status).toBe(409);
-    expect(later.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'status: оценка уже отправлена и заблокирована' });
+    expect(later.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'status: оценка уже отправлена и заблокирована', code: 'CONFLICT' });
 
     // the organizer reopens it with a logged reason; the expert can edit again
     const noReason = await api.post(`/api/v1/campaigns/${campaign.id}/assignments/${assignment.id}/reopen`, {}, { token: organizer.token });
@@ -260,7 +260,7 @@ describe('reviews: apply → confirm → approve → assign → invitation (real
       await setCampaignStatus(t.dataSource, campaign.id, 'completed');
       const res = await put(assignmentId, valid());
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'campaign: оценки принимаются только на этапе экспертизы' });
+      expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'campaign: оценки принимаются только на этапе экспертизы', code: 'STAGE_CLOSED' });
       await setCampaignStatus(t.dataSource, campaign.id, 'expertise');
     });
 
@@ -268,7 +268,7 @@ describe('reviews: apply → confirm → approve → assign → invitation (real
       expect((await api.get(`/api/v1/me/assignments/${otherAssignmentId}`, { token: expert.token })).status).toBe(404);
       const res = await put(otherAssignmentId, valid());
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Назначение не найдено' });
+      expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Назначение не найдено', code: 'NOT_FOUND' });
       expect((await put('not-a-uuid', valid())).status).toBe(404);
       expect((await api.get('/api/v1/me/assignments', { token: organizer.token })).status).toBe(403);
     });

@@ -12,7 +12,7 @@ import { AppProcess, processEnv, sleep, step, waitUntil } from './lib/processes'
 import { connect, loadCampaign } from './lib/scenario';
 
 const CLIENTS = 8;
-const UNAVAILABLE = { statusCode: 503, error: 'Service Unavailable', message: 'Сервис временно недоступен, попробуйте позже' };
+const UNAVAILABLE = { statusCode: 503, error: 'Service Unavailable', message: 'Сервис временно недоступен, попробуйте позже', code: 'UNAVAILABLE' };
 
 describe('(d) PostgreSQL connections dropped and PostgreSQL restarted', () => {
   let pg: OwnPostgres;

@@ -123,7 +123,7 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
         const res = await api.request(r.method, url, { cookie, ...a });
         if (res.status !== 403) failures.push(`${r.method} ${r.path} (${i ? 'wrong' : 'no'} token as ${who}): ${res.status}`);
         else if (!isPage(r.path))
-          expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('Форма устарела') });
+          expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('Форма устарела'), code: 'CSRF_INVALID' });
       }
     }
     console.log(`CSRF: ${unsafe.length} cookie-authenticated unsafe routes × 2 (no token, wrong token) refused`);
@@ -302,7 +302,7 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
     try {
       const apiRes = await api.get('/api/v1/campaigns', { token: organizer.token });
       expect(apiRes.status).toBe(500);
-      expect(Object.keys(apiRes.body).sort()).toEqual(['error', 'message', 'statusCode']);
+      expect(Object.keys(apiRes.body).sort()).toEqual(['code', 'error', 'message', 'statusCode']);
       expect(apiRes.text).not.toMatch(INTERNALS);
       expect(apiRes.text).not.toContain('title_broken');
       const pageRes = await api.get('/organizer/campaigns', { token: organizer.token, headers: { accept: 'text/html' } });
@@ -320,7 +320,7 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
     for (const email of spellings) expect((await api.post('/api/v1/auth/login', { email, password: 'wrong-password' })).status).toBe(401);
     const blocked = await api.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
     expect(blocked.status).toBe(429);
-    expect(blocked.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringContaining('Слишком много') });
+    expect(blocked.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringContaining('Слишком много'), code: 'RATE_LIMITED' });
     const page = await api.request('POST', '/login', { form: { email: user.email, password: TEST_PASSWORD } });
     expect(page.status).toBe(429);
     // per address: 30 failures over different accounts from one address block even a right password of another account

@@ -137,7 +137,7 @@ describe('password reset requests are rate limited without revealing accounts', 
       expect([api.status, api.contentType, JSON.parse(api.text)]).toEqual([
         429,
         'application/json; charset=utf-8',
-        { statusCode: 429, error: 'Too Many Requests', message: LIMITED },
+        { statusCode: 429, error: 'Too Many Requests', message: LIMITED, code: 'RATE_LIMITED' },
       ]);
       const page = await pageReset('127.0.0.5', email);
       expect([page.status, page.contentType]).toEqual([429, 'text/html; charset=utf-8']);
