@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../common/project-root';
+import { TerritoryKind } from './entities/territory.entity';
 
 export interface CodeName {
   code: string;
@@ -29,7 +30,7 @@ export interface ReferenceData {
 
 export interface TerritoryRow {
   name: string;
-  kind: 'urban_okrug' | 'municipal_district';
+  kind: TerritoryKind;
 }
 
 const dataDir = () => join(projectRoot(), 'src', 'reference', 'data');
@@ -45,11 +46,16 @@ export function territoryRows(): TerritoryRow[] {
   const lines = readFileSync(join(dataDir(), 'territories.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
   return lines.map((line) => {
     const [name, kind] = line.split(',');
-    return { name: name.trim(), kind: kind.trim() as TerritoryRow['kind'] };
+    return { name: name.trim(), kind: kind.trim() as TerritoryKind };
   });
 }
 
-export const TERRITORY_KIND_LABELS: Record<string, string> = {
-  urban_okrug: 'Городской округ',
-  municipal_district: 'Муниципальный район',
+/**
+ * Kinds change over time (since 2023 some municipal districts became municipal okrugs), so administrators keep
+ * them current and every figure uses the kind as it is now.
+ */
+export const TERRITORY_KIND_LABELS: Readonly<Record<string, string>> = {
+  [TerritoryKind.UrbanOkrug]: 'Городской округ',
+  [TerritoryKind.MunicipalDistrict]: 'Муниципальный район',
+  [TerritoryKind.MunicipalOkrug]: 'Муниципальный округ',
 };

@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { setImmediate } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 
-export const TERRITORY_KIND_LABELS: Readonly<Record<string, string>> = {
-  urban_okrug: 'Городской округ',
-  municipal_district: 'Муниципальный район',
-};
+import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
+
+// one label map for territory kinds, owned by the reference module
+export { TERRITORY_KIND_LABELS };
 
 export interface RawColumn {
   questionId: string;

@@ -1,13 +1,15 @@
-import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 export enum TerritoryKind {
   UrbanOkrug = 'urban_okrug',
   MunicipalDistrict = 'municipal_district',
+  MunicipalOkrug = 'municipal_okrug',
 }
 
 /** A municipality. Names repeat across kinds (Троицкий ГО / Троицкий МР), so name + kind is the identity. */
 @Entity({ name: 'territories' })
 @Unique('uq_territories_name_kind', ['name', 'kind'])
+@Check('ck_territories_kind', `"kind" IN ('urban_okrug', 'municipal_district', 'municipal_okrug')`)
 export class Territory {
   @PrimaryGeneratedColumn('uuid')
   id: string;
