@@ -79,9 +79,9 @@ async function fill(url: string): Promise<string> {
   await ds.query(
     `INSERT INTO responses (campaign_id, receipt, idempotency_key, body_hash, territory_id, organization_type, position, client_hash, excluded, created_at)
      SELECT $1, 'B' || lpad(i::text, 7, '0'), 'k' || i, 'h',
-            (SELECT array_agg(id ORDER BY sort_order) FROM territories WHERE active)[1 + (i * 7919) % 43],
-            (ARRAY(SELECT code FROM organization_types ORDER BY sort_order))[1 + (i * 31) % 8],
-            (ARRAY(SELECT code FROM positions ORDER BY sort_order))[1 + (i * 17) % 8],
+            (SELECT array_agg(id ORDER BY sort_order) FROM territories WHERE active)[1 + (i::bigint * 7919) % 43],
+            (ARRAY(SELECT code FROM organization_types ORDER BY sort_order))[1 + (i::bigint * 31) % 8],
+            (ARRAY(SELECT code FROM positions ORDER BY sort_order))[1 + (i::bigint * 17) % 8],
             'c' || (i % 5000), i % 250 = 0, now() - (i * interval '1 second')
        FROM generate_series(1, $2::int) AS i`,
     [campaignId, RESPONSES],
