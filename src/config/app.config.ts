@@ -154,6 +154,26 @@ export class AppConfig {
   @Min(100)
   SMTP_SOCKET_TIMEOUT_MS: number = 20_000;
 
+  /** SMTP connections kept open and reused by each worker process (a new connection per message caps mail at ~13/s). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  SMTP_POOL_SIZE: number = 5;
+
+  /** Most messages each worker process sends per second (the provider's limit); 0 = no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SMTP_RATE_PER_SECOND: number = 0;
+
+  /** Mail jobs one worker process runs at once; read when the processor class loads, validated here at boot. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  MAIL_CONCURRENCY: number = 10;
+
   /** Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; empty = none. */
   @IsOptional()
   @IsString()

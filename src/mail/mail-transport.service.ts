@@ -25,10 +25,17 @@ export class MailTransportService implements OnApplicationShutdown {
   constructor(private readonly config: AppConfig) {}
 
   private get transport(): Transporter {
-    // the timeouts go in the transport options with the url: createTransport's second argument is only message defaults
+    // the timeouts go in the transport options with the url: createTransport's second argument is only message defaults.
+    // Pooled: connections stay open between messages (a connection and greeting per message held mail at ~13/s), and
+    // the optional rate limit is the provider's per-second allowance for this process.
+    const rate = this.config.SMTP_RATE_PER_SECOND;
     this.transporter ??= nodemailer.createTransport(
       {
         url: this.config.SMTP_URL,
+        pool: true,
+        maxConnections: this.config.SMTP_POOL_SIZE,
+        maxMessages: 500,
+        ...(rate > 0 ? { rateDelta: 1000, rateLimit: rate } : {}),
         connectionTimeout: this.config.SMTP_CONNECT_TIMEOUT_MS,
         greetingTimeout: this.config.SMTP_CONNECT_TIMEOUT_MS,
         socketTimeout: this.config.SMTP_SOCKET_TIMEOUT_MS,
