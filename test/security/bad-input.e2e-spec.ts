@@ -250,13 +250,15 @@ describe('security: bad inputs (corpus) and property tests of submissions and re
         const before = await e.state();
         const res = await send(e, body, contentType);
         sent++;
-        const b = res.body as { statusCode?: number; error?: string; message?: unknown };
+        const b = res.body as { statusCode?: number; error?: string; message?: unknown; code?: unknown };
         const messages = [b?.message].flat();
         const shaped =
           typeof b === 'object' &&
           b !== null &&
-          Object.keys(b).sort().join() === 'error,message,statusCode' &&
+          Object.keys(b).sort().join() === 'code,error,message,statusCode' &&
           b.statusCode === res.status &&
+          typeof b.code === 'string' &&
+          /^[A-Z][A-Z_]*$/.test(b.code) &&
           typeof b.error === 'string' &&
           messages.length > 0 &&
           messages.every((m) => typeof m === 'string' && m.length > 0);
