@@ -4,19 +4,18 @@ import { Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { ValidationError } from '../common/domain-error';
 import { AuditQuery, AuditService } from './audit.service';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid';
 
 /** Parses the audit filters shared by the API and the admin page; bad values are named. */
 export function parseAuditQuery(q: Record<string, string | undefined>): AuditQuery {
   const out: AuditQuery = {};
   const problems: string[] = [];
   if (q.campaignId) {
-    if (UUID_RE.test(q.campaignId)) out.campaignId = q.campaignId;
+    if (isUuid(q.campaignId)) out.campaignId = q.campaignId;
     else problems.push('campaignId: неверный идентификатор');
   }
   if (q.actorId) {
-    if (UUID_RE.test(q.actorId)) out.actorId = q.actorId;
+    if (isUuid(q.actorId)) out.actorId = q.actorId;
     else problems.push('actorId: неверный идентификатор');
   }
   if (q.action) out.action = q.action.slice(0, 100);

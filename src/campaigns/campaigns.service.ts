@@ -11,12 +11,11 @@ import { CreateCampaignDto, CriterionDto, StageScheduleDto, UpdateCampaignDto } 
 import { Campaign } from './entities/campaign.entity';
 import { Criterion } from './entities/criterion.entity';
 import { isValidSlug, slugify, uniqueSlug } from './slug';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid';
 
 /** Locks the campaign row for the rest of the transaction: every change that depends on the stage takes it. */
 export async function lockCampaign(m: EntityManager, id: string): Promise<Campaign> {
-  if (!UUID_RE.test(id)) throw new NotFoundError('Кампания');
+  if (!isUuid(id)) throw new NotFoundError('Кампания');
   const campaign = await m
     .getRepository(Campaign)
     .createQueryBuilder('c')
@@ -104,7 +103,7 @@ export class CampaignsService {
   }
 
   async find(id: string): Promise<Campaign> {
-    if (!UUID_RE.test(id)) throw new NotFoundError('Кампания');
+    if (!isUuid(id)) throw new NotFoundError('Кампания');
     const c = await this.dataSource.getRepository(Campaign).findOneBy({ id });
     if (!c) throw new NotFoundError('Кампания');
     return c;

@@ -16,8 +16,7 @@ import { QuestionsService } from './questions.service';
 import { DocumentVersion } from './entities/document-version.entity';
 import { CampaignDocument } from './entities/document.entity';
 import { Campaign } from './entities/campaign.entity';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid';
 
 export interface NewDocumentInput {
   title?: string;
@@ -47,7 +46,7 @@ async function checkRefs(
     fieldErrors.direction = 'Неизвестное направление';
   }
   if (refs.authorOrganizationId) {
-    const rows: { territory_id: string }[] = UUID_RE.test(refs.authorOrganizationId)
+    const rows: { territory_id: string }[] = isUuid(refs.authorOrganizationId)
       ? await m.query(`SELECT territory_id FROM organizations WHERE id = $1`, [refs.authorOrganizationId])
       : [];
     if (!rows.length) {
@@ -56,9 +55,7 @@ async function checkRefs(
     } else territoryFromOrganization = rows[0].territory_id;
   }
   if (refs.authorTerritoryId) {
-    const rows = UUID_RE.test(refs.authorTerritoryId)
-      ? await m.query(`SELECT 1 FROM territories WHERE id = $1`, [refs.authorTerritoryId])
-      : [];
+    const rows = isUuid(refs.authorTerritoryId) ? await m.query(`SELECT 1 FROM territories WHERE id = $1`, [refs.authorTerritoryId]) : [];
     if (!rows.length) {
       problems.push('authorTerritoryId: неизвестная территория');
       fieldErrors.authorTerritoryId = 'Неизвестная территория';
@@ -241,7 +238,7 @@ export class DocumentsService {
   }
 
   private async findDocument(m: EntityManager, campaignId: string, documentId: string): Promise<CampaignDocument> {
-    if (!UUID_RE.test(documentId)) throw new NotFoundError('Документ');
+    if (!isUuid(documentId)) throw new NotFoundError('Документ');
     const doc = await m.getRepository(CampaignDocument).findOneBy({ id: documentId, campaignId });
     if (!doc) throw new NotFoundError('Документ');
     return doc;
@@ -280,7 +277,7 @@ export class DocumentsService {
    * the frozen version once expertise opened. Drafts are not public.
    */
   async openPublic(documentId: string): Promise<{ version: DocumentVersion; stream: Readable }> {
-    if (!UUID_RE.test(documentId)) throw new NotFoundError('Документ');
+    if (!isUuid(documentId)) throw new NotFoundError('Документ');
     const doc = await this.dataSource.getRepository(CampaignDocument).findOneBy({ id: documentId });
     if (!doc) throw new NotFoundError('Документ');
     const campaign = await this.dataSource.getRepository(Campaign).findOneBy({ id: doc.campaignId });

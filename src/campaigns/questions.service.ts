@@ -12,8 +12,7 @@ import { CreateQuestionDto, QuestionOptionDto, QuestionScaleDto, UpdateQuestionD
 import { CampaignDocument } from './entities/document.entity';
 import { QuestionOption } from './entities/question-option.entity';
 import { Question, QuestionKind } from './entities/question.entity';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid';
 
 interface QuestionShape {
   kind: QuestionKind;
@@ -105,7 +104,7 @@ export class QuestionsService {
   }
 
   private async load(m: EntityManager, campaignId: string, questionId: string): Promise<Question> {
-    if (!UUID_RE.test(questionId)) throw new NotFoundError('Вопрос');
+    if (!isUuid(questionId)) throw new NotFoundError('Вопрос');
     const q = await m.getRepository(Question).findOne({ where: { id: questionId, campaignId }, relations: { options: true } });
     if (!q) throw new NotFoundError('Вопрос');
     return q;

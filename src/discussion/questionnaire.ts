@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { QuestionKind } from '../campaigns/entities/question.entity';
+import { isUuid } from '../common/uuid';
 
 /** A campaign's questionnaire as loaded once from the database (questions only change in draft). */
 export interface QuestionDef {
@@ -62,7 +63,6 @@ export type ValidationOutcome = { ok: true; value: ValidSubmission } | { ok: fal
 
 export const DEFAULT_TEXT_MAX_LENGTH = 4000;
 export const ORGANIZATION_NAME_MAX_LENGTH = 300;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROFILE_KEYS = new Set(['territoryId', 'organizationType', 'position', 'organizationId', 'organizationName']);
 const ANSWER_KEYS = new Set(['questionId', 'optionIds', 'value', 'text']);
 const BODY_KEYS = new Set(['profile', 'answers']);
@@ -145,7 +145,7 @@ export class CompiledQuestionnaire {
     for (const key of Object.keys(raw)) if (!PROFILE_KEYS.has(key)) fail(key, key, 'неизвестное поле');
     const { territoryId, organizationType, position, organizationId, organizationName } = raw;
     if (territoryId === undefined || territoryId === null || territoryId === '') fail('territoryId', 'territoryId', 'укажите территорию');
-    else if (typeof territoryId !== 'string' || !UUID_RE.test(territoryId) || !ref.activeTerritories.has(territoryId.toLowerCase()))
+    else if (typeof territoryId !== 'string' || !isUuid(territoryId) || !ref.activeTerritories.has(territoryId.toLowerCase()))
       fail('territoryId', 'territoryId', 'неизвестная территория');
     if (organizationType === undefined || organizationType === null || organizationType === '')
       fail('organizationType', 'organizationType', 'укажите тип организации');
@@ -155,7 +155,7 @@ export class CompiledQuestionnaire {
     else if (typeof position !== 'string' || !ref.positions.has(position)) fail('position', 'position', 'неизвестная должность');
     let orgId: string | null = null;
     if (organizationId !== undefined && organizationId !== null && organizationId !== '') {
-      if (typeof organizationId !== 'string' || !UUID_RE.test(organizationId) || !ref.organizations.has(organizationId.toLowerCase()))
+      if (typeof organizationId !== 'string' || !isUuid(organizationId) || !ref.organizations.has(organizationId.toLowerCase()))
         fail('organizationId', 'organizationId', 'неизвестная организация');
       else orgId = organizationId.toLowerCase();
     }

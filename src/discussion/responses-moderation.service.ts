@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError, ValidationError } from '../common/domain-error';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
+import { isUuid } from '../common/uuid';
 
 export interface ResponseListItem {
   id: string;
@@ -133,10 +134,6 @@ export class ResponsesModerationService {
     if (!rows[0]) throw new NotFoundError('Кампания');
     return rows[0];
   }
-}
-
-function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }
 
 function toItem(r: Row): ResponseListItem {

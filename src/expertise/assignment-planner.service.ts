@@ -6,8 +6,9 @@ import { CampaignStatus } from '../campaigns/campaign-status';
 import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
-import { Candidate, conflictOf, Doc, parseDueAt, UUID_RE } from './assignment-rules';
+import { Candidate, conflictOf, Doc, parseDueAt } from './assignment-rules';
 import { ExpertStatus } from './expert-status';
+import { isUuid } from '../common/uuid';
 
 export interface AssignInput {
   expertIds?: unknown;
@@ -42,7 +43,7 @@ export class AssignmentPlannerService {
   ) {}
 
   private async lockCampaign(m: EntityManager, campaignId: string): Promise<{ id: string; status: CampaignStatus; title: string }> {
-    if (!UUID_RE.test(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
+    if (!isUuid(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     const [c] = await m.query(`SELECT id, status, title FROM campaigns WHERE id = $1 FOR UPDATE`, [campaignId]);
     if (!c) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     return c;
@@ -53,7 +54,7 @@ export class AssignmentPlannerService {
   }
 
   private idList(value: unknown): string[] | null {
-    if (!Array.isArray(value) || !value.length || value.length > 1000 || !value.every((v) => typeof v === 'string' && UUID_RE.test(v))) {
+    if (!Array.isArray(value) || !value.length || value.length > 1000 || !value.every((v) => typeof v === 'string' && isUuid(v))) {
       return null;
     }
     return [...new Set(value as string[])];

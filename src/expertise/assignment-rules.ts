@@ -2,8 +2,6 @@ import { ValidationError } from '../common/domain-error';
 
 /** Pure rules of assignment shared by the assignment, planning and review services. */
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export interface Candidate {
   id: string;
   full_name: string;

@@ -5,9 +5,10 @@ import { AuditService } from '../audit/audit.service';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
 import { AssignInput, AssignmentPlannerService, BulkInput, SkippedConflict } from './assignment-planner.service';
-import { iso, UUID_RE } from './assignment-rules';
+import { iso } from './assignment-rules';
 import { AssignmentStatus } from './expert-status';
 import { ExpertNotificationsService } from './expert-notifications.service';
+import { isUuid } from '../common/uuid';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL rows
 type Row = Record<string, any>;
@@ -58,7 +59,7 @@ export class AssignmentsService {
 
   /** What the organizer's assignment page offers: the campaign, its documents and the approved experts. */
   async formOptions(campaignId: string) {
-    if (!UUID_RE.test(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
+    if (!isUuid(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     const [campaign] = await this.dataSource.query(`SELECT id, title, status FROM campaigns WHERE id = $1`, [campaignId]);
     if (!campaign) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     const [documents, experts] = await Promise.all([
@@ -78,7 +79,7 @@ export class AssignmentsService {
   }
 
   async list(campaignId: string, onlyIds?: string[]): Promise<AssignmentView[]> {
-    if (!UUID_RE.test(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
+    if (!isUuid(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     if (onlyIds && !onlyIds.length) return [];
     if (!onlyIds && !(await this.dataSource.query(`SELECT 1 FROM campaigns WHERE id = $1`, [campaignId])).length) {
       throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
@@ -114,7 +115,7 @@ export class AssignmentsService {
   }
 
   private async lockAssignment(m: EntityManager, campaignId: string, assignmentId: string) {
-    if (!UUID_RE.test(campaignId) || !UUID_RE.test(assignmentId)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
+    if (!isUuid(campaignId) || !isUuid(assignmentId)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
     const [a] = await m.query(`SELECT * FROM assignments WHERE id = $1 AND campaign_id = $2 FOR UPDATE`, [assignmentId, campaignId]);
     if (!a) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
     return a as Row;

@@ -9,8 +9,8 @@ import { AuditService } from '../audit/audit.service';
 import { ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
 import { ApplicationThrottleService } from './application-throttle.service';
-import { UUID_RE } from './assignment-rules';
 import { ExpertStatus } from './expert-status';
+import { isUuid } from '../common/uuid';
 
 export interface ExpertApplicationInput {
   email?: unknown;
@@ -65,7 +65,7 @@ export class ExpertApplicationsService {
       const [field, ...rest] = p.split(': ');
       if (field === 'email' || field === 'password') bad(field, rest.join(': '));
     }
-    if (!UUID_RE.test(territoryId) || !(await m.query(`SELECT 1 FROM territories WHERE id = $1 AND active`, [territoryId])).length) {
+    if (!isUuid(territoryId) || !(await m.query(`SELECT 1 FROM territories WHERE id = $1 AND active`, [territoryId])).length) {
       bad('territoryId', 'неизвестная территория');
     }
     if (!organizationName || organizationName.length > 300) bad('organizationName', 'укажите организацию (до 300 символов)');

@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ErrorCode, NotFoundError, ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
-import { UUID_RE } from './assignment-rules';
 import { EXPERT_STATUS_LABELS, EXPERT_TRANSITIONS, ExpertStatus } from './expert-status';
+import { isUuid } from '../common/uuid';
 
 export interface ExpertFilter {
   status?: string;
@@ -62,7 +62,7 @@ export class ExpertRegistryService {
       else out.status = filter.status;
     }
     if (filter.territoryId) {
-      if (!UUID_RE.test(filter.territoryId)) problems.push('territoryId: неверный идентификатор территории');
+      if (!isUuid(filter.territoryId)) problems.push('territoryId: неверный идентификатор территории');
       else out.territoryId = filter.territoryId;
     }
     if (filter.competence) out.competence = String(filter.competence).slice(0, 100);
@@ -84,7 +84,7 @@ export class ExpertRegistryService {
   }
 
   async get(id: string): Promise<ExpertView> {
-    if (!UUID_RE.test(id)) throw new NotFoundError('Эксперт');
+    if (!isUuid(id)) throw new NotFoundError('Эксперт');
     const rows = await this.dataSource.query(
       `SELECT p.*, u.email, u.full_name, u.email_confirmed_at, t.name AS territory_name, t.kind AS territory_kind
          FROM expert_profiles p JOIN users u ON u.id = p.user_id JOIN territories t ON t.id = p.territory_id WHERE p.user_id = $1`,
@@ -104,7 +104,7 @@ export class ExpertRegistryService {
     if (why.length > 2000) throw new ValidationError('reason: не более 2000 символов');
     if (action === 'suspend' && !why)
       throw new ValidationError('reason: укажите причину приостановки', { reason: 'укажите причину приостановки' });
-    if (!UUID_RE.test(expertId)) throw new NotFoundError('Эксперт');
+    if (!isUuid(expertId)) throw new NotFoundError('Эксперт');
     const to = ACTION_TARGET[action];
     await this.dataSource.transaction(async (m) => {
       const [row] = await m.query(

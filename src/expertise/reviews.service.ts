@@ -5,8 +5,9 @@ import { AuditService } from '../audit/audit.service';
 import { ScaleLabel } from '../campaigns/entities/campaign.entity';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
-import { iso, UUID_RE } from './assignment-rules';
+import { iso } from './assignment-rules';
 import { AssignmentStatus } from './expert-status';
+import { isUuid } from '../common/uuid';
 
 export interface ReviewInput {
   scores?: unknown;
@@ -69,7 +70,7 @@ export class ReviewsService {
 
   /** The expert's own assignment, or 404 (another expert's looks exactly like a missing one). */
   async getMine(expertId: string, assignmentId: string, m: EntityManager = this.dataSource.manager): Promise<MyAssignmentDetail> {
-    if (!UUID_RE.test(assignmentId)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
+    if (!isUuid(assignmentId)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
     const [row] = await m.query(
       `SELECT a.*, c.title AS campaign_title, c.status AS campaign_status, c.criterion_scale, d.title AS document_title,
               (a.status <> 'submitted' AND a.due_at IS NOT NULL AND a.due_at < now()) AS late
@@ -101,7 +102,7 @@ export class ReviewsService {
   async saveReview(expertId: string, assignmentId: string, input: ReviewInput): Promise<MyAssignmentDetail> {
     const shape = parseShape(input);
     const result = await this.dataSource.transaction(async (m) => {
-      if (!UUID_RE.test(assignmentId)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
+      if (!isUuid(assignmentId)) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
       const [a] = await m.query(
         `SELECT a.id, a.status, a.campaign_id, c.status AS campaign_status, c.criterion_scale
            FROM assignments a JOIN campaigns c ON c.id = a.campaign_id
@@ -222,7 +223,7 @@ export function parseShape(input: ReviewInput): { scores: ParsedScore[]; recomme
       const s = (raw ?? {}) as Record<string, unknown>;
       if (typeof raw !== 'object' || raw === null) return problems.push(`scores[${index}]: должен быть объектом`);
       const criterionId = typeof s.criterionId === 'string' ? s.criterionId : '';
-      if (!UUID_RE.test(criterionId)) problems.push(`scores[${index}].criterionId: неверный идентификатор критерия`);
+      if (!isUuid(criterionId)) problems.push(`scores[${index}].criterionId: неверный идентификатор критерия`);
       else if (seen.has(criterionId)) problems.push(`scores[${index}].criterionId: критерий указан дважды`);
       seen.add(criterionId);
       if (typeof s.score !== 'number' || !Number.isInteger(s.score)) {
