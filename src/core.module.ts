@@ -54,5 +54,17 @@ import { StorageModule } from './storage/storage.module';
     ReportsModule,
     MailModule,
   ],
+  // the worker's processors (WorkerModule) inject services of these modules
+  exports: [
+    QueueModule,
+    StorageModule,
+    AuditModule,
+    AccountsModule,
+    CampaignsModule,
+    ExpertiseModule,
+    ResultsModule,
+    ReportsModule,
+    MailModule,
+  ],
 })
 export class CoreModule {}

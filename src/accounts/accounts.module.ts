@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { MailModule } from '../mail/mail.module';
 import { AuthPagesController } from './auth-pages.controller';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -10,8 +11,8 @@ import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
 import { UsersService } from './users.service';
 
-@Global()
 @Module({
+  imports: [MailModule],
   controllers: [AuthController, AuthPagesController],
   providers: [
     PasswordService,

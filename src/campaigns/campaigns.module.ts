@@ -1,4 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { QueueModule } from '../queue/queue.module';
+import { ReferenceModule } from '../reference/reference.module';
+import { StorageModule } from '../storage/storage.module';
 import { CampaignFiguresService } from './campaign-figures.service';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
 import { CampaignPageService } from './campaign-page.service';
@@ -11,9 +15,9 @@ import { DocumentsService } from './documents.service';
 import { QuestionsController } from './questions.controller';
 import { QuestionsService } from './questions.service';
 
-/** Campaigns, documents, questionnaire, criteria and the lifecycle. Global: the worker's scheduler uses the lifecycle. */
-@Global()
+/** Campaigns, documents, questionnaire, criteria and the lifecycle (the worker's scheduler calls the lifecycle). */
 @Module({
+  imports: [AuditModule, QueueModule, ReferenceModule, StorageModule],
   controllers: [
     CampaignsController,
     DocumentsController,

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { QueueModule } from '../queue/queue.module';
 import { PublicCampaignsController } from './public-campaigns.controller';
 import { PublicPagesController } from './public-pages.controller';
 import { QuestionnaireService } from './questionnaire.service';
@@ -11,6 +13,7 @@ import { SubmissionService } from './submission.service';
 
 /** Public discussion: the questionnaire, submissions (group commit, idempotent), and the organizer's view of responses. */
 @Module({
+  imports: [AuditModule, QueueModule],
   controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
   providers: [QuestionnaireService, ResponseWriterService, SubmissionRateLimitService, SubmissionService, ResponsesModerationService],
   exports: [QuestionnaireService],

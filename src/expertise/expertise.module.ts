@@ -1,4 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
+import { QueueModule } from '../queue/queue.module';
+import { ReferenceModule } from '../reference/reference.module';
 import { ApplicationThrottleService } from './application-throttle.service';
 import { AssignmentPlannerService } from './assignment-planner.service';
 import { AssignmentsController } from './assignments.controller';
@@ -14,11 +19,11 @@ import { RegistryExportService } from './registry-export.service';
 import { ReviewsService } from './reviews.service';
 
 /**
- * The expert registry, assignments, reviews, and the emails about them (the invitation processor is in WorkerModule).
- * Global: the worker's scheduler calls the reminders, and the campaign lifecycle may read assignments.
+ * The expert registry, assignments, reviews, and the emails about them (the invitation processor is in WorkerModule;
+ * the worker's scheduler calls the reminders).
  */
-@Global()
 @Module({
+  imports: [AccountsModule, AuditModule, MailModule, QueueModule, ReferenceModule],
   controllers: [ExpertsController, AssignmentsController, MyAssignmentsController, ExpertPagesController, OrganizerExpertsPagesController],
   providers: [
     ApplicationThrottleService,

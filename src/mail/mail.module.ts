@@ -1,7 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { QueueModule } from '../queue/queue.module';
+import { StorageModule } from '../storage/storage.module';
 import { MailTransportService } from './mail-transport.service';
 import { MailService } from './mail.service';
 
-@Global()
-@Module({ providers: [MailTransportService, MailService], exports: [MailService, MailTransportService] })
+@Module({ imports: [QueueModule, StorageModule], providers: [MailTransportService, MailService], exports: [MailService, MailTransportService] })
 export class MailModule {}

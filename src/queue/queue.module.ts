@@ -1,12 +1,11 @@
 import { BullModule } from '@nestjs/bull';
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { REDIS_DISCONNECT_TIMEOUT_MS } from '../common/redis.module';
 import { AppConfig } from '../config/app.config';
 import { OutboxService } from './outbox.service';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-registry';
 
-/** Bull on Redis (ioredis) with every queue of the registry; the outbox is the way in. */
-@Global()
+/** Bull on Redis (ioredis) with every queue of the registry; the outbox is the way in. Imported by every module that enqueues work. */
 @Module({
   imports: [
     BullModule.forRootAsync({

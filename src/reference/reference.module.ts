@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ReferenceController } from './reference.controller';
 import { ReferenceService } from './reference.service';
 
-@Global()
 @Module({ controllers: [ReferenceController], providers: [ReferenceService], exports: [ReferenceService] })
 export class ReferenceModule {}

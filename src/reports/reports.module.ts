@@ -1,5 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
+import { QueueModule } from '../queue/queue.module';
 import { ResultsModule } from '../results/results.module';
+import { StorageModule } from '../storage/storage.module';
 import { FinalReportsService } from './final-reports.service';
 import { ReportDataService } from './report-data.service';
 import { ReportsController } from './reports.controller';
@@ -11,10 +14,9 @@ import { PdfBrowserService } from './renderers/pdf-browser.service';
 import { PdfRenderer } from './renderers/pdf.renderer';
 import { XlsxRenderer } from './renderers/xlsx.renderer';
 
-/** Global: the worker's processors use these services. */
-@Global()
+/** Reports rendered from results snapshots; the worker's processors render them and send the final ones. */
 @Module({
-  imports: [ResultsModule],
+  imports: [MailModule, QueueModule, ResultsModule, StorageModule],
   controllers: [ReportsController, ReportsPagesController],
   providers: [ReportsService, FinalReportsService, ReportDataService, XlsxRenderer, CsvRenderer, PdfRenderer, PdfBrowserService],
   exports: [ReportsService, FinalReportsService, ReportDataService],

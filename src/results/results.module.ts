@@ -1,11 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { QueueModule } from '../queue/queue.module';
 import { AggregationService } from './aggregation.service';
 import { ResultsController } from './results.controller';
 import { ResultsService } from './results.service';
 
-/** Global: the worker's processors use it, and writers (responses, reviews) call ResultsService.requestRefresh. */
-@Global()
+/** Results snapshots: the worker's processors compute them, writers (responses, reviews) request a refresh. */
 @Module({
+  imports: [AuditModule, QueueModule],
   controllers: [ResultsController],
   providers: [AggregationService, ResultsService],
   exports: [ResultsService, AggregationService],
