@@ -6,6 +6,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AccountThrottleService } from './account-throttle.service';
 import { AuthService } from './auth.service';
+import { MailLinkTokens } from './mail-link-tokens';
 import { PasswordResetService } from './password-reset.service';
 import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
@@ -21,6 +22,7 @@ import { UsersService } from './users.service';
     UsersService,
     AuthService,
     PasswordResetService,
+    MailLinkTokens,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [PasswordService, SessionService, UsersService, AuthService],

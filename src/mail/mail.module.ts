@@ -4,5 +4,9 @@ import { StorageModule } from '../storage/storage.module';
 import { MailTransportService } from './mail-transport.service';
 import { MailService } from './mail.service';
 
-@Module({ imports: [QueueModule, StorageModule], providers: [MailTransportService, MailService], exports: [MailService, MailTransportService] })
+@Module({
+  imports: [QueueModule, StorageModule],
+  providers: [MailTransportService, MailService],
+  exports: [MailService, MailTransportService],
+})
 export class MailModule {}

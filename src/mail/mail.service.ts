@@ -6,7 +6,6 @@ import { ViewService } from '../common/view.service';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { StorageService } from '../storage/storage.service';
-import { issueUserToken } from '../accounts/user-tokens';
 import { MailAttachmentRef, MailMessage, MailTokenLink } from './entities/mail-message.entity';
 import { MailStatus } from './mail-status';
 import { isPermanentSmtpError, MailTransportService } from './mail-transport.service';
@@ -24,6 +23,9 @@ export interface QueueMailInput {
 
 export type DeliveryOutcome = 'sent' | 'already-sent' | 'failed-permanently' | 'missing';
 
+/** Mints a fresh single-use token for a message's link and returns it raw (only its hash is stored). */
+export type LinkTokenMinter = (link: MailTokenLink) => Promise<string>;
+
 /**
  * Emails are rows first (mail_messages), queued through the outbox in the caller's transaction; the worker
  * delivers them. A sent row is never sent again; a permanent SMTP refusal or the last retry marks it failed.
@@ -31,6 +33,8 @@ export type DeliveryOutcome = 'sent' | 'already-sent' | 'failed-permanently' | '
 @Injectable()
 export class MailService {
   private readonly logger = new Logger(MailService.name);
+  /** Tokens belong to the accounts module, which registers this at start: mail does not depend on accounts. */
+  private linkMinter: LinkTokenMinter | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -40,6 +44,10 @@ export class MailService {
     private readonly storage: StorageService,
     private readonly config: AppConfig,
   ) {}
+
+  registerLinkMinter(minter: LinkTokenMinter): void {
+    this.linkMinter = minter;
+  }
 
   async queue(manager: EntityManager | null, input: QueueMailInput): Promise<string> {
     if (!['subject', 'html', 'text'].every((part) => this.views.has(`emails/${input.template}.${part}`))) {
@@ -118,7 +126,8 @@ export class MailService {
    * attempt: a retry after a crash sends a working link, and the raw token lives only in this worker and the email.
    */
   private async mintLink(link: MailTokenLink): Promise<Record<string, string>> {
-    const token = await this.dataSource.transaction((m) => issueUserToken(m, link.userId, link.kind, link.ttlHours));
+    if (!this.linkMinter) throw new Error('no link token minter registered (the accounts module registers it at start)');
+    const token = await this.linkMinter(link);
     return { [link.param]: `${link.path}?token=${token}` };
   }
 

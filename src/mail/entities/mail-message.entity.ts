@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { UserTokenKind } from '../../accounts/entities/user-token.entity';
 import { MailStatus } from '../mail-status';
 
 export interface MailAttachmentRef {
@@ -13,7 +12,8 @@ export interface MailAttachmentRef {
  * `${path}?token=<a fresh token>`. So the raw token is never stored, not even while the message waits.
  */
 export interface MailTokenLink {
-  kind: UserTokenKind;
+  /** The kind of single-use token (accounts' user token kinds); the minter registered by the accounts module knows them. */
+  kind: string;
   userId: string;
   ttlHours: number;
   path: string;
