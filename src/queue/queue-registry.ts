@@ -21,7 +21,7 @@ export enum JobName {
 }
 
 export interface JobPayloads {
-  [JobName.AggregateResults]: { campaignId: string; /** follow with reports for a closed stage */ stageClosed?: boolean };
+  [JobName.AggregateResults]: { campaignId: string };
   [JobName.RenderReport]: { reportId: string };
   [JobName.SendMail]: { mailId: string };
   [JobName.StageClosed]: { campaignId: string; stage: string };

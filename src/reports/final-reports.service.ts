@@ -13,7 +13,7 @@ export const FINAL_REPORT_TEMPLATE = 'report-final';
 
 /** The closed stage as the pipeline names it: discussion (→ revision) or expertise (→ completed). */
 export function closedStage(stage: string): 'discussion' | 'expertise' {
-  return stage === 'discussion' || stage === 'revision' ? 'discussion' : 'expertise';
+  return stage === 'discussion' ? 'discussion' : 'expertise';
 }
 
 /**
