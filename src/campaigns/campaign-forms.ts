@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError as ClassValidationError } from 'class-validator';
+import { fromWallClock } from '../common/display-time-zone';
 import { ValidationError } from '../common/domain-error';
 import { CreateCampaignDto, CriterionDto, UpdateCampaignDto } from './dto/campaign.dto';
 import { UpdateDocumentDto } from './dto/document.dto';
@@ -39,15 +40,15 @@ export function validateDto<T extends object>(cls: new () => T, plain: object): 
   return dto;
 }
 
-/** <input type="datetime-local"> values are the region's local time (UTC+5, no daylight saving). */
+/** <input type="datetime-local"> values are the region's local time (DISPLAY_TIME_ZONE). */
 export function fromLocalInput(value: unknown, field: string): string | null {
   const v = str(value);
   if (!v) return null;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v)) {
     throw new ValidationError(`${field}: неверная дата`, { [field]: 'Неверная дата и время' });
   }
-  const d = new Date(`${v.length === 16 ? `${v}:00` : v}+05:00`);
-  if (Number.isNaN(d.getTime())) throw new ValidationError(`${field}: неверная дата`, { [field]: 'Неверная дата и время' });
+  const d = fromWallClock(v);
+  if (!d) throw new ValidationError(`${field}: неверная дата`, { [field]: 'Неверная дата и время' });
   return d.toISOString();
 }
 

@@ -1,18 +1,22 @@
 import type { HelperDelegate } from 'handlebars';
+import { displayTimeZone, wallClockDate } from './display-time-zone';
 
-/** The region's local time (Chelyabinsk, UTC+5): dates on pages, emails and reports are shown in it. */
-export const DISPLAY_TIME_ZONE = 'Asia/Yekaterinburg';
-
-const dateTimeFmt = new Intl.DateTimeFormat('ru-RU', {
-  timeZone: DISPLAY_TIME_ZONE,
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const dateFmt = new Intl.DateTimeFormat('ru-RU', { timeZone: DISPLAY_TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
 const numberFmt = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 });
+
+/** Formatters of the display zone (DISPLAY_TIME_ZONE), made again only if the configured zone changes. */
+let formats: { zone: string; dateTime: Intl.DateTimeFormat; date: Intl.DateTimeFormat } | null = null;
+function zoneFormats() {
+  const zone = displayTimeZone();
+  if (formats?.zone !== zone) {
+    const date = { timeZone: zone, day: '2-digit', month: '2-digit', year: 'numeric' } as const;
+    formats = {
+      zone,
+      dateTime: new Intl.DateTimeFormat('ru-RU', { ...date, hour: '2-digit', minute: '2-digit' }),
+      date: new Intl.DateTimeFormat('ru-RU', date),
+    };
+  }
+  return formats;
+}
 
 function toDate(value: unknown): Date | null {
   if (value instanceof Date) return value;
@@ -25,32 +29,18 @@ function toDate(value: unknown): Date | null {
 
 export function formatDateTime(value: unknown): string {
   const d = toDate(value);
-  return d ? dateTimeFmt.format(d) : '';
+  return d ? zoneFormats().dateTime.format(d) : '';
 }
 
 export function formatDate(value: unknown): string {
   const d = toDate(value);
-  return d ? dateFmt.format(d) : '';
+  return d ? zoneFormats().date.format(d) : '';
 }
 
 /** Value for <input type="datetime-local"> in the display time zone. */
 export function toLocalInput(value: unknown): string {
   const d = toDate(value);
-  if (!d) return '';
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: DISPLAY_TIME_ZONE,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+  return d ? wallClockDate(d.getTime()).toISOString().slice(0, 16) : '';
 }
 
 /** Russian plural: plural(n, 'ответ', 'ответа', 'ответов'). */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsTimeZone, Max, Min, validateSync } from 'class-validator';
+import { DEFAULT_DISPLAY_TIME_ZONE, setDisplayTimeZone } from '../common/display-time-zone';
 
 /**
  * Every setting the platform reads. Defaults are for a local demo only: in production the secrets
@@ -100,6 +101,13 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   SUBMISSION_RATE_PER_IP: number = 600;
+
+  /**
+   * IANA time zone in which times are shown on pages and in emails, typed in forms and exported in reports (the
+   * region's local time). Stored times stay UTC instants.
+   */
+  @IsTimeZone({ message: 'must be an IANA time zone, e.g. Asia/Yekaterinburg' })
+  DISPLAY_TIME_ZONE: string = DEFAULT_DISPLAY_TIME_ZONE;
 
   @IsString()
   CHROMIUM_PATH: string = '/usr/bin/chromium';
@@ -206,6 +214,8 @@ export function validateConfig(raw: Record<string, unknown>): AppConfig {
   if (problems.length) {
     throw new ConfigValidationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
+  // the view helpers and report renderers run outside injection: they read the zone from here
+  setDisplayTimeZone(config.DISPLAY_TIME_ZONE);
   return config;
 }
 

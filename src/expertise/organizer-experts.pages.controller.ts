@@ -7,7 +7,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
-import { DISPLAY_TIME_ZONE } from '../common/view-helpers';
+import { fromWallClock } from '../common/display-time-zone';
 import { ReferenceService } from '../reference/reference.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { AssignmentsService } from './assignments.service';
@@ -27,12 +27,11 @@ const DONE: Record<string, string> = {
   reopened: 'Оценка возвращена эксперту.',
 };
 
-/** <input type="datetime-local"> gives the region's local time (UTC+5, no DST) without a zone. */
+/** <input type="datetime-local"> gives the region's local time (DISPLAY_TIME_ZONE) without a zone. */
 function localToIso(value: unknown): string | undefined {
   if (typeof value !== 'string' || !value) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return value;
-  void DISPLAY_TIME_ZONE;
-  return `${value}:00+05:00`;
+  // anything else goes on as typed, for the DTO's date validation to refuse
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? (fromWallClock(value)?.toISOString() ?? value) : value;
 }
 
 /** Organizer pages: the registry with decisions, and a campaign's assignments. */

@@ -1,3 +1,4 @@
+import { displayTimeZone } from '../../src/common/display-time-zone';
 import { AppConfig, ConfigValidationError, validateConfig } from '../../src/config/app.config';
 
 function refusal(raw: Record<string, unknown>): string {
@@ -55,5 +56,19 @@ describe('validateConfig', () => {
     expect(message).toContain('NODE_ENV: NODE_ENV must be one of the following values: development, test, production');
     expect(message).toMatch(/DATABASE_POOL_SIZE: .*DATABASE_POOL_SIZE must be an integer number/);
     expect(refusal({ PORT: 'abc' })).toContain('PORT:');
+  });
+
+  it('takes DISPLAY_TIME_ZONE (Asia/Yekaterinburg by default) and refuses a zone that does not exist', () => {
+    expect(validateConfig({}).DISPLAY_TIME_ZONE).toBe('Asia/Yekaterinburg');
+    expect(displayTimeZone()).toBe('Asia/Yekaterinburg');
+    expect(refusal({ DISPLAY_TIME_ZONE: 'Asia/Chelyabinsk-City' })).toContain(
+      'DISPLAY_TIME_ZONE: must be an IANA time zone, e.g. Asia/Yekaterinburg',
+    );
+    try {
+      expect(validateConfig({ DISPLAY_TIME_ZONE: 'Asia/Omsk' }).DISPLAY_TIME_ZONE).toBe('Asia/Omsk');
+      expect(displayTimeZone()).toBe('Asia/Omsk');
+    } finally {
+      validateConfig({});
+    }
   });
 });
