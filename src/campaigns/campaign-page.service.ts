@@ -12,6 +12,7 @@ import { CampaignStatus } from './campaign-status';
 import { campaignView } from './campaign-view';
 import { CampaignsService, criteriaEditable } from './campaigns.service';
 import { DocumentsService } from './documents.service';
+import { QUESTION_KIND_LABELS } from './entities/question.entity';
 import { QuestionsService } from './questions.service';
 
 type Form = Record<string, unknown>;
@@ -30,8 +31,6 @@ export const DONE: Record<string, string> = {
   criteria: 'Критерии сохранены',
   transition: 'Этап кампании изменён',
 };
-
-const KIND_LABELS = { single: 'Один вариант', multi: 'Несколько вариантов', scale: 'Шкала', text: 'Свободный ответ' };
 
 /** Renders the organizer's campaign pages and runs their form actions (post/redirect/get, errors shown in place). */
 @Injectable()
@@ -110,7 +109,7 @@ export class CampaignPageService {
         documents,
         questions: questions.map((q, i) => ({
           ...q,
-          kindLabel: KIND_LABELS[q.kind],
+          kindLabel: QUESTION_KIND_LABELS[q.kind],
           documentTitle: q.documentId ? (docTitles.get(q.documentId) ?? '') : '',
           choice: q.kind === 'single' || q.kind === 'multi',
           optionsText: q.options

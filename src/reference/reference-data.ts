@@ -59,3 +59,10 @@ export const TERRITORY_KIND_LABELS: Readonly<Record<string, string>> = {
   [TerritoryKind.MunicipalDistrict]: 'Муниципальный район',
   [TerritoryKind.MunicipalOkrug]: 'Муниципальный округ',
 };
+
+/** A territory with its kind, the kind left out when the name already says it («Агаповский муниципальный район»). */
+export function territoryLabel(name: string, kind: string): string {
+  const label = TERRITORY_KIND_LABELS[kind];
+  if (!label || name.toLowerCase().includes(label.toLowerCase())) return name;
+  return `${name} (${label.toLowerCase()})`;
+}

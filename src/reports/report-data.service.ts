@@ -2,11 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { setImmediate } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-
-import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
-
-// one label map for territory kinds, owned by the reference module
-export { TERRITORY_KIND_LABELS };
+import { territoryKindLabel } from './report-labels';
 
 export interface RawColumn {
   questionId: string;
@@ -14,8 +10,13 @@ export interface RawColumn {
   header: string;
 }
 
-/** One counted response as a flat row: the fixed profile columns, then one value per question column. */
+/**
+ * One counted response as a flat row: the fixed profile columns, then one value per question column. The time
+ * (RAW_TIME_COLUMN) is the instant in milliseconds: each renderer writes it its own way (a date cell, local or ISO text).
+ */
 export type RawRow = (string | number | null)[];
+
+export const RAW_TIME_COLUMN = 1;
 
 export const RAW_FIXED_HEADERS = [
   'Квитанция',
@@ -27,12 +28,25 @@ export const RAW_FIXED_HEADERS = [
   'Организация',
 ];
 
+/** One submitted score of a review, with its comment and the review's recommendation (by name) and general comment. */
+export interface ReviewRow {
+  assignment_id: string;
+  document_id: string;
+  document: string;
+  expert: string;
+  criterion: string;
+  score: number;
+  comment: string;
+  recommendation: string | null;
+  general_comment: string;
+}
+
 /** One counted response of a batch, its answers already reduced to positions by PostgreSQL. */
 interface BatchRow {
   id: string;
   receipt: string;
-  /** ISO 8601 in UTC with milliseconds, formatted by PostgreSQL (no Date parsing per row) */
-  at: string;
+  /** the instant in milliseconds since the epoch (no Date parsing per row) */
+  at_ms: number;
   /** created_at as PostgreSQL prints it: microseconds kept (a JS Date keeps ms), so the keyset cursor is exact */
   cursor_at: string;
   territory: string;
@@ -125,7 +139,7 @@ export class ReportDataService {
            JOIN unnest($4::uuid[]) WITH ORDINALITY c(id, i) ON c.id = a.question_id
            LEFT JOIN unnest($5::uuid[]) WITH ORDINALITY o(id, i) ON o.id = a.option_id
           GROUP BY a.response_id)
-       SELECT b.id, b.receipt, to_char(b.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+       SELECT b.id, b.receipt, floor(extract(epoch FROM b.created_at) * 1000)::float8 AS at_ms,
               b.created_at::text AS cursor_at, t.name AS territory, t.kind AS territory_kind,
               COALESCE(ot.name, b.organization_type) AS organization_type, COALESCE(p.name, b.position) AS position,
               COALESCE(b.organization_name, og.name) AS organization, x.answers
@@ -153,19 +167,7 @@ export class ReportDataService {
   }
 
   /** Every submitted review score with its comment, for the expertise sheets and the PDF. */
-  async reviewRows(campaignId: string): Promise<
-    {
-      assignment_id: string;
-      document_id: string;
-      document: string;
-      expert: string;
-      criterion: string;
-      score: number;
-      comment: string;
-      recommendation: string | null;
-      general_comment: string;
-    }[]
-  > {
+  async reviewRows(campaignId: string): Promise<ReviewRow[]> {
     return this.dataSource.query(
       `SELECT a.id AS assignment_id, a.document_id, d.title AS document, u.full_name AS expert, c.text AS criterion, s.score, s.comment,
               COALESCE(rec.name, a.recommendation) AS recommendation, a.general_comment
@@ -197,9 +199,9 @@ function toRawRows(batch: BatchRow[], shape: RowShape): RawRow[] {
   return batch.map((r) => {
     const row: RawRow = new Array<string | number | null>(shape.width).fill(null);
     row[0] = r.receipt;
-    row[1] = r.at;
+    row[RAW_TIME_COLUMN] = r.at_ms;
     row[2] = r.territory;
-    row[3] = TERRITORY_KIND_LABELS[r.territory_kind] ?? r.territory_kind;
+    row[3] = territoryKindLabel(r.territory_kind);
     row[4] = r.organization_type;
     row[5] = r.position;
     row[6] = r.organization;

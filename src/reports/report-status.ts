@@ -17,6 +17,14 @@ export enum ReportFormat {
   Csv = 'csv',
 }
 
+/** How a CSV report is written: for Russian-locale Excel (the default) or RFC 4180 for tools. */
+export enum CsvDialect {
+  /** UTF-8 with BOM, `;` between fields, decimal comma, local times `ДД.ММ.ГГГГ ЧЧ:ММ` */
+  ExcelRu = 'excel-ru',
+  /** UTF-8 without BOM, `,` between fields, decimal point, ISO 8601 times in UTC */
+  Rfc4180 = 'rfc4180',
+}
+
 export const REPORT_TRANSITIONS: Readonly<Record<ReportStatus, readonly ReportStatus[]>> = {
   [ReportStatus.Queued]: [ReportStatus.Rendering, ReportStatus.Failed],
   [ReportStatus.Rendering]: [ReportStatus.Ready, ReportStatus.Failed, ReportStatus.Queued],

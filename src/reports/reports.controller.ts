@@ -22,7 +22,7 @@ export class ReportsController {
   @HttpCode(202)
   @ApiAcceptedResponse({ description: '{id, status: "queued"}' })
   async create(@Param('id') campaignId: string, @Body() dto: CreateReportDto, @CurrentUser() user: AuthUser) {
-    const report = await this.reports.requestReport(campaignId, dto.kind, dto.format, user.id);
+    const report = await this.reports.requestReport(campaignId, dto.kind, dto.format, user.id, dto.csvDialect);
     return { id: report.id, status: report.status };
   }
 

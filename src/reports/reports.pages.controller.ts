@@ -8,7 +8,7 @@ import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { MailService } from '../mail/mail.service';
 import { ResultsService } from '../results/results.service';
-import { ReportFormat, ReportKind } from './report-status';
+import { CsvDialect, ReportFormat, ReportKind } from './report-status';
 import { contentDisposition } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { reportRows, resultsPageModel } from './results-view';
@@ -18,6 +18,14 @@ const DONE: Record<string, string> = {
   report: 'Отчёт поставлен в очередь: его состояние видно в списке ниже.',
   published: 'Итоги опубликованы на публичной странице кампании.',
   unpublished: 'Публикация итогов снята.',
+};
+
+/** The page's format choices: the two CSV dialects are two choices of one list (works without JavaScript). */
+const PAGE_FORMATS: Readonly<Record<string, { format: ReportFormat; csvDialect?: CsvDialect }>> = {
+  xlsx: { format: ReportFormat.Xlsx },
+  pdf: { format: ReportFormat.Pdf },
+  csv: { format: ReportFormat.Csv, csvDialect: CsvDialect.ExcelRu },
+  'csv-rfc4180': { format: ReportFormat.Csv, csvDialect: CsvDialect.Rfc4180 },
 };
 
 /** Stages whose results the public may see, when the organizers chose to publish them. */
@@ -60,7 +68,8 @@ export class ReportsPagesController {
     const format = String(body?.format ?? '');
     const fieldErrors: Record<string, string> = {};
     if (!(Object.values(ReportKind) as string[]).includes(kind)) fieldErrors.kind = 'Выберите содержание отчёта';
-    if (!(Object.values(ReportFormat) as string[]).includes(format)) fieldErrors.format = 'Выберите формат файла';
+    const choice = PAGE_FORMATS[format];
+    if (!choice) fieldErrors.format = 'Выберите формат файла';
     if (Object.keys(fieldErrors).length) {
       return this.render(id, req, reply, 400, {
         formError: 'Отчёт не заказан: исправьте отмеченные поля',
@@ -69,7 +78,7 @@ export class ReportsPagesController {
         values: { kind, format },
       });
     }
-    await this.reports.requestReport(id, kind as ReportKind, format as ReportFormat, user.id);
+    await this.reports.requestReport(id, kind as ReportKind, choice.format, user.id, choice.csvDialect);
     return reply.redirect(`/organizer/campaigns/${id}/results?done=report#reports`, 303);
   }
 

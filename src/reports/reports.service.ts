@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { DataSource, EntityManager } from 'typeorm';
+import { localIsoDate } from '../common/display-time-zone';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { ResultsService } from '../results/results.service';
 import { StorageService } from '../storage/storage.service';
 import { Report } from './entities/report.entity';
 import { FinalReportsService } from './final-reports.service';
-import { REPORT_TRANSITIONS, ReportFormat, ReportKind, ReportStatus } from './report-status';
+import { CsvDialect, REPORT_TRANSITIONS, ReportFormat, ReportKind, ReportStatus } from './report-status';
 import { ReportNotFoundError, ReportNotReadyError, ReportTransitionError } from './reports.errors';
 import { CsvRenderer } from './renderers/csv.renderer';
 import { PdfRenderer } from './renderers/pdf.renderer';
@@ -28,6 +29,14 @@ const FILE_KIND: Readonly<Record<ReportKind, string>> = {
   [ReportKind.Full]: 'itogi',
 };
 
+/**
+ * `itogi-<slug>-<YYYY-MM-DD>.pdf` (obsuzhdenie-… / ekspertiza-… for one stage's report): the campaign and the day
+ * (in the display zone) of the results, so files of several campaigns and rounds do not clash in a downloads folder.
+ */
+export function reportFileName(report: Pick<Report, 'kind' | 'format'>, slug: string, computedAt: string): string {
+  return `${FILE_KIND[report.kind]}-${slug}-${localIsoDate(Date.parse(computedAt))}.${report.format}`;
+}
+
 export interface ReportView {
   id: string;
   campaignId: string;
@@ -36,6 +45,7 @@ export interface ReportView {
   status: ReportStatus;
   progress?: number;
   error?: string;
+  csvDialect?: CsvDialect;
   fileName?: string;
   size?: number;
   createdAt: string;
@@ -72,10 +82,19 @@ export class ReportsService {
     return report?.status ?? null;
   }
 
-  async requestReport(campaignId: string, kind: ReportKind, format: ReportFormat, requestedBy: string | null): Promise<ReportView> {
+  async requestReport(
+    campaignId: string,
+    kind: ReportKind,
+    format: ReportFormat,
+    requestedBy: string | null,
+    csvDialect: CsvDialect = CsvDialect.ExcelRu,
+  ): Promise<ReportView> {
     await this.results.campaignOrFail(campaignId);
     return this.dataSource.transaction(async (m) => {
-      const report = await m.getRepository(Report).save(m.getRepository(Report).create({ campaignId, kind, format, requestedBy }));
+      const repo = m.getRepository(Report);
+      const report = await repo.save(
+        repo.create({ campaignId, kind, format, requestedBy, csvDialect: format === ReportFormat.Csv ? csvDialect : null }),
+      );
       await this.outbox.enqueue(m, JobName.RenderReport, { reportId: report.id });
       return toView(report);
     });
@@ -114,13 +133,17 @@ export class ReportsService {
     await this.transition(null, id, ReportStatus.Rendering, { progress: 0, error: null });
     const started = Date.now();
     try {
-      const snapshot = await this.results.latestOrAggregate(report.campaignId);
+      const [snapshot, campaign] = await Promise.all([
+        this.results.latestOrAggregate(report.campaignId),
+        this.results.campaignOrFail(report.campaignId),
+      ]);
       if (!snapshot) throw new Error('кампания удалена');
       const target = await this.storage.reserve('reports');
       let lastProgress = 0;
       const ctx: RenderContext = {
         campaignId: report.campaignId,
         kind: report.kind,
+        csvDialect: report.csvDialect,
         snapshot,
         path: target.path,
         progress: async (p) => {
@@ -137,13 +160,12 @@ export class ReportsService {
       if (!renderer) throw new Error(`unknown report format: ${report.format}`);
       await renderer.render(ctx);
       const { size } = await stat(target.path);
-      const stamp = snapshot.computedAt.slice(0, 10);
       const ready = await this.transition(null, id, ReportStatus.Ready, {
         progress: 100,
         storageKey: target.key,
         size,
         snapshotId: snapshot.id,
-        fileName: `${FILE_KIND[report.kind]}-${stamp}.${report.format}`,
+        fileName: reportFileName(report, campaign.slug, snapshot.computedAt),
         finishedAt: new Date(),
       });
       this.logger.log({ reportId: id, format: report.format, ms: Date.now() - started, size }, 'report ready');
@@ -193,6 +215,7 @@ export function toView(r: Report): ReportView {
     kind: r.kind,
     format: r.format,
     status: r.status,
+    ...(r.csvDialect ? { csvDialect: r.csvDialect } : {}),
     ...(r.status === ReportStatus.Rendering || r.status === ReportStatus.Ready ? { progress: r.progress } : {}),
     ...(r.error && r.status !== ReportStatus.Ready ? { error: r.error } : {}),
     ...(r.status === ReportStatus.Ready ? { fileName: r.fileName ?? undefined, size: r.size ?? undefined } : {}),

@@ -1,5 +1,5 @@
 import type { ResultsSnapshotView } from '../results/results-snapshot.types';
-import { TERRITORY_KIND_LABELS } from './report-data.service';
+import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ReportStatus } from './report-status';
 import type { ReportView } from './reports.service';
 
@@ -46,9 +46,16 @@ export function resultsPageModel(snapshot: ResultsSnapshotView, options: { withE
   };
 }
 
+/** How the reports table names a file's format. */
+export function reportFormatLabel(r: Pick<ReportView, 'format' | 'csvDialect'>): string {
+  if (r.format !== 'csv') return r.format.toUpperCase();
+  return r.csvDialect === 'rfc4180' ? 'CSV для программ' : 'CSV';
+}
+
 export function reportRows(reports: ReportView[]) {
   return reports.map((r) => ({
     ...r,
+    formatLabel: reportFormatLabel(r),
     statusLabel: REPORT_STATUS_LABELS[r.status],
     kindLabel: REPORT_KIND_LABELS[r.kind] ?? r.kind,
     pending: r.status === ReportStatus.Queued || r.status === ReportStatus.Rendering,

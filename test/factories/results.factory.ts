@@ -230,7 +230,13 @@ export async function buildResultsCampaign(ds: DataSource, options: FixtureOptio
   );
 
   // expertise: criteria, experts (users + registry profiles), assignments and scores
-  const criteria = ['Актуальность', 'Полнота', 'Практичность', 'Оформление'].map((t) => ({ id: randomUUID(), text: `${t} ${slug}` }));
+  // one criterion as long as the real ones (~170 characters), for the PDF's criteria table
+  const criteria = [
+    'Актуальность',
+    'Полнота',
+    'Практичность: представленный продукт является практически значимым для всех его пользователей и может стать инструментом совершенствования системы оценки качества',
+    'Оформление',
+  ].map((t) => ({ id: randomUUID(), text: `${t} ${slug}` }));
   for (const [i, c] of criteria.entries()) {
     await ds.query(`INSERT INTO criteria (id, campaign_id, text, sort_order) VALUES ($1, $2, $3, $4)`, [c.id, campaignId, c.text, i]);
   }

@@ -7,56 +7,36 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { CoreModule } from '../../src/core.module';
+import { CSV_DIALECTS } from '../../src/reports/renderers/csv.renderer';
 import { ReportDataService } from '../../src/reports/report-data.service';
-import { ReportFormat, ReportKind } from '../../src/reports/report-status';
+import { CsvDialect, ReportFormat, ReportKind } from '../../src/reports/report-status';
 import { ReportsService } from '../../src/reports/reports.service';
 import { StorageService } from '../../src/storage/storage.service';
 import { buildResultsCampaign, ResultsFixture } from '../factories/results.factory';
+import { cellRows, codeValues, expectedRaw, figures, localDateTime, safe, TERRITORY_KINDS, wallClock } from './report-expectations';
 
-/** What a spreadsheet cell must hold for a text: formula starters neutralised with a leading apostrophe. */
-const safe = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+/** An expected raw row as the XLSX cells hold it: the time a date cell, empty cells null and left off at the end. */
+function asCells(row: (string | number)[]): unknown[] {
+  const cells: unknown[] = row.map((c, i) => (i === 1 ? wallClock(c as number) : c === '' ? null : c));
+  while (cells.length && cells[cells.length - 1] === null) cells.pop();
+  return cells;
+}
 
-/** The raw table recomputed from the fixture: one row per counted response in (created_at, id) order. */
-function expectedRaw(fx: ResultsFixture): { header: string[]; rows: string[][] } {
-  const kinds: Record<string, string> = { urban_okrug: 'Городской округ', municipal_district: 'Муниципальный район' };
-  const header = [
-    'Квитанция',
-    'Дата и время',
-    'Территория',
-    'Тип территории',
-    'Тип организации',
-    'Должность',
-    'Организация',
-    ...fx.questions.map((q) => (q.documentId ? `${fx.documents.find((d) => d.id === q.documentId)!.title}: ${q.text}` : q.text)),
-  ].map(safe);
-  const rows = fx.responses
-    .filter((r) => !r.excluded)
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
-    .map((r) => {
-      const t = fx.territories.find((x) => x.id === r.territoryId)!;
-      const cells = fx.questions.map((q) => {
-        const own = r.answers.filter((a) => a.questionId === q.id);
-        if (!own.length) return '';
-        if (q.kind === 'single' || q.kind === 'multi')
-          return q.options
-            .filter((o) => own.some((a) => a.optionId === o.id))
-            .map((o) => o.text)
-            .join('; ');
-        if (q.kind === 'scale') return String(own[0].value);
-        return own[0].text!;
-      });
-      return [
-        r.receipt,
-        r.createdAt.toISOString(),
-        t.name,
-        kinds[t.kind],
-        fx.organizationTypes.find((o) => o.code === r.organizationType)!.name,
-        fx.positions.find((p) => p.code === r.position)!.name,
-        r.organizationName ?? '',
-        ...cells,
-      ].map(safe);
-    });
-  return { header, rows };
+/**
+ * How many lines of `pdftotext -layout` output a criterion's text takes in the criteria table's first column: the
+ * lines from the one holding its first words, each line's text up to its first wide gap, until the text is complete.
+ */
+function criterionLines(layout: string, text: string): number {
+  const lines = layout.split('\n');
+  const words = text.split(' ');
+  const start = lines.findIndex((l) => l.includes(words.slice(0, 2).join(' ')));
+  let taken = '';
+  let n = 0;
+  for (let i = start; i >= 0 && i < lines.length && !taken.includes(text); i++) {
+    taken = `${taken} ${lines[i].trim().split(/\s{2,}/)[0]}`.trim();
+    n++;
+  }
+  return taken.includes(text) ? n : -1;
 }
 
 describe('report files (XLSX, CSV, PDF) read back and checked against the inserted rows', () => {
@@ -76,8 +56,13 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
     await ctx.close();
   });
 
-  async function render(kind: ReportKind, format: ReportFormat): Promise<{ path: string; id: string }> {
-    const { id } = await reports.requestReport(fx.campaignId, kind, format, null);
+  async function render(
+    kind: ReportKind,
+    format: ReportFormat,
+    dialect?: CsvDialect,
+    campaignId = fx.campaignId,
+  ): Promise<{ path: string; id: string }> {
+    const { id } = await reports.requestReport(campaignId, kind, format, null, dialect);
     expect(await reports.renderReport(id, true)).toBe('ready');
     const view = await reports.get(id);
     expect(view).toMatchObject({ status: 'ready', progress: 100 });
@@ -85,28 +70,70 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
     return { id, path: `${ctx.get(StorageService).root}/${row.storage_key}` };
   }
 
-  it('CSV: UTF-8 with BOM, one row per counted response, every cell as computed, formulas neutralised', async () => {
+  async function readXlsx(path: string): Promise<ExcelJS.Workbook> {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    return wb;
+  }
+
+  const today = async () => {
+    const [row] = await ds.query(
+      `SELECT to_char(computed_at AT TIME ZONE 'Asia/Yekaterinburg', 'YYYY-MM-DD') AS day FROM results_snapshots
+        WHERE campaign_id = $1 ORDER BY computed_at DESC LIMIT 1`,
+      [fx.campaignId],
+    );
+    return row.day as string;
+  };
+
+  it('CSV by default (excel-ru): BOM, «;», CRLF, local times ДД.ММ.ГГГГ ЧЧ:ММ, every cell as computed, formulas neutralised', async () => {
     const { path, id } = await render(ReportKind.Discussion, ReportFormat.Csv);
     const buf = readFileSync(path);
     expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const records: string[][] = parse(buf.subarray(3).toString('utf8'), { relax_column_count: false });
+    const text = buf.subarray(3).toString('utf8');
+    expect(text.split('\r\n')[0].split(';').length).toBe(expectedRaw(fx).header.length);
+    const records: string[][] = parse(text, { delimiter: ';', record_delimiter: '\r\n', relax_column_count: false });
     const expected = expectedRaw(fx);
     expect(records[0]).toEqual(expected.header);
-    expect(records.slice(1)).toEqual(expected.rows);
+    expect(records.slice(1)).toEqual(expected.rows.map((r) => r.map((c, i) => (i === 1 ? localDateTime(c as number) : String(c)))));
+    expect(records[1][1]).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
     expect(records.flat().some((c) => c.startsWith("'=HYPERLINK"))).toBe(true);
     expect(records.flat().some((c) => c.startsWith('='))).toBe(false);
     const file = await reports.file(id);
     expect(file.contentType).toBe('text/csv; charset=utf-8');
-    expect(file.fileName).toMatch(/^obsuzhdenie-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(file.fileName).toBe(`obsuzhdenie-${fx.slug}-${await today()}.csv`);
+    expect(await reports.get(id)).toMatchObject({ csvDialect: 'excel-ru' });
   });
 
-  it('XLSX: summary, territories, questions, expertise and raw sheets hold the recomputed figures', async () => {
-    const { path } = await render(ReportKind.Full, ReportFormat.Xlsx);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(path);
-    expect(wb.worksheets.map((w) => w.name)).toEqual([
+  it('the CSV dialects write numbers with a decimal comma (excel-ru) or point (rfc4180)', () => {
+    expect(CSV_DIALECTS['excel-ru'].number(4.25)).toBe('4,25');
+    expect(CSV_DIALECTS['excel-ru'].number(12)).toBe('12');
+    expect(CSV_DIALECTS.rfc4180.number(4.25)).toBe('4.25');
+    expect(CSV_DIALECTS['excel-ru'].time(Date.parse('2026-12-02T12:50:43.534Z'))).toBe('02.12.2026 17:50');
+  });
+
+  it('CSV rfc4180: no BOM, commas, ISO 8601 UTC times, the same rows', async () => {
+    const { path, id } = await render(ReportKind.Discussion, ReportFormat.Csv, CsvDialect.Rfc4180);
+    const buf = readFileSync(path);
+    expect(buf.toString('utf8').startsWith('Квитанция,Дата и время,Территория,')).toBe(true);
+    const records: string[][] = parse(buf.toString('utf8'), { record_delimiter: '\r\n' });
+    const expected = expectedRaw(fx);
+    expect(records[0]).toEqual(expected.header);
+    expect(records.slice(1)).toEqual(
+      expected.rows.map((r) => r.map((c, i) => (i === 1 ? new Date(c as number).toISOString() : String(c)))),
+    );
+    expect((await reports.file(id)).fileName).toBe(`obsuzhdenie-${fx.slug}-${await today()}.csv`);
+    expect(await reports.get(id)).toMatchObject({ csvDialect: 'rfc4180' });
+  });
+
+  it('XLSX: «Содержание» first, then data sheets with a styled frozen header, an auto-filter and fitted widths', async () => {
+    const wb = await readXlsx((await render(ReportKind.Full, ReportFormat.Xlsx)).path);
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names).toEqual([
+      'Содержание',
       'Сводка',
       'Территории',
+      'Без ответов',
+      'Разрезы',
       'Вопросы',
       'Экспертиза',
       'Рекомендации',
@@ -114,60 +141,148 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
       'Оценки экспертов',
       'Ответы',
     ]);
-    const values = (name: string) =>
-      wb
-        .getWorksheet(name)!
-        .getSheetValues()
-        .slice(1)
-        .map((r) => (Array.isArray(r) ? Array.from(r.slice(1), (c) => (c === undefined || c === null ? '' : c)) : []));
+    for (const ws of wb.worksheets.slice(1)) {
+      const rows = ws.actualRowCount;
+      const width = ws.getRow(1).cellCount;
+      expect([ws.name, ws.views[0]]).toEqual([ws.name, expect.objectContaining({ state: 'frozen', ySplit: 1 })]);
+      expect([ws.name, ws.autoFilter]).toEqual([ws.name, `A1:${ws.getColumn(width).letter}${rows}`]);
+      const header = ws.getRow(1);
+      header.eachCell((c) => expect([ws.name, c.font?.bold, (c.fill as ExcelJS.FillPattern).pattern]).toEqual([ws.name, true, 'solid']));
+      for (let i = 1; i <= width; i++) {
+        const w = ws.getColumn(i).width ?? 9; // exceljs leaves out a width equal to its default, 9
+        expect([ws.name, i, w >= 8 && w <= 70]).toEqual([ws.name, i, true]);
+      }
+    }
+    // the territory names fit their column
+    const longest = Math.max(...fx.territories.map((t) => t.name.length));
+    expect(wb.getWorksheet('Территории')!.getColumn(1).width).toBeGreaterThanOrEqual(longest);
 
-    const counted = fx.responses.filter((r) => !r.excluded);
-    const active = fx.territories.filter((t) => t.active);
-    const covered = active.filter((t) => counted.some((r) => r.territoryId === t.id)).length;
-    const summary = new Map(values('Сводка').map((r) => [r[0], r[1]]));
-    expect(summary.get('Респондентов')).toBe(counted.length);
-    expect(summary.get('Территорий охвачено')).toBe(covered);
-    expect(summary.get('Территорий всего (активных)')).toBe(active.length);
-    expect(summary.get('Охват территорий, %')).toBe(Math.round((covered * 1000) / active.length) / 10);
-    expect(summary.get('Экспертов')).toBe(new Set(fx.reviews.filter((r) => r.status === 'submitted').map((r) => r.expertId)).size);
+    const contents = cellRows(wb.getWorksheet('Содержание')!);
+    const byLabel = new Map(contents.map((r) => [r[0], r.slice(1)]));
+    expect(byLabel.get('Кампания')).toEqual([fx.title]);
+    expect(byLabel.get('Этап кампании')).toEqual(['Завершена']);
+    const [snapshot] = await ds.query(
+      `SELECT computed_at FROM results_snapshots WHERE campaign_id = $1 ORDER BY computed_at DESC LIMIT 1`,
+      [fx.campaignId],
+    );
+    const computed = byLabel.get('Результаты подсчитаны')![0] as Date;
+    expect(computed).toBeInstanceOf(Date);
+    expect(computed.getTime()).toBe(wallClock(new Date(snapshot.computed_at).getTime()).getTime());
+    expect(byLabel.get('Время')).toEqual(['местное (UTC+5), во всех листах']);
+    for (const name of names.slice(1)) {
+      const row = byLabel.get(name)!;
+      expect([name, typeof row[0], row[1]]).toEqual([name, 'string', wb.getWorksheet(name)!.actualRowCount - 1]);
+    }
+  });
+
+  it('XLSX: figures equal the snapshot recomputed from the inserted rows; times are date cells; no code shows', async () => {
+    const wb = await readXlsx((await render(ReportKind.Full, ReportFormat.Xlsx)).path);
+    const values = (name: string) => cellRows(wb.getWorksheet(name)!);
+    const f = figures(fx);
+
+    const summary = new Map(values('Сводка').map((r) => [r[0], r.slice(1)]));
+    expect(summary.get('Респондентов')).toEqual([f.counted.length]);
+    expect(summary.get('Территорий охвачено')).toEqual([f.covered.length]);
+    expect(summary.get('Территорий всего (активных)')).toEqual([f.active.length]);
+    expect(summary.get('Территорий без ответов')).toEqual([f.active.length - f.covered.length]);
+    const coverage = summary.get('Охват территорий')![1] as number;
+    expect(Math.round(coverage * 1000) / 10).toBe(Math.round((f.covered.length * 1000) / f.active.length) / 10);
+    expect(wb.getWorksheet('Сводка')!.getCell('C6').numFmt).toBe('0.0%');
+    expect(summary.get('Экспертов')).toEqual([f.experts]);
 
     const territories = values('Территории').slice(1);
-    expect(territories.map((r) => [r[0], r[2]])).toEqual(active.map((t) => [t.name, counted.filter((r) => r.territoryId === t.id).length]));
+    expect(territories.map((r) => [r[0], r[1], r[2]])).toEqual(
+      f.active.map((t) => [t.name, TERRITORY_KINDS[t.kind], f.counted.filter((r) => r.territoryId === t.id).length]),
+    );
+    for (const r of territories.filter((x) => (x[2] as number) > 0)) {
+      expect(Math.round((r[3] as number) * 1000) / 10).toBe(Math.round(((r[2] as number) * 1000) / f.counted.length) / 10);
+    }
+    expect(values('Без ответов').slice(1)).toEqual(
+      f.active.filter((t) => !f.covered.includes(t)).map((t) => [t.name, TERRITORY_KINDS[t.kind]]),
+    );
 
-    // every option of every choice question: count and % of respondents who answered it
+    // every option of every choice question: count and share of respondents who answered it
     const qrows = values('Вопросы').slice(1);
     for (const q of fx.questions.filter((x) => x.kind === 'multi' || x.kind === 'single')) {
-      const answered = counted.filter((r) => r.answers.some((a) => a.questionId === q.id)).length;
+      const answered = f.counted.filter((r) => r.answers.some((a) => a.questionId === q.id)).length;
+      const doc = q.documentId ? fx.documents.find((d) => d.id === q.documentId)!.title : 'Общие вопросы';
       for (const o of q.options) {
-        const count = counted.filter((r) => r.answers.some((a) => a.optionId === o.id)).length;
-        const row = qrows.find(
-          (r) =>
-            r[1] === q.text &&
-            r[4] === safe(o.text) &&
-            (q.documentId ? r[0] === fx.documents.find((d) => d.id === q.documentId)!.title : true),
-        );
-        expect(row?.slice(3)).toEqual([answered, safe(o.text), count, Math.round((count * 1000) / answered) / 10]);
+        const count = f.counted.filter((r) => r.answers.some((a) => a.optionId === o.id)).length;
+        const row = qrows.find((r) => r[0] === doc && r[1] === q.text && r[4] === safe(o.text))!;
+        expect(row.slice(2, 6)).toEqual([q.kind === 'multi' ? 'Несколько вариантов' : 'Один вариант', answered, safe(o.text), count]);
+        expect(Math.round((row[6] as number) * 1000) / 10).toBe(Math.round((count * 1000) / answered) / 10);
       }
+    }
+    for (const q of fx.questions.filter((x) => x.kind === 'scale')) {
+      const values_ = f.counted.flatMap((r) => r.answers.filter((a) => a.questionId === q.id).map((a) => a.value!));
+      const rows = qrows.filter((r) => r[1] === q.text && r[0] === fx.documents.find((d) => d.id === q.documentId)!.title);
+      expect(rows.map((r) => [r[2], r[4], r[5]])).toEqual([1, 2, 3, 4, 5].map((v) => ['Шкала', v, values_.filter((x) => x === v).length]));
+      expect(rows[0][7]).toBe(Math.round((values_.reduce((a, b) => a + b, 0) / values_.length) * 100) / 100);
     }
 
     const expertise = values('Экспертиза').slice(1);
-    const submitted = fx.reviews.filter((r) => r.status === 'submitted');
     for (const d of fx.documents) {
+      const submitted = fx.reviews.filter((r) => r.status === 'submitted' && r.documentId === d.id);
       for (const c of fx.criteria) {
-        const scores = submitted.filter((r) => r.documentId === d.id).map((r) => r.scores.find((s) => s.criterionId === c.id)!.score);
+        const scores = submitted.map((r) => r.scores.find((s) => s.criterionId === c.id)!.score);
         const row = expertise.find((r) => r[0] === d.title && r[3] === c.text)!;
         expect(row[1]).toBe(scores.length);
         expect(row[4]).toBe(Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100);
-        expect(row[5]).toBe(Math.round((scores.filter((s) => s === 2).length * 1000) / scores.length) / 10);
+        expect(Math.round((row[5] as number) * 1000) / 10).toBe(
+          Math.round((scores.filter((s) => s === 2).length * 1000) / scores.length) / 10,
+        );
         expect(row.slice(6)).toEqual([0, 1, 2].map((v) => scores.filter((s) => s === v).length));
       }
     }
-    expect(values('Оценки экспертов').length - 1).toBe(submitted.length * fx.criteria.length);
+    const recommendationNames = new Set(fx.recommendations.map((r) => r.name));
+    expect(
+      values('Рекомендации')
+        .slice(1)
+        .every((r) => recommendationNames.has(r[1] as string)),
+    ).toBe(true);
+    expect(
+      values('Расхождения')
+        .slice(1)
+        .map((r) => r[1]),
+    ).toContain(fx.experts[2].fullName);
+    expect(values('Оценки экспертов').length - 1).toBe(f.submitted.length * fx.criteria.length);
 
-    const raw = values('Ответы').map((r) => r.map(String));
+    // the raw sheet: every row as computed, the time a date cell holding the local wall clock
+    const raw = wb.getWorksheet('Ответы')!;
     const expected = expectedRaw(fx);
-    expect(raw[0]).toEqual(expected.header);
-    expect(raw.slice(1).map((r) => [...r, ...new Array(expected.header.length - r.length).fill('')])).toEqual(expected.rows);
+    const rows = cellRows(raw);
+    expect(rows[0]).toEqual(expected.header);
+    expect(rows.slice(1)).toEqual(expected.rows.map(asCells));
+    expect(raw.getCell('B2').numFmt).toBe('dd.mm.yyyy hh:mm');
+
+    // no cell of any sheet holds a code instead of its name
+    const codes = new Set(await codeValues(ds));
+    const shown: string[] = [];
+    for (const ws of wb.worksheets)
+      for (const r of cellRows(ws)) for (const c of r) if (typeof c === 'string' && codes.has(c)) shown.push(`${ws.name}: ${c}`);
+    expect(shown).toEqual([]);
+  });
+
+  it('XLSX: sheets that would be empty are left out, and «Содержание» says why', async () => {
+    const lone = await buildResultsCampaign(ds, { responses: 0, experts: 1, seed: 8, status: 'completed' });
+    const wb = await readXlsx((await render(ReportKind.Full, ReportFormat.Xlsx, undefined, lone.campaignId)).path);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Содержание',
+      'Сводка',
+      'Территории',
+      'Без ответов',
+      'Разрезы',
+      'Вопросы',
+      'Экспертиза',
+      'Рекомендации',
+      'Оценки экспертов',
+    ]);
+    const contents = cellRows(wb.getWorksheet('Содержание')!);
+    const why = contents.slice(contents.findIndex((r) => r[0] === 'Не включены') + 1);
+    expect(why).toEqual([
+      ['Расхождения', 'ни один документ не оценён двумя и более экспертами: сравнивать не с кем'],
+      ['Ответы', 'нет ни одного учтённого ответа'],
+    ]);
   });
 
   it('raw rows read in many small batches (keyset cursor, next batch read ahead) are the same rows, in order', async () => {
@@ -175,33 +290,66 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
     ReportDataService.BATCH = 8; // 70 responses, a few excluded: 8 full batches and a partial one
     try {
       const expected = expectedRaw(fx);
-      const csv = readFileSync((await render(ReportKind.Discussion, ReportFormat.Csv)).path);
-      expect((parse(csv.subarray(3).toString('utf8')) as string[][]).slice(1)).toEqual(expected.rows);
-      const wb = new ExcelJS.Workbook();
-      await wb.xlsx.readFile((await render(ReportKind.Discussion, ReportFormat.Xlsx)).path);
-      const raw = wb
-        .getWorksheet('Ответы')!
-        .getSheetValues()
-        .slice(2)
-        .map((r) => Array.from((r as unknown[]).slice(1), (c) => (c === undefined || c === null ? '' : String(c))));
-      expect(raw.map((r) => [...r, ...new Array(expected.header.length - r.length).fill('')])).toEqual(expected.rows);
+      const csv = readFileSync((await render(ReportKind.Discussion, ReportFormat.Csv, CsvDialect.Rfc4180)).path);
+      expect((parse(csv.toString('utf8')) as string[][]).slice(1).map((r) => r[0])).toEqual(expected.rows.map((r) => r[0]));
+      const wb = await readXlsx((await render(ReportKind.Discussion, ReportFormat.Xlsx)).path);
+      expect(cellRows(wb.getWorksheet('Ответы')!).slice(1)).toEqual(expected.rows.map(asCells));
     } finally {
       ReportDataService.BATCH = batch;
     }
   });
 
-  it('PDF: opens, and pdftotext finds the headline figures; markup typed by respondents is printed as text', async () => {
-    const { path } = await render(ReportKind.Full, ReportFormat.Pdf);
+  it('PDF: figures, whole territory labels once per chart, silent territories, contents, criteria, page footers', async () => {
+    const { path, id } = await render(ReportKind.Full, ReportFormat.Pdf);
     expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-');
-    const text = execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
-    const counted = fx.responses.filter((r) => !r.excluded);
-    const active = fx.territories.filter((t) => t.active);
-    const covered = active.filter((t) => counted.some((r) => r.territoryId === t.id)).length;
-    expect(text).toContain('Итоги обсуждения и экспертизы');
-    expect(text).toMatch(new RegExp(`Респондентов:\\s+${counted.length}`));
-    expect(text).toMatch(new RegExp(`Территорий охвачено:\\s+${covered} из ${active.length}`));
-    expect(text).toContain('<script>alert(1)</script>');
-    expect(text).toContain(fx.criteria[0].text);
+    expect((await reports.file(id)).fileName).toBe(`itogi-${fx.slug}-${await today()}.pdf`);
+    const layout = execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
+    const raw = execFileSync('pdftotext', ['-raw', path, '-'], { encoding: 'utf8' });
+    const flat = raw.replace(/\s+/g, ' ');
+    const f = figures(fx);
+    expect(layout).toContain('Итоги обсуждения и экспертизы');
+    expect(layout).toMatch(new RegExp(`Респондентов:\\s+${f.counted.length}`));
+    expect(layout).toMatch(new RegExp(`Территорий охвачено:\\s+${f.covered.length} из ${f.active.length}`));
+    expect(layout).toContain('<script>alert(1)</script>');
+
+    // the territory chart: each covered territory once, whole, its kind not repeated after a name that says it
+    const chart = flat.slice(flat.indexOf('Респонденты по территориям'), flat.indexOf('Территории без ответов ('));
+    for (const t of f.covered) {
+      expect([t.name, chart.split(t.name).length - 1]).toEqual([t.name, 1]);
+    }
+    expect(chart).not.toMatch(/\((муниципальный район|городской округ)\)/i);
+    const silent = flat.slice(flat.indexOf('Территории без ответов ('), flat.indexOf('По типам организаций'));
+    expect(silent).toContain(`Территории без ответов (${f.active.length - f.covered.length} из ${f.active.length})`);
+    for (const t of f.active.filter((x) => !f.covered.includes(x))) expect([t.name, silent.includes(t.name)]).toEqual([t.name, true]);
+
+    // long labels are wrapped, never cut: every position and organization type with respondents is there in full
+    for (const p of [...fx.positions, ...fx.organizationTypes].filter((x) =>
+      f.counted.some((r) => r.position === x.code || r.organizationType === x.code),
+    )) {
+      expect([p.name, flat.includes(p.name)]).toEqual([p.name, true]);
+    }
+    expect(flat).not.toContain('…');
+
+    // a contents list, and the criteria table with each criterion whole on at most three lines
+    const documents = fx.documents.map((d) => d.title).join(' ');
+    expect(flat).toContain(
+      `Содержание 1. Профессионально-общественное обсуждение Респонденты Территории без ответов Общие вопросы ${documents} ` +
+        `2. Профессиональная экспертиза ${documents}`,
+    );
+    expect(flat).toContain('Критерий Средний балл Доля «полностью», % Число оценок 0 1 2');
+    for (const c of fx.criteria) expect([c.text, flat.includes(c.text)]).toEqual([c.text, true]);
+    const long = fx.criteria[2].text;
+    // 175 characters on at most 4 lines of the criterion column (a squeezed column took ~10)
+    const taken = criterionLines(layout, long);
+    expect([long.length, taken >= 1 && taken <= 4]).toEqual([long.length, true]);
+
+    // every page: the campaign title and «Страница N из M»
+    const pages = layout.split('\f').filter((p) => p.trim());
+    expect(pages.length).toBeGreaterThan(1);
+    pages.forEach((p, i) => {
+      expect([i + 1, p.includes(`Страница ${i + 1} из ${pages.length}`)]).toEqual([i + 1, true]);
+      expect([i + 1, p.includes(fx.title)]).toEqual([i + 1, true]);
+    });
   });
 
   it('a failing render goes back to queued for a retry, and on the last attempt is failed with the reason', async () => {

@@ -10,6 +10,14 @@ export enum QuestionKind {
   Text = 'text',
 }
 
+/** How pages and reports name a question's kind. */
+export const QUESTION_KIND_LABELS: Readonly<Record<QuestionKind, string>> = {
+  [QuestionKind.Single]: 'Один вариант',
+  [QuestionKind.Multi]: 'Несколько вариантов',
+  [QuestionKind.Scale]: 'Шкала',
+  [QuestionKind.Text]: 'Свободный ответ',
+};
+
 /** A questionnaire item: general (documentId null) or about one document. */
 @Entity({ name: 'questions' })
 @Index('ix_questions_campaign', ['campaignId', 'sortOrder'])

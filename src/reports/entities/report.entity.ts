@@ -1,6 +1,6 @@
 import { JoinColumn, ManyToOne, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Campaign } from '../../campaigns/entities/campaign.entity';
-import { ReportFormat, ReportKind, ReportStatus } from '../report-status';
+import { CsvDialect, ReportFormat, ReportKind, ReportStatus } from '../report-status';
 
 @Entity({ name: 'reports' })
 @Index('ix_reports_campaign', ['campaignId', 'createdAt'])
@@ -22,6 +22,10 @@ export class Report {
 
   @Column({ type: 'text' })
   format: ReportFormat;
+
+  /** CSV reports only: the dialect the file is written in (null for other formats and CSVs from before dialects). */
+  @Column({ type: 'text', name: 'csv_dialect', nullable: true })
+  csvDialect: CsvDialect | null;
 
   @Column({ type: 'text', default: ReportStatus.Queued })
   status: ReportStatus;

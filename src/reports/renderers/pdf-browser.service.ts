@@ -11,13 +11,25 @@ export class PdfBrowserService implements OnApplicationShutdown {
 
   constructor(private readonly config: AppConfig) {}
 
-  async printToPdf(html: string, path: string): Promise<void> {
+  /** `footer`: HTML printed at the foot of every page (Chromium fills `.pageNumber` and `.totalPages`). */
+  async printToPdf(html: string, path: string, options: { footer?: string } = {}): Promise<void> {
     const browser = await this.get();
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
     try {
       const page = await context.newPage();
       await page.setContent(html, { waitUntil: 'load' });
-      await page.pdf({ path, format: 'A4', printBackground: true, margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
+      await page.pdf({
+        path,
+        format: 'A4',
+        printBackground: true,
+        // bookmarks from the headings, so a PDF viewer's side panel lists the sections
+        outline: true,
+        tagged: true,
+        displayHeaderFooter: Boolean(options.footer),
+        headerTemplate: '<span></span>',
+        footerTemplate: options.footer ?? '<span></span>',
+        margin: { top: '15mm', bottom: options.footer ? '22mm' : '15mm', left: '12mm', right: '12mm' },
+      });
     } finally {
       await context.close();
     }

@@ -1,9 +1,11 @@
 import type { ResultsSnapshotView } from '../../results/results-snapshot.types';
-import { ReportKind } from '../report-status';
+import { CsvDialect, ReportKind } from '../report-status';
 
 export interface RenderContext {
   campaignId: string;
   kind: ReportKind;
+  /** CSV reports: the dialect to write (excel-ru when not given) */
+  csvDialect?: CsvDialect | null;
   snapshot: ResultsSnapshotView;
   /** absolute path of the file to write (from StorageService.reserve) */
   path: string;

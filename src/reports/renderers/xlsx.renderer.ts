@@ -3,9 +3,13 @@ import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
-import { neutralizeRow } from '../cell-safety';
-import { RAW_FIXED_HEADERS, ReportDataService, TERRITORY_KIND_LABELS } from '../report-data.service';
-import { documentTitle, includesDiscussion, includesExpertise, KIND_TITLES, RenderContext } from './render-context';
+import { wallClockDate, zoneOffsetMs } from '../../common/display-time-zone';
+import { neutralizeCell } from '../cell-safety';
+import { RAW_FIXED_HEADERS, RAW_TIME_COLUMN, RawColumn, ReportDataService } from '../report-data.service';
+import { stageLabel } from '../report-labels';
+import { includesDiscussion, includesExpertise, KIND_TITLES, RenderContext } from './render-context';
+import { RAW_SHEET, SheetPlan, summarySheets } from './xlsx-sheets';
+import { DATE_STYLE, LABEL_STYLE, PLAIN_STYLE, SheetTable, TableColumn, TITLE_STYLE, writeTable } from './xlsx-table';
 
 /** Sheet XML waiting for deflate above which the raw rows wait for it (exceljs's row commit has no backpressure). */
 const PENDING_LIMIT = 4 * 1024 * 1024;
@@ -39,120 +43,111 @@ async function letZipCatchUp(input: ZipInput | undefined): Promise<void> {
   }
 }
 
+/** A Date cell reads as the display zone's wall clock; the contents sheet says which offset that is. */
+function utcOffsetText(instantMs: number): string {
+  const minutes = Math.round(zoneOffsetMs(instantMs) / 60_000);
+  const sign = minutes < 0 ? '−' : '+';
+  const h = Math.floor(Math.abs(minutes) / 60);
+  const m = Math.abs(minutes) % 60;
+  return `UTC${sign}${h}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
+}
+
 /**
  * XLSX with exceljs's streaming WorkbookWriter: rows are committed to the file as they are written (no shared
- * strings, no styles: shared strings would keep every distinct text in memory), so memory stays flat however many
- * raw rows there are.
+ * strings: they would keep every distinct text in memory), so memory stays flat however many raw rows there are.
+ * Styles are on (header, date, number and percent formats) with one shared style object per column kind, which
+ * exceljs resolves by identity (see xlsx-table.ts). Sheets: «Содержание» first, then the summary sheets
+ * (xlsx-sheets.ts), then the raw answers.
  */
 @Injectable()
 export class XlsxRenderer {
   constructor(private readonly data: ReportDataService) {}
 
   async render(ctx: RenderContext): Promise<void> {
-    const { snapshot } = ctx;
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
       filename: ctx.path,
-      useStyles: false,
+      useStyles: true,
       useSharedStrings: false,
       // fast deflate: the zip keeps up with the rows, so they do not pile up in memory waiting to be compressed
       zip: { zlib: { level: 1 } },
     } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
-    const sheet = (name: string, header: string[], rows: unknown[][]) => {
-      const ws = wb.addWorksheet(name);
-      ws.addRow(neutralizeRow(header)).commit();
-      for (const r of rows) ws.addRow(neutralizeRow(r)).commit();
-      ws.commit();
-    };
-    const d = snapshot.discussion;
-    const e = snapshot.expertise;
-    const summary: unknown[][] = [
-      ['Кампания', snapshot.title],
-      ['Отчёт', KIND_TITLES[ctx.kind]],
-      ['Результаты подсчитаны', snapshot.computedAt],
-    ];
+    const reviews = includesExpertise(ctx.kind) ? await this.data.reviewRows(ctx.campaignId) : [];
+    const plan = summarySheets(ctx.kind, ctx.snapshot, reviews);
+    let raw: { columns: RawColumn[]; count: number } | null = null;
     if (includesDiscussion(ctx.kind)) {
-      summary.push(
-        ['Респондентов', d.respondents],
-        ['Территорий охвачено', d.territories.covered],
-        ['Территорий всего (активных)', d.territories.total],
-      );
-      summary.push(['Охват территорий, %', d.territories.percent]);
+      const [columns, count] = await Promise.all([this.data.columns(ctx.campaignId), this.data.countIncluded(ctx.campaignId)]);
+      raw = { columns, count };
+      if (!count) plan.omitted.push({ name: RAW_SHEET, reason: 'нет ни одного учтённого ответа' });
     }
-    if (includesExpertise(ctx.kind)) {
-      summary.push(
-        ['Экспертов', e.experts],
-        ['Территорий экспертов', e.territories.covered],
-        ['Охват территорий экспертами, %', e.territories.percent],
-      );
-    }
-    sheet('Сводка', ['Показатель', 'Значение'], summary);
-
-    if (includesDiscussion(ctx.kind)) {
-      sheet(
-        'Территории',
-        ['Территория', 'Тип территории', 'Респондентов', 'Доля респондентов, %'],
-        d.territories.byTerritory.map((t) => [t.name, TERRITORY_KIND_LABELS[t.kind] ?? t.kind, t.respondents, t.percent]),
-      );
-      const qrows: unknown[][] = [];
-      for (const q of d.questions) {
-        const doc = documentTitle(snapshot, q.documentId);
-        for (const o of q.options ?? []) qrows.push([doc, q.text, q.kind, q.answered, o.text, o.count, o.percent]);
-        if (q.scale) {
-          for (const s of q.scale.distribution) qrows.push([doc, q.text, q.kind, q.answered, String(s.value), s.count, null]);
-          qrows.push([doc, q.text, q.kind, q.answered, 'Среднее', q.scale.mean, null]);
-          qrows.push([doc, q.text, q.kind, q.answered, 'Медиана', q.scale.median, null]);
-        }
-        if (q.texts) qrows.push([doc, q.text, q.kind, q.answered, 'Свободных ответов', q.texts.count, null]);
-      }
-      sheet('Вопросы', ['Документ', 'Вопрос', 'Тип', 'Ответили', 'Вариант', 'Количество', '% ответивших'], qrows);
-    }
-    await ctx.progress(5);
-
-    if (includesExpertise(ctx.kind)) {
-      const erows: unknown[][] = [];
-      for (const doc of e.documents) {
-        for (const c of doc.criteria) {
-          erows.push([doc.title, doc.reviews, doc.alpha, c.text, c.mean, c.fullyPercent, ...c.distribution.map((x) => x.count)]);
-        }
-      }
-      const scores = e.documents[0]?.criteria[0]?.distribution.map((x) => `Оценка ${x.score}`) ?? [];
-      sheet('Экспертиза', ['Документ', 'Экспертиз', 'Альфа Криппендорфа', 'Критерий', 'Средний балл', '% «полностью»', ...scores], erows);
-      sheet(
-        'Рекомендации',
-        ['Документ', 'Рекомендация', 'Экспертов'],
-        e.documents.flatMap((doc) => doc.recommendations.map((r) => [doc.title, r.name, r.count])),
-      );
-      sheet(
-        'Расхождения',
-        ['Документ', 'Эксперт', 'Среднее отклонение от других'],
-        e.documents.flatMap((doc) => doc.farExperts.map((f) => [doc.title, f.fullName, f.deviation])),
-      );
-      const reviews = await this.data.reviewRows(ctx.campaignId);
-      sheet(
-        'Оценки экспертов',
-        ['Документ', 'Эксперт', 'Критерий', 'Оценка', 'Комментарий', 'Рекомендация', 'Общий комментарий'],
-        reviews.map((r) => [r.document, r.expert, r.criterion, r.score, r.comment, r.recommendation, r.general_comment]),
-      );
-    }
+    this.contents(wb, ctx, plan, raw?.count ? raw.count : null);
+    for (const table of plan.tables) writeTable(wb, table);
     await ctx.progress(10);
-
-    if (includesDiscussion(ctx.kind)) {
-      const columns = await this.data.columns(ctx.campaignId);
-      const total = Math.max(1, await this.data.countIncluded(ctx.campaignId));
-      const ws = wb.addWorksheet('Ответы');
-      ws.addRow(neutralizeRow([...RAW_FIXED_HEADERS, ...columns.map((c) => c.header)])).commit();
-      let written = 0;
-      for await (const batch of this.data.rawBatches(ctx.campaignId, columns)) {
-        for (let i = 0; i < batch.length; i++) {
-          ws.addRow(neutralizeRow(batch[i])).commit();
-          if ((i + 1) % ROWS_PER_TURN === 0) await letZipCatchUp(zipInput(ws));
-        }
-        written += batch.length;
-        await letZipCatchUp(zipInput(ws));
-        await ctx.progress(10 + Math.floor((written / total) * 85));
-      }
-      ws.commit();
-    }
+    if (raw?.count) await this.rawSheet(wb, ctx, raw.columns, raw.count);
     await wb.commit();
   }
+
+  /** «Содержание»: what each sheet holds, for which moment, and which sheets are left out and why. */
+  private contents(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: RenderContext, plan: SheetPlan, rawCount: number | null): void {
+    const { snapshot } = ctx;
+    const ws = wb.addWorksheet('Содержание');
+    ws.columns = [{ width: 26 }, { width: 100 }, { width: 12 }];
+    const add = (values: unknown[], styles: Partial<ExcelJS.Style>[] = []) => {
+      const row = ws.addRow(values.map((v) => (typeof v === 'string' ? neutralizeCell(v) : v)));
+      row.eachCell((cell, i) => (cell.style = styles[i - 1] ?? PLAIN_STYLE));
+      row.commit();
+    };
+    const computed = Date.parse(snapshot.computedAt);
+    add([KIND_TITLES[ctx.kind]], [TITLE_STYLE]);
+    add(['Кампания', snapshot.title], [LABEL_STYLE]);
+    add(['Этап кампании', stageLabel(snapshot.stage)], [LABEL_STYLE]);
+    add(['Результаты подсчитаны', wallClockDate(computed)], [LABEL_STYLE, DATE_STYLE]);
+    add(['Отчёт сформирован', wallClockDate(Date.now())], [LABEL_STYLE, DATE_STYLE]);
+    add(['Время', `местное (${utcOffsetText(computed)}), во всех листах`], [LABEL_STYLE]);
+    add([]);
+    add(['Лист', 'Что содержит', 'Строк'], [LABEL_STYLE, LABEL_STYLE, LABEL_STYLE]);
+    for (const t of plan.tables) add([t.name, `${t.description} — на момент подсчёта результатов`, t.rows.length]);
+    if (rawCount !== null) {
+      add([RAW_SHEET, 'Все учтённые ответы анкеты, по одному на строку — на момент формирования отчёта', rawCount]);
+    }
+    if (plan.omitted.length) {
+      add([]);
+      add(['Не включены', 'Почему'], [LABEL_STYLE, LABEL_STYLE]);
+      for (const o of plan.omitted) add([o.name, o.reason]);
+    }
+    ws.commit();
+  }
+
+  /** «Ответы»: one row per counted response, streamed batch by batch; widths fitted to the first batch. */
+  private async rawSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: RenderContext, columns: RawColumn[], total: number): Promise<void> {
+    const batches = this.data.rawBatches(ctx.campaignId, columns)[Symbol.asyncIterator]();
+    let next = await batches.next();
+    const sheet = new SheetTable(wb, RAW_SHEET, rawTableColumns(columns), next.done ? [] : next.value.slice(0, 500));
+    const input = zipInput(sheet.worksheet);
+    let written = 0;
+    try {
+      while (!next.done) {
+        const batch = next.value;
+        for (let i = 0; i < batch.length; i++) {
+          sheet.add(batch[i]);
+          if ((i + 1) % ROWS_PER_TURN === 0) await letZipCatchUp(input);
+        }
+        written += batch.length;
+        await letZipCatchUp(input);
+        await ctx.progress(10 + Math.floor((written / total) * 85));
+        next = await batches.next();
+      }
+    } finally {
+      // a failure mid-sheet ends the generator, whose own finally settles its read-ahead
+      if (!next.done) await batches.return(undefined);
+    }
+    sheet.close();
+  }
+}
+
+/** The raw sheet's columns: the profile (the time as a date cell), then one per question (a scale as a number). */
+export function rawTableColumns(columns: readonly RawColumn[]): TableColumn[] {
+  return [
+    ...RAW_FIXED_HEADERS.map((header, i): TableColumn => ({ header, kind: i === RAW_TIME_COLUMN ? 'date' : 'text' })),
+    ...columns.map((c): TableColumn => ({ header: c.header, kind: c.kind === 'scale' ? 'integer' : 'text' })),
+  ];
 }
