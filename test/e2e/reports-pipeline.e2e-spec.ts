@@ -87,7 +87,7 @@ describe('stage closed → aggregation → final reports → email with the PDF,
       expect(mail.attachments).toHaveLength(1);
       const [pdf] = mail.attachments;
       expect(pdf.mimeType).toBe('application/pdf');
-      expect(pdf.filename).toMatch(/^obsuzhdenie-\d{4}-\d{2}-\d{2}\.pdf$/);
+      expect(pdf.filename).toMatch(new RegExp(`^obsuzhdenie-${fx.slug}-\\d{4}-\\d{2}-\\d{2}\\.pdf$`));
       expect(pdf.content.subarray(0, 5).toString()).toBe('%PDF-');
       const file = join(tmpdir(), `report-${fx.campaignId}.pdf`);
       writeFileSync(file, pdf.content);

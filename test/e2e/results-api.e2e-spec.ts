@@ -63,10 +63,18 @@ describe('results and reports API (real app, worker, PostgreSQL, Redis)', () => 
   });
 
   it('POST reports validates kind and format, naming each field', async () => {
-    const res = await api.post(`/api/v1/campaigns/${fx.campaignId}/reports`, { kind: 'all', format: 'docx' }, { token: organizer.token });
+    const res = await api.post(
+      `/api/v1/campaigns/${fx.campaignId}/reports`,
+      { kind: 'all', format: 'docx', csvDialect: 'excel' },
+      { token: organizer.token },
+    );
     expect(res.status).toBe(400);
     expect(res.body.message).toEqual(
-      expect.arrayContaining(['kind: ожидается discussion, expertise или full', 'format: ожидается xlsx, pdf или csv']),
+      expect.arrayContaining([
+        'kind: ожидается discussion, expertise или full',
+        'format: ожидается xlsx, pdf или csv',
+        'csvDialect: ожидается excel-ru или rfc4180',
+      ]),
     );
     const none = await api.post(
       `/api/v1/campaigns/00000000-0000-4000-8000-000000000000/reports`,
@@ -97,13 +105,46 @@ describe('results and reports API (real app, worker, PostgreSQL, Redis)', () => 
     const file = await fetch(`${t.url}/api/v1/reports/${id}/file`, { headers: { authorization: `Bearer ${organizer.token}` } });
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="obsuzhdenie-\d{4}-\d{2}-\d{2}\.csv"/);
+    const name = `obsuzhdenie-${fx.slug}-${ready.fileName.slice(-14, -4)}.csv`;
+    expect(ready.fileName).toMatch(/-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(ready).toMatchObject({ fileName: name, csvDialect: 'excel-ru' });
+    expect(file.headers.get('content-disposition')).toBe(`attachment; filename="${name}"; filename*=UTF-8''${name}`);
     const buf = Buffer.from(await file.arrayBuffer());
-    const rows: string[][] = parse(buf.subarray(3).toString('utf8'));
+    expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows: string[][] = parse(buf.subarray(3).toString('utf8'), { delimiter: ';' });
     expect(rows.length - 1).toBe(fx.responses.filter((r) => !r.excluded).length);
     expect((await api.get(`/api/v1/reports/${id}/file`, { token: expert.token })).status).toBe(403);
     expect((await api.get(`/api/v1/reports/${id}`, { token: expert.token })).status).toBe(403);
     expect((await api.get(`/api/v1/reports/00000000-0000-4000-8000-000000000000`, { token: organizer.token })).status).toBe(404);
+  });
+
+  it('csvDialect "rfc4180": a CSV for tools — no BOM, commas, ISO times; the dialect shows in the report list', async () => {
+    const created = await api.post(
+      `/api/v1/campaigns/${fx.campaignId}/reports`,
+      { kind: 'discussion', format: 'csv', csvDialect: 'rfc4180' },
+      { token: organizer.token },
+    );
+    expect(created.status).toBe(202);
+    const id = created.body.id;
+    await waitFor(
+      async () => (await api.get(`/api/v1/reports/${id}`, { token: organizer.token })).body.status === 'ready',
+      30_000,
+      'report ready',
+    );
+    const file = await fetch(`${t.url}/api/v1/reports/${id}/file`, { headers: { authorization: `Bearer ${organizer.token}` } });
+    const text = Buffer.from(await file.arrayBuffer()).toString('utf8');
+    expect(text.startsWith('Квитанция,Дата и время,')).toBe(true);
+    const rows: string[][] = parse(text);
+    expect(rows[1][1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    const list = await api.get(`/api/v1/campaigns/${fx.campaignId}/reports`, { token: organizer.token });
+    expect(list.body.items.find((r: { id: string }) => r.id === id)).toMatchObject({ format: 'csv', csvDialect: 'rfc4180' });
+    // a dialect given with another format is not kept
+    const pdf = await api.post(
+      `/api/v1/campaigns/${fx.campaignId}/reports`,
+      { kind: 'full', format: 'pdf', csvDialect: 'rfc4180' },
+      { token: organizer.token },
+    );
+    expect((await api.get(`/api/v1/reports/${pdf.body.id}`, { token: organizer.token })).body.csvDialect).toBeUndefined();
   });
 
   it('a report not ready yet cannot be downloaded (409)', async () => {

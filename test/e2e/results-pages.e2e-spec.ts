@@ -48,7 +48,18 @@ describe('results pages: the organizer’s results page and the public results p
     const ok = await post(`/organizer/campaigns/${fx.campaignId}/reports`, { kind: 'discussion', format: 'csv' });
     expect(ok.status).toBe(303);
     const list = await page(`/organizer/campaigns/${fx.campaignId}/results`);
-    expect(list.text).toMatch(/<td>Обсуждение<\/td><td>csv<\/td>\s*<td class="report-status report-queued">в очереди/);
+    expect(list.text).toMatch(/<td>Обсуждение<\/td><td>CSV<\/td>\s*<td class="report-status report-queued">в очереди/);
+    // the other CSV dialect is a choice of the same list
+    expect(list.text).toContain('<input type="radio" id="format-csv-rfc4180" name="format" value="csv-rfc4180"');
+    expect((await post(`/organizer/campaigns/${fx.campaignId}/reports`, { kind: 'full', format: 'csv-rfc4180' })).status).toBe(303);
+    const [row] = await t.dataSource.query(
+      `SELECT format, csv_dialect FROM reports WHERE campaign_id = $1 ORDER BY created_at DESC LIMIT 1`,
+      [fx.campaignId],
+    );
+    expect(row).toEqual({ format: 'csv', csv_dialect: 'rfc4180' });
+    expect((await page(`/organizer/campaigns/${fx.campaignId}/results`)).text).toContain(
+      '<td>Обсуждение и экспертиза</td><td>CSV для программ</td>',
+    );
   });
 
   it('publishing is audit-logged; the public page exists only for a completed, published campaign', async () => {
