@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
+import { wallClockDate } from '../common/display-time-zone';
 import { ReferenceService } from '../reference/reference.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ExpertFilter, ExpertRegistryService } from './expert-registry.service';
@@ -35,7 +36,7 @@ export class RegistryExportService {
       { header: 'Компетенции', key: 'competences', width: 40 },
       { header: 'О себе', key: 'about', width: 40 },
       { header: 'Причина решения', key: 'reason', width: 30 },
-      { header: 'Дата заявки', key: 'createdAt', width: 20 },
+      { header: 'Дата заявки', key: 'createdAt', width: 17, style: { numFmt: 'dd.mm.yyyy hh:mm' } },
     ];
     ws.getRow(1).font = { bold: true };
     for (const e of experts) {
@@ -50,9 +51,10 @@ export class RegistryExportService {
         competences: e.competences.map((c) => directionName.get(c) ?? c).join('; '),
         about: e.about,
         reason: e.statusReason ?? '',
-        createdAt: e.createdAt.slice(0, 10),
+        // a date cell holding the region's wall clock (DISPLAY_TIME_ZONE), as the reports write times
+        createdAt: wallClockDate(Date.parse(e.createdAt)),
       };
-      ws.addRow(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, neutralizeCell(v)])));
+      ws.addRow(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? neutralizeCell(v) : v])));
     }
     ws.views = [{ state: 'frozen', ySplit: 1 }];
     return Buffer.from(await wb.xlsx.writeBuffer());

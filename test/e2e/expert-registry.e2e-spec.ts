@@ -227,6 +227,13 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
     expect(row.getCell(8).value).toBe('Знание; Здоровье');
     expect(row.getCell(9).value).toBe(`'@SUM(A1)`);
     expect(row.getCell(1).formula).toBeUndefined();
+    // the application time as a date cell in the region's time (UTC+5)
+    const [{ created_at }] = await t.dataSource.query(
+      `SELECT p.created_at FROM expert_profiles p JOIN users u ON u.id = p.user_id WHERE u.email = $1`,
+      [email],
+    );
+    expect(row.getCell(11).value).toEqual(new Date(new Date(created_at).getTime() + 5 * 3600_000));
+    expect(row.getCell(11).numFmt).toBe('dd.mm.yyyy hh:mm');
   });
 
   it('the public application page keeps what was typed and shows Russian errors next to fields', async () => {
