@@ -27,7 +27,7 @@ export interface SummaryDocumentView {
   total: number;
   decided: number;
   figures: { label: string; count: number }[];
-  versions: { number: number; fileName: string; notes: string; createdAt: Date; current: boolean }[];
+  versions: { versionNumber: number; fileName: string; notes: string; createdAt: Date; current: boolean }[];
   groups: GroupView[];
   groupsShortened: boolean;
 }
@@ -92,7 +92,7 @@ export class ProposalsSummaryService {
         decided: d.decided,
         figures: figuresOf(d),
         versions: docVersions.map((v) => ({
-          number: v.number,
+          versionNumber: v.number,
           fileName: v.file_name,
           notes: v.notes,
           createdAt: v.created_at,

@@ -21,11 +21,17 @@ const FILTER_KEYS = ['documentId', 'questionId', 'territoryId', 'decision', 'q']
 
 type Form = Record<string, unknown>;
 
+/** Where the error summary sends the reader for each field of the decision form. */
+const ERROR_ANCHORS: Record<string, string> = { group: 'proposal-list', decision: 'decision-accepted', justification: 'justification' };
+
 const one = (v: unknown): string => (Array.isArray(v) ? String(v[v.length - 1] ?? '') : v === undefined || v === null ? '' : String(v));
 
-/** The filters of a query string or a form, as strings (only the known keys). */
-function filtersOf(source: Form): Record<(typeof FILTER_KEYS)[number], string> {
-  return Object.fromEntries(FILTER_KEYS.map((k) => [k, one(source[k]).trim()])) as Record<(typeof FILTER_KEYS)[number], string>;
+/**
+ * The filters of a query string, or of the decision form (there prefixed `filter_`, since the form's own `decision`
+ * is the decision to take), as strings (only the known keys).
+ */
+function filtersOf(source: Form, prefix = ''): Record<(typeof FILTER_KEYS)[number], string> {
+  return Object.fromEntries(FILTER_KEYS.map((k) => [k, one(source[prefix + k]).trim()])) as Record<(typeof FILTER_KEYS)[number], string>;
 }
 
 function queryString(filters: Record<string, string>, extra: Record<string, string> = {}): string {
@@ -67,7 +73,7 @@ export class ProposalsPagesController {
     @CurrentUser() user: AuthUser,
   ) {
     const form = body ?? {};
-    const filters = filtersOf(form);
+    const filters = filtersOf(form, 'filter_');
     const page = Number(one(form.page)) || 1;
     const groups = ([] as unknown[]).concat(form.group ?? []).map(String);
     const ids = groups.flatMap((g) => g.split(',')).filter(Boolean);
@@ -84,6 +90,8 @@ export class ProposalsPagesController {
       return this.render(id, req, reply, refusal.status, filters, page, {
         errors: refusal.fieldErrors,
         formError: refusal.status === 409 ? refusal.message : 'Решение не сохранено: исправьте ошибки, отмеченные ниже.',
+        // the summary at the top (layout) links to each field in trouble
+        formErrors: Object.entries(refusal.fieldErrors).map(([field, message]) => ({ field: ERROR_ANCHORS[field] ?? field, message })),
         checked: groups,
         values: { decision: one(form.decision), justification: one(form.justification) },
       });

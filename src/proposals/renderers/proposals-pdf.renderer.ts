@@ -30,7 +30,7 @@ export class ProposalsPdfRenderer implements OnApplicationShutdown {
       proposals: rows
         .filter((r) => r.document_id === d.documentId)
         .map((r, i) => ({
-          number: i + 1,
+          seq: i + 1,
           text: r.text,
           question: r.question_text,
           origin: [r.territory_name, r.position_name ?? r.position].join(', '),
