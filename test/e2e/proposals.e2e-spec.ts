@@ -409,5 +409,29 @@ describe('proposals of the revision stage at seed scale (784 proposals over 2,60
     // decisions go on in the expertise
     const next = fx.proposals.find((p) => !decided.has(p.id))!;
     expect((await api.put(`${base()}/${next.id}/decision`, { decision: 'not_applicable' }, auth())).status).toBe(200);
+    decided.set(next.id, { decision: 'not_applicable', justification: null });
+  });
+
+  it('the expert scoring a document sees its versions with their notes and the summary of its proposals', async () => {
+    const expert = await createUser(t.app, t.url, Role.Expert, 'Эксперт Сводки');
+    await t.dataSource.query(
+      `INSERT INTO expert_profiles (user_id, status, territory_id, organization_name, position) VALUES ($1, 'approved', $2, 'Школа', 'teacher')`,
+      [expert.id, fx.territories[0].id],
+    );
+    const [assignment] = await t.dataSource.query(
+      `INSERT INTO assignments (campaign_id, document_id, expert_id, status, row_version) VALUES ($1, $2, $3, 'assigned', 1) RETURNING id`,
+      [fx.campaignId, fx.documents[0].id, expert.id],
+    );
+    const login = await api.request('POST', '/login', { form: { email: expert.email, password: TEST_PASSWORD } });
+    const expertCookie = String(login.headers.get('set-cookie')).split(';')[0];
+    const page = await api.get(`/expert/assignments/${assignment.id}`, { cookie: expertCookie, headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const own = expectedSummary(fx.proposals).documents[0];
+    expect(page.text).toContain('<h2 id="proposals-heading">Что изменилось после обсуждения</h2>');
+    expect(page.text).toContain('(последняя): Доработано по итогам обсуждения (1)</li>');
+    expect(page.text).toContain(`<caption>Решения по предложениям: ${own.decided} из ${own.total}</caption>`);
+    expect(page.text).toContain(`<tr><th scope="row">не учтено</th><td class="num">${own.byDecision.rejected}</td></tr>`);
+    // only this document's proposals
+    expect(page.text).not.toContain('Документ 2 ');
   });
 });
