@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { DiscussionModule } from './discussion/discussion.module';
 import { ExpertiseModule } from './expertise/expertise.module';
 import { MailModule } from './mail/mail.module';
+import { ProposalsModule } from './proposals/proposals.module';
 import { QueueModule } from './queue/queue.module';
 import { ReferenceModule } from './reference/reference.module';
 import { ReportsModule } from './reports/reports.module';
@@ -49,6 +50,7 @@ import { StorageModule } from './storage/storage.module';
     ReferenceModule,
     CampaignsModule,
     DiscussionModule,
+    ProposalsModule,
     ExpertiseModule,
     ResultsModule,
     ReportsModule,

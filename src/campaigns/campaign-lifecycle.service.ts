@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { ConflictError, ErrorCode } from '../common/domain-error';
 import { JobName } from '../queue/queue-registry';
 import { OutboxService } from '../queue/outbox.service';
+import { ProposalsService } from '../proposals/proposals.service';
 import { CAMPAIGN_STATUS_LABELS, CAMPAIGN_TRANSITIONS, CampaignStatus, canTransition } from './campaign-status';
 import { campaignView } from './campaign-view';
 import { lockCampaign } from './campaigns.service';
@@ -19,6 +20,11 @@ export const MISSING = {
   noCriteria: 'список критериев пуст',
   documentWithoutExpert: (title: string) => `документ «${title}» не имеет назначенного эксперта`,
 };
+
+/** Opening the expertise with proposals left undecided needs a reason (docs/revision.md). */
+export function undecidedProposals(count: number): string {
+  return `Предложений без решения: ${count}. Чтобы открыть экспертизу, не приняв по ним решений, укажите причину`;
+}
 
 export class TransitionRefusedError extends ConflictError {
   constructor(messages: string | string[]) {
@@ -54,13 +60,17 @@ export class CampaignLifecycleService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly proposals: ProposalsService,
   ) {}
 
-  /** actorId null = the scheduler. Refusals are 409 with every missing thing listed. */
-  async transition(campaignId: string, to: CampaignStatus, actorId: string | null) {
+  /**
+   * actorId null = the scheduler. Refusals are 409 with every missing thing listed. `reason` is audited; opening the
+   * expertise while proposals are undecided needs one.
+   */
+  async transition(campaignId: string, to: CampaignStatus, actorId: string | null, reason?: string) {
     return this.dataSource.transaction(async (m) => {
       const campaign = await lockCampaign(m, campaignId);
-      return campaignView(await this.apply(m, campaign, to, actorId));
+      return campaignView(await this.apply(m, campaign, to, actorId, reason?.trim() || undefined));
     });
   }
 
@@ -75,6 +85,10 @@ export class CampaignLifecycleService {
     if (!canTransition(from, to)) throw new TransitionRefusedError(transitionNotAllowed(from, to));
     const missing = await this.missingFor(m, campaign, to);
     if (missing.length) throw new TransitionRefusedError(missing);
+    // a warning, not a precondition: the organizer may move on, but says why (the scheduler's reason is the schedule)
+    const undecided =
+      from === CampaignStatus.Revision && to === CampaignStatus.Expertise ? await this.proposals.undecidedCount(campaign.id, m) : 0;
+    if (undecided > 0 && !reason) throw new ConflictError(undecidedProposals(undecided), ErrorCode.ProposalsUndecided);
 
     const now = new Date();
     campaign.status = to;
@@ -99,7 +113,7 @@ export class CampaignLifecycleService {
       entityId: campaign.id,
       campaignId: campaign.id,
       before: { status: from },
-      after: { status: to, ...(reason ? { reason } : {}) },
+      after: { status: to, ...(reason ? { reason } : {}), ...(undecided ? { undecidedProposals: undecided } : {}) },
     });
     this.logger.log(`campaign ${campaign.id}: ${from} -> ${to}${actorId ? '' : ' (scheduled)'}`);
     return saved;

@@ -4,6 +4,7 @@ import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
+import { ProposalsService } from '../proposals/proposals.service';
 import { referenceData, TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ReferenceService } from '../reference/reference.service';
 import { CampaignFiguresService } from './campaign-figures.service';
@@ -44,6 +45,7 @@ export class CampaignPageService {
     private readonly views: ViewService,
     private readonly config: AppConfig,
     private readonly reference: ReferenceService,
+    private readonly proposals: ProposalsService,
   ) {}
 
   /** Runs one form action: success → 303 back with a message; a refusal → the page again with the reasons. */
@@ -89,16 +91,18 @@ export class CampaignPageService {
   async renderCampaign(id: string, req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
     const entity = await this.campaigns.find(id);
     const campaign = campaignView(entity);
-    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations] = await Promise.all([
-      this.documents.list(id),
-      this.questions.list(id),
-      this.campaigns.criteria(id),
-      this.lifecycle.availableTransitions(id),
-      this.figures.figures(id),
-      this.lifecycle.scheduledFailures(id),
-      this.reference.territories(),
-      this.reference.organizations(),
-    ]);
+    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations, proposalsProgress] =
+      await Promise.all([
+        this.documents.list(id),
+        this.questions.list(id),
+        this.campaigns.criteria(id),
+        this.lifecycle.availableTransitions(id),
+        this.figures.figures(id),
+        this.lifecycle.scheduledFailures(id),
+        this.reference.territories(),
+        this.reference.organizations(),
+        this.proposals.progress(id, entity.status),
+      ]);
     const docTitles = new Map(documents.map((d) => [d.id, d.title]));
     const html = this.views.render(
       'pages/organizer/campaign',
@@ -106,6 +110,7 @@ export class CampaignPageService {
         title: campaign.title,
         campaign,
         entity,
+        proposalsProgress,
         documents,
         questions: questions.map((q, i) => ({
           ...q,

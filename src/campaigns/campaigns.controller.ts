@@ -53,7 +53,7 @@ export class CampaignsController {
   @Post(':id/transitions')
   @HttpCode(200)
   transition(@Param('id') id: string, @Body() dto: TransitionDto, @CurrentUser() user: AuthUser) {
-    return this.lifecycle.transition(id, dto.to, user.id);
+    return this.lifecycle.transition(id, dto.to, user.id, dto.reason);
   }
 
   @Get(':id/criteria')

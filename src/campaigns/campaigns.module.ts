@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { QueueModule } from '../queue/queue.module';
 import { ReferenceModule } from '../reference/reference.module';
 import { StorageModule } from '../storage/storage.module';
+import { ProposalsModule } from '../proposals/proposals.module';
 import { CampaignFiguresService } from './campaign-figures.service';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
 import { CampaignPageService } from './campaign-page.service';
@@ -17,7 +18,7 @@ import { QuestionsService } from './questions.service';
 
 /** Campaigns, documents, questionnaire, criteria and the lifecycle (the worker's scheduler calls the lifecycle). */
 @Module({
-  imports: [AuditModule, QueueModule, ReferenceModule, StorageModule],
+  imports: [AuditModule, QueueModule, ReferenceModule, StorageModule, ProposalsModule],
   controllers: [
     CampaignsController,
     DocumentsController,

@@ -133,7 +133,10 @@ export class CampaignsPagesController {
     return this.pages.act(id, req, reply, 'transition', 'transition', async () => {
       const to = formString(body?.to) as CampaignStatus;
       if (!Object.values(CampaignStatus).includes(to)) throw new ValidationError('to: неизвестный этап');
-      await this.lifecycle.transition(id, to, user.id);
+      const reason = formString(body?.reason);
+      if (reason.length > 2000)
+        throw new ValidationError('reason: не длиннее 2000 символов', { reason: 'Причина: не длиннее 2000 символов' });
+      await this.lifecycle.transition(id, to, user.id, reason);
     });
   }
 }

@@ -13,6 +13,8 @@ export enum ErrorCode {
   TransitionRefused = 'TRANSITION_REFUSED',
   /** The campaign's stage does not take this write (responses outside discussion, reviews outside expertise). */
   WrongStage = 'STAGE_CLOSED',
+  /** Opening the expertise with undecided proposals, without a reason (POST /transitions {to, reason}). */
+  ProposalsUndecided = 'PROPOSALS_UNDECIDED',
   ConflictOfInterest = 'CONFLICT_OF_INTEREST',
   Duplicate = 'DUPLICATE',
   Unprocessable = 'UNPROCESSABLE',
@@ -33,6 +35,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Conflict]: 409,
   [ErrorCode.TransitionRefused]: 409,
   [ErrorCode.WrongStage]: 409,
+  [ErrorCode.ProposalsUndecided]: 409,
   [ErrorCode.ConflictOfInterest]: 409,
   [ErrorCode.Duplicate]: 409,
   [ErrorCode.PayloadTooLarge]: 413,

@@ -17,6 +17,7 @@ import { OutboxMessage } from '../queue/entities/outbox-message.entity';
 import { Organization } from '../reference/entities/organization.entity';
 import { Direction, OrganizationType, Position, Recommendation } from '../reference/entities/reference-item.entity';
 import { Territory } from '../reference/entities/territory.entity';
+import { ProposalDecision } from '../proposals/entities/proposal-decision.entity';
 import { Report } from '../reports/entities/report.entity';
 import { ResultsSnapshot } from '../results/entities/results-snapshot.entity';
 
@@ -41,6 +42,7 @@ export const ENTITIES = [
   ExpertProfile,
   Assignment,
   ReviewScore,
+  ProposalDecision,
   ResultsSnapshot,
   Report,
   MailMessage,

@@ -8,6 +8,7 @@ import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
 import { requestIp } from '../common/request-ip';
 import { ViewService } from '../common/view.service';
+import { ProposalsSummaryService, SummaryDocumentView } from '../proposals/proposals-summary.service';
 import { ReferenceService } from '../reference/reference.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ExpertApplicationsService } from './expert-applications.service';
@@ -43,6 +44,7 @@ export class ExpertPagesController {
     private readonly applications: ExpertApplicationsService,
     private readonly reviews: ReviewsService,
     private readonly reference: ReferenceService,
+    private readonly proposalsSummary: ProposalsSummaryService,
   ) {}
 
   private async applyForm(req: FastifyRequest, values: Record<string, unknown>, error?: DomainError) {
@@ -129,9 +131,15 @@ export class ExpertPagesController {
     );
   }
 
+  /** What changed since the discussion: the document's versions with their notes and the summary of its proposals. */
+  private changes(a: MyAssignmentDetail): Promise<SummaryDocumentView[]> {
+    return this.proposalsSummary.documents(a.campaign.id, a.document.id);
+  }
+
   private renderAssignment(
     req: FastifyRequest,
     a: MyAssignmentDetail,
+    changes: SummaryDocumentView[],
     form?: Record<string, unknown>,
     error?: DomainError,
     saved?: string,
@@ -159,6 +167,7 @@ export class ExpertPagesController {
       pageContext(req, {
         title: a.document.title,
         a,
+        proposalsSummary: changes,
         statusLabel: ASSIGNMENT_STATUS_LABELS[a.status],
         criteria,
         recommendations: a.recommendations.map((r) => ({ ...r, checked: r.code === recommendation })),
@@ -199,7 +208,7 @@ export class ExpertPagesController {
     @Query('saved') saved?: string,
   ) {
     const a = await this.reviews.getMine(user.id, id);
-    return reply.type(HTML).send(this.renderAssignment(req, a, undefined, undefined, saved));
+    return reply.type(HTML).send(this.renderAssignment(req, a, await this.changes(a), undefined, undefined, saved));
   }
 
   @Roles(Role.Expert)
@@ -230,7 +239,7 @@ export class ExpertPagesController {
       return reply
         .status(refusal.status)
         .type(HTML)
-        .send(this.renderAssignment(req, fresh, refusal.status === 409 ? undefined : form, refusal));
+        .send(this.renderAssignment(req, fresh, await this.changes(fresh), refusal.status === 409 ? undefined : form, refusal));
     }
     return reply.redirect(`/expert/assignments/${id}?saved=${submit ? 'submitted' : 'draft'}`, 303);
   }

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
 import { QueueModule } from '../queue/queue.module';
 import { ReferenceModule } from '../reference/reference.module';
+import { ProposalsModule } from '../proposals/proposals.module';
 import { ApplicationThrottleService } from './application-throttle.service';
 import { AssignmentPlannerService } from './assignment-planner.service';
 import { AssignmentsController } from './assignments.controller';
@@ -23,7 +24,7 @@ import { ReviewsService } from './reviews.service';
  * the worker's scheduler calls the reminders).
  */
 @Module({
-  imports: [AccountsModule, AuditModule, MailModule, QueueModule, ReferenceModule],
+  imports: [AccountsModule, AuditModule, MailModule, QueueModule, ReferenceModule, ProposalsModule],
   controllers: [ExpertsController, AssignmentsController, MyAssignmentsController, ExpertPagesController, OrganizerExpertsPagesController],
   providers: [
     ApplicationThrottleService,

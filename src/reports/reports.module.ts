@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
 import { QueueModule } from '../queue/queue.module';
+import { ProposalsModule } from '../proposals/proposals.module';
 import { ResultsModule } from '../results/results.module';
 import { StorageModule } from '../storage/storage.module';
 import { FinalReportsService } from './final-reports.service';
@@ -16,7 +17,7 @@ import { XlsxRenderer } from './renderers/xlsx.renderer';
 
 /** Reports rendered from results snapshots; the worker's processors render them and send the final ones. */
 @Module({
-  imports: [MailModule, QueueModule, ResultsModule, StorageModule],
+  imports: [MailModule, QueueModule, ResultsModule, StorageModule, ProposalsModule],
   controllers: [ReportsController, ReportsPagesController],
   providers: [ReportsService, FinalReportsService, ReportDataService, XlsxRenderer, CsvRenderer, PdfRenderer, PdfBrowserService],
   exports: [ReportsService, FinalReportsService, ReportDataService],

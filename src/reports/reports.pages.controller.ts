@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/curren
 import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-status';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { pageContext } from '../common/page-context';
+import { ProposalsSummaryService } from '../proposals/proposals-summary.service';
 import { ViewService } from '../common/view.service';
 import { MailService } from '../mail/mail.service';
 import { ResultsService } from '../results/results.service';
@@ -40,6 +41,7 @@ export class ReportsPagesController {
     private readonly reports: ReportsService,
     private readonly mail: MailService,
     private readonly views: ViewService,
+    private readonly proposalsSummary: ProposalsSummaryService,
   ) {}
 
   @OrganizerOnly()
@@ -112,13 +114,17 @@ export class ReportsPagesController {
     if (!campaign || !campaign.resultsPublished || !PUBLIC_STAGES.includes(campaign.status)) {
       throw new DomainError(ErrorCode.NotFound, 'Итоги этой кампании не опубликованы');
     }
-    const snapshot = await this.results.latest(campaign.id);
+    const [snapshot, proposalsSummary] = await Promise.all([
+      this.results.latest(campaign.id),
+      this.proposalsSummary.published(campaign.id),
+    ]);
     const html = this.views.render(
       'pages/public/results',
       pageContext(req, {
         title: `Итоги: ${campaign.title}`,
         campaign,
         results: snapshot ? resultsPageModel(snapshot, { withExperts: false }) : null,
+        proposalsSummary,
       }),
     );
     return reply.type('text/html; charset=utf-8').send(html);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ScaleLabel } from '../campaigns/entities/campaign.entity';
+import { ProposalsService } from '../proposals/proposals.service';
 import { answerCounts, breakdowns, loadQuestions, questionFigures, respondentCounts } from './discussion-figures';
 import { expertiseFigures } from './expertise-figures';
 import type { ResultsData } from './results-snapshot.types';
@@ -18,7 +19,10 @@ const WORK_MEM = `SET LOCAL work_mem = '32MB'`;
  */
 @Injectable()
 export class AggregationService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly proposals: ProposalsService,
+  ) {}
 
   /** Null when the campaign does not exist (deleted since the job was queued). */
   async compute(campaignId: string): Promise<{ stage: string; data: ResultsData } | null> {
@@ -32,12 +36,15 @@ export class AggregationService {
       );
       const discussion = await this.discussion(m, campaignId);
       const expertise = await expertiseFigures(m, campaignId, documents, campaign.criterion_scale as ScaleLabel[]);
+      const proposals = await this.proposals.summaryOf(campaignId, m);
       const data: ResultsData = {
         campaignId,
         title: campaign.title,
         documents: documents.map((d) => ({ documentId: d.id, title: d.title })),
         discussion,
         expertise,
+        // API.md: the summary object, once any decision exists
+        ...(proposals.decided > 0 ? { proposals } : {}),
       };
       return { stage: campaign.status as string, data };
     });

@@ -1,3 +1,5 @@
+import type { ProposalsSummary } from '../proposals/proposal-decision';
+
 /** The snapshot shape of API.md ("Results and reports"); fields beyond API.md are additions, API.md's stay. */
 export interface TerritoryFigure {
   territoryId: string;
@@ -68,6 +70,8 @@ export interface ResultsData {
     territories: { covered: number; total: number; percent: number };
     documents: DocumentExpertise[];
   };
+  /** The revision stage's decisions on proposals (API.md «Proposals»), present once any decision exists. */
+  proposals?: ProposalsSummary;
 }
 
 export interface ResultsSnapshotView extends ResultsData {

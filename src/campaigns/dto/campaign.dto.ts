@@ -92,6 +92,12 @@ export class TransitionDto {
   @ApiProperty({ enum: CampaignStatus })
   @IsIn(Object.values(CampaignStatus))
   to: CampaignStatus;
+
+  @ApiPropertyOptional({ description: 'Why (audited); required to open the expertise while proposals are undecided', maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
 }
 
 export class CriterionDto {

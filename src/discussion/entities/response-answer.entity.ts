@@ -14,6 +14,8 @@ import { Response } from './response.entity';
 @Index('ix_response_answers_question_option', ['questionId', 'optionId', 'responseId'], { where: 'option_id IS NOT NULL' })
 @Index('ix_response_answers_question_value', ['questionId', 'value', 'responseId'], { where: 'value IS NOT NULL' })
 @Index('ix_response_answers_question_text', ['questionId', 'responseId'], { where: 'text IS NOT NULL' })
+// a proposal (a text answer) is addressed by the answer id alone; only text answers pay for this index
+@Index('ix_response_answers_text_id', ['id'], { where: 'text IS NOT NULL' })
 export class ResponseAnswer {
   @PrimaryColumn({ type: 'uuid', name: 'response_id' })
   responseId: string;

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { DECISION_LABELS, DECISIONS, decisionLabel, ProposalsSummary, UNDECIDED_LABEL } from './proposal-decision';
+import { ProposalGroupRow, ProposalRow, ProposalsRepository } from './proposals.repository';
+import { ProposalsService } from './proposals.service';
+
+/** Groups shown at most per document on the public and expert pages (the files hold every proposal). */
+export const GROUPS_SHOWN = 1000;
+export const GENERAL_TITLE = 'Анкета в целом';
+
+/** A group of near-identical proposals as pages show it. */
+export interface GroupView {
+  ids: string[];
+  idsValue: string;
+  size: number;
+  text: string;
+  questionText: string;
+  /** who wrote it, for a single proposal; for a group, how many wrote it */
+  origin: string;
+  outcomes: { label: string; justification: string | null; count: number; decided: boolean }[];
+  decided: number;
+  undecided: number;
+}
+
+export interface SummaryDocumentView {
+  documentId: string | null;
+  title: string;
+  total: number;
+  decided: number;
+  figures: { label: string; count: number }[];
+  versions: { versionNumber: number; fileName: string; notes: string; createdAt: Date; current: boolean }[];
+  groups: GroupView[];
+  groupsShortened: boolean;
+}
+
+export function groupView(g: ProposalGroupRow): GroupView {
+  const ids = g.ids.split(',');
+  const origin =
+    g.size === 1
+      ? [g.territory_name, g.position_name, g.organization_type_name].filter(Boolean).join(', ')
+      : `${g.size} одинаковых или почти одинаковых предложений`;
+  return {
+    ids,
+    idsValue: g.ids,
+    size: g.size,
+    text: g.text,
+    questionText: g.question_text,
+    origin,
+    outcomes: g.outcomes.map((o) => ({
+      label: decisionLabel(o.decision),
+      justification: o.justification,
+      count: o.count,
+      decided: !!o.decision,
+    })),
+    decided: g.decided,
+    undecided: g.size - g.decided,
+  };
+}
+
+/** The summary's figures as label/count pairs, in decision order, undecided last. */
+export function figuresOf(s: { total: number; decided: number; byDecision: ProposalsSummary['byDecision'] }) {
+  return [
+    ...DECISIONS.map((d) => ({ label: DECISION_LABELS[d], count: s.byDecision[d] })),
+    { label: UNDECIDED_LABEL, count: s.total - s.decided },
+  ];
+}
+
+/** The «Сводка предложений» as pages and files show it: per document, its versions, figures and proposals. */
+@Injectable()
+export class ProposalsSummaryService {
+  constructor(
+    private readonly repo: ProposalsRepository,
+    private readonly proposals: ProposalsService,
+  ) {}
+
+  /** Per document (optionally one): figures, versions and the groups of proposals with their decisions. */
+  async documents(campaignId: string, onlyDocumentId?: string): Promise<SummaryDocumentView[]> {
+    const [summary, documents] = await Promise.all([this.proposals.summaryOf(campaignId), this.repo.documents(campaignId)]);
+    const titles = new Map(documents.map((d) => [d.id, d.title]));
+    const wanted = summary.documents.filter((d) => (onlyDocumentId ? d.documentId === onlyDocumentId : true));
+    const versions = await this.repo.versions(wanted.map((d) => d.documentId).filter((id): id is string => id !== null));
+    const out: SummaryDocumentView[] = [];
+    for (const d of wanted) {
+      // proposals without a document come from questions about the questionnaire as a whole
+      const filter = d.documentId ? { documentId: d.documentId } : { withoutDocument: true };
+      const own = d.total ? await this.repo.groups(campaignId, filter, 0, GROUPS_SHOWN + 1) : [];
+      const docVersions = versions.filter((v) => v.document_id === d.documentId);
+      const latest = docVersions.length ? docVersions[docVersions.length - 1].number : null;
+      out.push({
+        documentId: d.documentId,
+        title: d.documentId ? (titles.get(d.documentId) ?? '') : GENERAL_TITLE,
+        total: d.total,
+        decided: d.decided,
+        figures: figuresOf(d),
+        versions: docVersions.map((v) => ({
+          versionNumber: v.number,
+          fileName: v.file_name,
+          notes: v.notes,
+          createdAt: v.created_at,
+          current: v.number === latest,
+        })),
+        groups: own.slice(0, GROUPS_SHOWN).map(groupView),
+        groupsShortened: own.length > GROUPS_SHOWN,
+      });
+    }
+    return out;
+  }
+
+  /** What the public results page publishes: the summary per document once any decision exists, else nothing. */
+  async published(campaignId: string): Promise<SummaryDocumentView[]> {
+    const documents = await this.documents(campaignId);
+    return documents.some((d) => d.decided > 0) ? documents.filter((d) => d.total > 0) : [];
+  }
+
+  /** Every proposal, in summary order, for the PDF and XLSX files. */
+  async rows(campaignId: string): Promise<ProposalRow[]> {
+    return this.repo.all(campaignId);
+  }
+}
