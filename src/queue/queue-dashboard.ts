@@ -21,7 +21,10 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function sendError(reply: FastifyReply, statusCode: number, error: string, message: string): FastifyReply {
-  return reply.status(statusCode).type('application/json; charset=utf-8').send({ statusCode, error, message, code: codeForStatus(statusCode) });
+  return reply
+    .status(statusCode)
+    .type('application/json; charset=utf-8')
+    .send({ statusCode, error, message, code: codeForStatus(statusCode) });
 }
 
 /**
@@ -72,7 +75,7 @@ export async function registerQueueDashboard(app: NestFastifyApplication): Promi
     const status = ([400, 403, 404, 405, 409] as const).find((code) => code === err.statusCode) ?? 500;
     if (status === 500) logger.error({ err }, 'queue dashboard request failed');
     const message = status === 500 ? 'Внутренняя ошибка сервера' : status === 404 ? 'Не найдено' : 'Неверный запрос';
-    return { status, body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message } };
+    return { status, body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code: codeForStatus(status) } };
   });
   const sessions = app.get(SessionService);
   const plugin = serverAdapter.registerPlugin();

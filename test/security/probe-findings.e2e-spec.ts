@@ -138,6 +138,7 @@ describe('security: the outside probe’s findings stay closed', () => {
         statusCode: 429,
         error: 'Too Many Requests',
         message: 'Слишком много заявок с этого адреса. Попробуйте через час.',
+        code: 'RATE_LIMITED',
       });
       expect(await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email])).toEqual([]);
     });
@@ -177,6 +178,7 @@ describe('security: the outside probe’s findings stay closed', () => {
             statusCode: 429,
             error: 'Too Many Requests',
             message: 'Слишком много неудачных попыток входа. Повторите через 15 минут.',
+            code: 'RATE_LIMITED',
           });
         }
         // a 200 only for the right password, and only if it was among the ones checked
@@ -239,7 +241,12 @@ describe('security: the outside probe’s findings stay closed', () => {
         ['/api/v1/auth/login', { email: organizer.email, password: TEST_PASSWORD }],
       ] as const) {
         const res = await api.post(path, body, { headers: evil });
-        expect([path, res.status, res.body.message]).toEqual([path, 403, expect.stringContaining('Форма отправлена с другого сайта')]);
+        expect([path, res.status, res.body.code, res.body.message]).toEqual([
+          path,
+          403,
+          'CSRF_INVALID',
+          expect.stringContaining('Форма отправлена с другого сайта'),
+        ]);
       }
       expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_messages`))[0].n).toBe(mailsBefore);
       expect(await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email])).toEqual([]);
@@ -292,7 +299,12 @@ describe('security: the outside probe’s findings stay closed', () => {
         const probe = client(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
         const json = await probe.get('/api/probe/bad-location');
         expect(json.status).toBe(500);
-        expect(json.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Внутренняя ошибка сервера' });
+        expect(json.body).toEqual({
+          statusCode: 500,
+          error: 'Internal Server Error',
+          message: 'Внутренняя ошибка сервера',
+          code: 'INTERNAL',
+        });
         expect(json.headers.get('location')).toBeNull();
         const page = await probe.get('/probe/bad-location', { headers: { accept: 'text/html' } });
         expect(page.status).toBe(500);
@@ -312,7 +324,7 @@ describe('security: the outside probe’s findings stay closed', () => {
       for (const headers of [{ origin: 'null' }, { origin: 'not a url' }, { referer: '::::' }, {}] as Record<string, string>[]) {
         const res = await api.put('/admin/queues/api/queues/mail/pause', undefined, { cookie, headers });
         expect([headers, res.status]).toEqual([headers, 403]);
-        expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Запрос отправлен не с этого сайта' });
+        expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'Запрос отправлен не с этого сайта', code: 'FORBIDDEN' });
         expect(res.text).not.toMatch(INTERNALS);
       }
       // from this site it still works
