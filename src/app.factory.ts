@@ -9,8 +9,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { refuseDemoPasswordsInProduction } from './accounts/demo-passwords';
 import { projectRoot } from './common/project-root';
-import { registerSecurityHeaders } from './common/security-headers';
+import { registerPrivateNoStore, registerSecurityHeaders } from './common/security-headers';
 import { ValidationError } from './common/domain-error';
 import { registerStrictJsonParser } from './common/json-body-parser';
 import { AppConfig, loadConfig } from './config/app.config';
@@ -29,6 +30,12 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   else app.useLogger(false);
+  try {
+    await refuseDemoPasswordsInProduction(app);
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
 
   const appConfig = app.get(AppConfig);
   registerStrictJsonParser(app, config.SUBMISSION_MAX_BYTES);
@@ -57,6 +64,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     } as never,
   );
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
+  registerPrivateNoStore(app.getHttpAdapter().getInstance());
   await app.register(fastifyStatic as never, { root: join(projectRoot(), 'public'), prefix: '/static/', maxAge: '1h' } as never);
 
   app.useGlobalPipes(

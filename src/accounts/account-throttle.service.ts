@@ -12,7 +12,11 @@ export interface ThrottlePolicy {
   maxPerAddress: number;
 }
 
-/** Failed logins: past either limit, further tries are refused until the window ends. */
+/**
+ * Login attempts: each is counted before its password is checked, and past either limit refused without checking it
+ * until the window ends; a successful login takes its own count back and clears the account's. So what stays counted
+ * are the failures, and concurrent guesses cannot all read "below the limit" before any of them is counted.
+ */
 export const LOGIN_FAILURES: ThrottlePolicy = { name: 'login-fail', windowSeconds: 15 * 60, maxPerAccount: 5, maxPerAddress: 30 };
 
 /**
@@ -28,7 +32,8 @@ export const PASSWORD_RESET_REQUESTS: ThrottlePolicy = {
 };
 
 /**
- * Counters in Redis for account-related abuse (login guessing, reset flooding). The account is the email as the
+ * Counters in Redis for account-related abuse (login guessing, reset flooding). Always count first, then decide: a
+ * read-then-count check lets concurrent requests all pass it. The account is the email as the
  * users table stores it, so " A@x.org" does not get a fresh allowance. Redis down: commands fail (no offline queue)
  * and the caller's request fails with 503 rather than going on uncounted.
  */
@@ -41,12 +46,6 @@ export class AccountThrottleService {
 
   private keys(policy: ThrottlePolicy, email: string, ip: string): [account: string, address: string] {
     return [redisKey(this.config, policy.name, 'acct', UsersService.normalizeEmail(email)), redisKey(this.config, policy.name, 'ip', ip)];
-  }
-
-  /** Whether either counter has reached its limit (the event is not counted). */
-  async isBlocked(policy: ThrottlePolicy, email: string, ip: string): Promise<boolean> {
-    const [acct, addr] = await this.redis.mget(...this.keys(policy, email, ip));
-    return Number(acct ?? 0) >= policy.maxPerAccount || Number(addr ?? 0) >= policy.maxPerAddress;
   }
 
   /**
@@ -65,8 +64,11 @@ export class AccountThrottleService {
     return { overAccount: acct > policy.maxPerAccount, overAddress: addr > policy.maxPerAddress };
   }
 
-  /** Forgets the account's count (a successful login). */
-  async reset(policy: ThrottlePolicy, email: string): Promise<void> {
-    await this.redis.del(this.keys(policy, email, '')[0]);
+  /** A counted attempt that succeeded: the account's count is forgotten and the address's count takes this one back. */
+  async forgive(policy: ThrottlePolicy, email: string, ip: string): Promise<void> {
+    const [acct, addr] = this.keys(policy, email, ip);
+    // EXPIRE NX: should the window have ended in between, the DECR'd key still goes away with the next one
+    const replies = (await this.redis.multi().del(acct).decr(addr).expire(addr, policy.windowSeconds, 'NX').exec()) ?? [];
+    for (const [err] of replies) if (err) throw err;
   }
 }

@@ -2,12 +2,16 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../config/app.config';
+import { requestSite } from '../common/same-site';
 import { DomainError, ErrorCode, ForbiddenError, UnauthenticatedError } from '../common/domain-error';
 import { AuthUser, IS_PUBLIC, ROLES, SKIP_CSRF } from './current-user';
 import { Role } from './entities/user.entity';
 import { SESSION_COOKIE, SessionService } from './session.service';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const CROSS_SITE_REFUSED = 'Форма отправлена с другого сайта. Откройте страницу на этом сайте и отправьте форму ещё раз.';
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -18,13 +22,15 @@ function safeEqual(a: string, b: string): boolean {
 /**
  * Global guard, deny by default: a route needs @Public() to be reachable without login. Resolves the user from
  * a Bearer token or the session cookie, checks @Roles, and checks the CSRF token on cookie-authenticated
- * unsafe requests (form field `_csrf`, query `_csrf` for multipart, or header `x-csrf-token`).
+ * unsafe requests (form field `_csrf`, query `_csrf` for multipart, or header `x-csrf-token`). Unsafe requests to
+ * public routes, which have no token to check, are refused when the browser says they come from another site.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionService,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,6 +39,14 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false;
 
+    const skipCsrf = this.reflector.getAllAndOverride<boolean>(SKIP_CSRF, targets) ?? false;
+    // unsafe requests without a CSRF token to check (public forms: login, password reset, applications, answers) are
+    // refused when a browser says they come from another site: a hostile page cannot sign its visitor in to the
+    // attacker's account, nor send mail or create accounts in the visitor's name
+    if (!SAFE_METHODS.has(req.method) && (isPublic || skipCsrf) && requestSite(req, this.config.APP_URL) === 'cross') {
+      throw new DomainError(ErrorCode.CsrfInvalid, CROSS_SITE_REFUSED);
+    }
+
     req.user = (await this.resolve(req, isPublic)) ?? undefined;
     if (isPublic) return true;
     if (!req.user) throw new UnauthenticatedError();
@@ -40,7 +54,6 @@ export class AuthGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(req.user.role)) throw new ForbiddenError();
 
-    const skipCsrf = this.reflector.getAllAndOverride<boolean>(SKIP_CSRF, targets) ?? false;
     if (req.user.via === 'cookie' && !SAFE_METHODS.has(req.method) && !skipCsrf) {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const query = (req.query ?? {}) as Record<string, unknown>;

@@ -29,18 +29,20 @@ export class AuthService {
     if (typeof email !== 'string' || typeof password !== 'string' || !email || !password || email.length > 254 || password.length > 200) {
       throw new DomainError(ErrorCode.ValidationFailed, ['email: укажите адрес', 'password: укажите пароль']);
     }
-    if (await this.throttle.isBlocked(LOGIN_FAILURES, email, ip)) {
+    // counted before the password is checked, atomically: of N concurrent guesses only those within the limit get
+    // to the check, the rest are refused here
+    const limits = await this.throttle.record(LOGIN_FAILURES, email, ip);
+    if (limits.overAccount || limits.overAddress) {
       throw new DomainError(ErrorCode.RateLimited, 'Слишком много неудачных попыток входа. Повторите через 15 минут.');
     }
     const user = await this.users.findByEmailWithPassword(email);
     // verify even for unknown accounts so timing does not reveal which emails exist
     const ok = await this.passwords.verify(user?.passwordHash ?? DUMMY_HASH, password);
     if (!user || !ok || !user.active) {
-      await this.throttle.record(LOGIN_FAILURES, email, ip);
       this.logger.warn({ userId: user?.id ?? null }, 'login failed');
       throw new DomainError(ErrorCode.Unauthenticated, BAD_CREDENTIALS);
     }
-    await this.throttle.reset(LOGIN_FAILURES, email);
+    await this.throttle.forgive(LOGIN_FAILURES, email, ip);
     const { token, data } = await this.sessions.create(user);
     this.logger.log({ userId: user.id, role: user.role }, 'login');
     return {

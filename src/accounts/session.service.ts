@@ -44,9 +44,21 @@ export class SessionService {
       csrfToken: randomBytes(24).toString('base64url'),
       createdAt: new Date().toISOString(),
     };
-    await this.redis.set(this.key(SessionService.hashToken(token)), JSON.stringify(data), 'EX', this.config.SESSION_TTL_SECONDS);
-    await this.redis.sadd(redisKey(this.config, 'user-sessions', user.id), SessionService.hashToken(token));
+    const sessionId = SessionService.hashToken(token);
+    const index = this.indexKey(user.id);
+    // the per-user index is what destroyAllFor ends; it lives as long as the user's newest session
+    const replies = await this.redis
+      .multi()
+      .set(this.key(sessionId), JSON.stringify(data), 'EX', this.config.SESSION_TTL_SECONDS)
+      .sadd(index, sessionId)
+      .expire(index, this.config.SESSION_TTL_SECONDS)
+      .exec();
+    for (const [err] of replies ?? []) if (err) throw err;
     return { token, data };
+  }
+
+  private indexKey(userId: string): string {
+    return redisKey(this.config, 'user-sessions', userId);
   }
 
   async find(token: string): Promise<{ sessionId: string; data: SessionData } | null> {
@@ -60,9 +72,9 @@ export class SessionService {
     await this.redis.del(this.key(sessionId));
   }
 
-  /** Ends every session of a user (suspension, password change). */
+  /** Ends every session of a user, at once (suspension, rejection, deactivation, password change). */
   async destroyAllFor(userId: string): Promise<void> {
-    const setKey = redisKey(this.config, 'user-sessions', userId);
+    const setKey = this.indexKey(userId);
     const ids = await this.redis.smembers(setKey);
     if (ids.length) await this.redis.del(...ids.map((id) => this.key(id)));
     await this.redis.del(setKey);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ErrorCode, ValidationError } from '../common/domain-error';
+import { isEmailAddress } from './email-address';
 import { Role, User } from './entities/user.entity';
 import { PasswordService } from './password.service';
 
@@ -12,8 +13,6 @@ export interface NewUser {
   fullName: string;
   emailConfirmed?: boolean;
 }
-
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 @Injectable()
 export class UsersService {
@@ -28,12 +27,14 @@ export class UsersService {
 
   static validateNewUser(input: NewUser): string[] {
     const problems: string[] = [];
-    if (!EMAIL_RE.test(input.email ?? '') || input.email.length > 254) problems.push('email: неверный адрес электронной почты');
+    // length before any pattern: isEmailAddress refuses more than EMAIL_MAX_LENGTH characters without looking further
+    if (!isEmailAddress(input.email)) problems.push('email: неверный адрес электронной почты');
     if (typeof input.password !== 'string' || input.password.length < PasswordService.MIN_LENGTH || input.password.length > 200) {
       problems.push(`password: пароль должен быть от ${PasswordService.MIN_LENGTH} до 200 символов`);
     }
     if (!Object.values(Role).includes(input.role)) problems.push('role: допустимы admin, organizer, expert');
-    if (!input.fullName?.trim() || input.fullName.length > 200) problems.push('fullName: укажите имя (до 200 символов)');
+    if (typeof input.fullName !== 'string' || input.fullName.length > 200 || !input.fullName.trim())
+      problems.push('fullName: укажите имя (до 200 символов)');
     return problems;
   }
 

@@ -41,14 +41,20 @@ export function slugify(title: string): string {
   const latin = Array.from(title.toLowerCase())
     .map((ch) => RU_TO_LAT[ch] ?? ch)
     .join('');
-  const slug = latin
+  const dashed = latin
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, SLUG_MAX_LENGTH)
-    .replace(/-+$/g, '');
-  return slug || 'campaign';
+    .replace(/[^a-z0-9]+/g, '-');
+  return trimHyphens(trimHyphens(dashed).slice(0, SLUG_MAX_LENGTH)) || 'campaign';
+}
+
+/** Leading and trailing hyphens off, in linear time (`/-+$/g` is quadratic on a long run of hyphens before a letter). */
+function trimHyphens(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === '-') start++;
+  while (end > start && s[end - 1] === '-') end--;
+  return s.slice(start, end);
 }
 
 /** A slug an organizer typed: lower-case Latin letters, digits and single hyphens. */

@@ -8,7 +8,9 @@ import { UsersService } from '../accounts/users.service';
 import { DomainError } from '../common/domain-error';
 import { ReferenceService } from '../reference/reference.service';
 import { CliModule } from './cli.module';
+import { disableDemoAccounts } from './demo-disable';
 import { DEMO_LOGINS, DemoSeedService } from './demo-seed.service';
+import { loadConfig } from '../config/app.config';
 import { UserCommandService } from './user-command.service';
 
 export const USAGE = `Usage: npm run cli -- <command> [options]
@@ -16,7 +18,10 @@ export const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   migrate                      run pending database migrations
   seed:reference               load territories, code lists and sample organizations (idempotent)
-  seed:demo                    demo users and the demo campaign «Модельные документы 2026» (idempotent)
+  seed:demo                    demo users and the demo campaign «Модельные документы 2026» (idempotent;
+                               refused with NODE_ENV=production)
+  demo:disable                 disable the demo accounts and end their sessions (production refuses to start
+                               while a demo account still has its published password)
   user:create --email E --password P --role admin|organizer|expert --name "Full Name"
               [--territory T] [--organization O] [--position P]
                                create a user; an expert is created approved in the registry
@@ -106,6 +111,11 @@ export async function runCli(argv: string[], out: Output = (l) => console.log(l)
     }
     case 'seed:demo': {
       noArgs(command, args);
+      if (loadConfig().NODE_ENV === 'production') {
+        throw new Error(
+          'seed:demo: refused with NODE_ENV=production (its passwords are public); use NODE_ENV=development for a local demo',
+        );
+      }
       await withContext(async (ctx) => {
         const r = await ctx.get(DemoSeedService).seed();
         out(`demo users created: ${r.usersCreated} (of ${DEMO_LOGINS.length})`);
@@ -116,6 +126,14 @@ export async function runCli(argv: string[], out: Output = (l) => console.log(l)
         );
         out('Demo logins (FOR A LOCAL DEMO ONLY, never on a reachable server):');
         for (const l of DEMO_LOGINS) out(`  ${l.role.padEnd(9)} ${l.email.padEnd(22)} ${l.password}`);
+      });
+      return;
+    }
+    case 'demo:disable': {
+      noArgs(command, args);
+      await withContext(async (ctx) => {
+        const emails = await disableDemoAccounts(ctx);
+        out(emails.length ? `demo accounts disabled: ${emails.join(', ')}` : 'no active demo accounts');
       });
       return;
     }

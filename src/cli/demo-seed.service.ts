@@ -2,55 +2,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { Role } from '../accounts/entities/user.entity';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { QuestionKind } from '../campaigns/entities/question.entity';
 import { QuestionsService } from '../campaigns/questions.service';
 import { AppConfig } from '../config/app.config';
 import { referenceData } from '../reference/reference-data';
 import { StorageService, StoredFile } from '../storage/storage.service';
+import { DEMO_LOGINS } from './demo-logins';
 import { demoPdf } from './demo-pdf';
 import { UserCommandService } from './user-command.service';
 
-export interface DemoLogin {
-  email: string;
-  password: string;
-  role: Role;
-  fullName: string;
-}
-
-/** Logins for a LOCAL DEMO only: printed by `npm run demo`; never use them on a reachable server. */
-export const DEMO_LOGINS: (DemoLogin & { territory?: string; organization?: string; position?: string })[] = [
-  { email: 'admin@demo.local', password: 'demo-admin-2026', role: Role.Admin, fullName: 'Администратор Демонстрационный' },
-  { email: 'organizer@demo.local', password: 'demo-organizer-2026', role: Role.Organizer, fullName: 'Ольга Организаторова' },
-  {
-    email: 'expert@demo.local',
-    password: 'demo-expert-2026',
-    role: Role.Expert,
-    fullName: 'Эдуард Экспертов',
-    territory: 'Челябинский городской округ',
-    organization: 'МБОУ «СОШ № 1»',
-    position: 'Методист',
-  },
-  {
-    email: 'expert2@demo.local',
-    password: 'demo-expert-2026',
-    role: Role.Expert,
-    fullName: 'Елена Оценщикова',
-    territory: 'Магнитогорский городской округ',
-    organization: 'МАОУ «Гимназия № 2»',
-    position: 'Заместитель директора',
-  },
-  {
-    email: 'expert3@demo.local',
-    password: 'demo-expert-2026',
-    role: Role.Expert,
-    fullName: 'Пётр Рецензентов',
-    territory: 'Аргаяшский муниципальный район',
-    organization: 'Управление образования',
-    position: 'Специалист',
-  },
-];
+export { DEMO_LOGINS } from './demo-logins';
+export type { DemoLogin } from './demo-logins';
 
 export const DEMO_CAMPAIGN_SLUG = 'modelnye-dokumenty-2026';
 

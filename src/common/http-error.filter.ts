@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
 import { codeForStatus, DomainError } from './domain-error';
 import { ViewService } from './view.service';
 
@@ -74,6 +74,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       this.logger.error({ err: exception, method: req.method, url: req.url?.split('?')[0] }, 'request failed');
     }
     if (reply.sent) return;
+    dropHandlerHeaders(reply);
     if (body.statusCode === 429) void reply.header('retry-after', '1');
 
     if (wantsHtml(req)) {
@@ -133,6 +134,24 @@ export class HttpErrorFilter implements ExceptionFilter {
 
 function shape(statusCode: number, message: string | string[], code = codeForStatus(statusCode)): ApiErrorBody {
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, code };
+}
+
+/**
+ * Headers the failed handler had set do not belong on the error answer: a redirect's Location or a download's name
+ * would mislead, and one Node cannot write (a raw "/организатор" in Location) made the error answer fail too, so
+ * that Fastify's fallback wrote its own body with the internal error code. Whatever Node would refuse goes as well.
+ */
+function dropHandlerHeaders(reply: FastifyReply): void {
+  for (const name of ['location', 'content-disposition']) reply.removeHeader(name);
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value === undefined) continue;
+    try {
+      validateHeaderName(name);
+      for (const v of [value].flat()) validateHeaderValue(name, String(v));
+    } catch {
+      reply.removeHeader(name);
+    }
+  }
 }
 
 export function wantsHtml(req: FastifyRequest): boolean {

@@ -51,3 +51,15 @@ export function registerSecurityHeaders(fastify: FastifyInstance, options: Helme
     done();
   });
 }
+
+/**
+ * Whatever is answered to a signed-in user (pages, API answers, report and document downloads) may hold personal
+ * data: `Cache-Control: no-store`, so neither a shared proxy nor the browser's cache keeps it (for the next person at
+ * a shared school computer, say). The user is the one the auth guard resolved; anonymous answers keep their caching.
+ */
+export function registerPrivateNoStore(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (req, reply, payload, done) => {
+    if (req.user) void reply.header('cache-control', 'no-store');
+    done(null, payload);
+  });
+}

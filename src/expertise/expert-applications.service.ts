@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Role } from '../accounts/entities/user.entity';
+import { Role, User } from '../accounts/entities/user.entity';
 import { UserTokenKind } from '../accounts/entities/user-token.entity';
 import { consumeUserToken, TokenRefusal } from '../accounts/user-tokens';
 import { UsersService } from '../accounts/users.service';
 import { AuditService } from '../audit/audit.service';
-import { ValidationError } from '../common/domain-error';
+import { ConflictError, ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
 import { ApplicationThrottleService } from './application-throttle.service';
 import { ExpertStatus } from './expert-status';
@@ -40,8 +41,11 @@ export class ExpertApplicationsService {
     private readonly throttle: ApplicationThrottleService,
   ) {}
 
-  /** Validates everything (types too: the page form calls this directly) and reports each bad field. */
-  private async validateApplication(m: EntityManager, input: ExpertApplicationInput) {
+  /**
+   * Validates everything (types too: the page form calls this directly) and reports each bad field. Outside any
+   * transaction: nothing is held open while user input is examined, and lengths are checked before anything else.
+   */
+  private async validateApplication(input: ExpertApplicationInput) {
     const problems: string[] = [];
     const fields: Record<string, string> = {};
     const bad = (field: string, message: string) => {
@@ -65,7 +69,10 @@ export class ExpertApplicationsService {
       const [field, ...rest] = p.split(': ');
       if (field === 'email' || field === 'password') bad(field, rest.join(': '));
     }
-    if (!isUuid(territoryId) || !(await m.query(`SELECT 1 FROM territories WHERE id = $1 AND active`, [territoryId])).length) {
+    if (
+      !isUuid(territoryId) ||
+      !(await this.dataSource.query(`SELECT 1 FROM territories WHERE id = $1 AND active`, [territoryId])).length
+    ) {
       bad('territoryId', 'неизвестная территория');
     }
     if (!organizationName || organizationName.length > 300) bad('organizationName', 'укажите организацию (до 300 символов)');
@@ -75,7 +82,9 @@ export class ExpertApplicationsService {
     const competences = [...new Set(rawCompetences.map((c) => (typeof c === 'string' ? c.trim() : '')))];
     if (!competences.length || competences.length > 20) bad('competences', 'выберите хотя бы одно направление');
     else {
-      const known: { code: string }[] = await m.query(`SELECT code FROM directions WHERE code = ANY($1::text[])`, [competences]);
+      const known: { code: string }[] = await this.dataSource.query(`SELECT code FROM directions WHERE code = ANY($1::text[])`, [
+        competences,
+      ]);
       const unknown = competences.filter((c) => !known.some((k) => k.code === c));
       if (unknown.length) bad('competences', `неизвестное направление: ${unknown.map((c) => `«${c}»`).join(', ')}`);
     }
@@ -83,34 +92,28 @@ export class ExpertApplicationsService {
     return { email, password, fullName, territoryId, organizationName, position, competences, about };
   }
 
-  /** A public application: an expert account (email unconfirmed), its registry entry, and the confirmation email. */
+  /**
+   * A public application: an expert account (email unconfirmed), its registry entry, and the confirmation email. An
+   * address that already has an account gets the same answer (so the form does not tell who is registered); its
+   * owner gets an email saying so instead, and nothing else changes.
+   */
   async apply(input: ExpertApplicationInput, ip = 'unknown'): Promise<{ id: string; status: ExpertStatus }> {
-    await this.throttle.check(ip);
-    const result = await this.dataSource.transaction(async (m) => {
-      const data = await this.validateApplication(m, input);
-      const user = await this.users.create(
-        { email: data.email, password: data.password, role: Role.Expert, fullName: data.fullName, emailConfirmed: false },
-        m,
-      );
-      // a known organization of the same territory is linked, so the conflict-of-interest rule can see it
-      const [org] = await m.query(`SELECT id FROM organizations WHERE territory_id = $1 AND lower(name) = lower($2) LIMIT 1`, [
-        data.territoryId,
-        data.organizationName,
-      ]);
-      await m.query(
-        `INSERT INTO expert_profiles (user_id, status, territory_id, organization_id, organization_name, position, competences, about)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8)`,
-        [
-          user.id,
-          ExpertStatus.Applied,
-          data.territoryId,
-          org?.id ?? null,
-          data.organizationName,
-          data.position,
-          data.competences,
-          data.about,
-        ],
-      );
+    await this.throttle.count(ip);
+    const data = await this.validateApplication(input);
+    return this.dataSource.transaction(async (m) => {
+      let user: User;
+      try {
+        user = await this.users.create(
+          { email: data.email, password: data.password, role: Role.Expert, fullName: data.fullName, emailConfirmed: false },
+          m,
+        );
+      } catch (err) {
+        // the insert did nothing (ON CONFLICT DO NOTHING), so the transaction is still usable
+        if (!(err instanceof ConflictError)) throw err;
+        await this.notifyExistingAccount(m, data.email);
+        return { id: randomUUID(), status: ExpertStatus.Applied };
+      }
+      await this.createProfile(m, user.id, data);
       await this.mail.queue(m, {
         to: user.email,
         template: 'expert-confirmation',
@@ -128,8 +131,34 @@ export class ExpertApplicationsService {
       this.logger.log({ expertId: user.id }, 'expert applied');
       return { id: user.id, status: ExpertStatus.Applied };
     });
-    await this.throttle.record(ip);
-    return result;
+  }
+
+  private async createProfile(
+    m: EntityManager,
+    userId: string,
+    data: Awaited<ReturnType<ExpertApplicationsService['validateApplication']>>,
+  ) {
+    // a known organization of the same territory is linked, so the conflict-of-interest rule can see it
+    const [org] = await m.query(`SELECT id FROM organizations WHERE territory_id = $1 AND lower(name) = lower($2) LIMIT 1`, [
+      data.territoryId,
+      data.organizationName,
+    ]);
+    await m.query(
+      `INSERT INTO expert_profiles (user_id, status, territory_id, organization_id, organization_name, position, competences, about)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8)`,
+      [userId, ExpertStatus.Applied, data.territoryId, org?.id ?? null, data.organizationName, data.position, data.competences, data.about],
+    );
+  }
+
+  /** "Someone applied with your address": the owner learns of it (and how to sign in), the applicant learns nothing. */
+  private async notifyExistingAccount(m: EntityManager, email: string): Promise<void> {
+    const [owner]: { id: string; email: string; full_name: string }[] = await m.query(
+      `SELECT id, email, full_name FROM users WHERE email = $1`,
+      [UsersService.normalizeEmail(email)],
+    );
+    if (!owner) return;
+    await this.mail.queue(m, { to: owner.email, template: 'expert-application-existing', context: { fullName: owner.full_name } });
+    this.logger.log({ userId: owner.id }, 'expert application for an existing account: owner notified');
   }
 
   /** Uses a confirmation token once; only its sha256 is stored. */

@@ -85,14 +85,10 @@ export class ExpertPagesController {
       await this.applications.apply(body ?? {}, requestIp(req));
     } catch (err) {
       if (!(err instanceof DomainError) || err.status >= 500) throw err;
-      const e =
-        err.status === 409 && !Object.keys(err.fieldErrors).length
-          ? new DomainError(err.code, err.messages, { email: 'пользователь с таким адресом уже зарегистрирован' })
-          : err;
       return reply
         .status(err.status)
         .type(HTML)
-        .send(await this.applyForm(req, values, e));
+        .send(await this.applyForm(req, values, err));
     }
     return reply
       .status(200)

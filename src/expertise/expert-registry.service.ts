@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SessionService } from '../accounts/session.service';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ErrorCode, NotFoundError, ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
@@ -51,6 +52,7 @@ export class ExpertRegistryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly mail: MailService,
     private readonly audit: AuditService,
+    private readonly sessions: SessionService,
   ) {}
 
   validateFilter(filter: ExpertFilter): ExpertFilter {
@@ -97,6 +99,8 @@ export class ExpertRegistryService {
   /**
    * The one way a registry entry changes status: checked against EXPERT_TRANSITIONS, in a transaction with the audit
    * row and the email. Suspension also disables the account (a suspended expert cannot log in); restoring enables it.
+   * Suspension and rejection end the expert's sessions at once, after the commit (a login racing the commit is
+   * refused by the now inactive account, or, for a rejection, gets a session without assignments).
    */
   async changeStatus(actorId: string, expertId: string, action: ExpertAction, reason?: unknown): Promise<ExpertView> {
     if (reason !== undefined && reason !== null && typeof reason !== 'string') throw new ValidationError('reason: должно быть строкой');
@@ -147,6 +151,7 @@ export class ExpertRegistryService {
         });
       }
     });
+    if (action === 'suspend' || action === 'reject') await this.sessions.destroyAllFor(expertId);
     this.logger.log({ expertId, action }, 'expert status changed');
     return this.get(expertId);
   }

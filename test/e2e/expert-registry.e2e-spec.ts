@@ -91,8 +91,10 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
     });
 
     const dup = await api.post('/api/v1/experts/applications', application(email));
-    expect(dup.status).toBe(409);
-    expect(dup.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'email: пользователь с таким адресом уже есть', code: 'DUPLICATE' });
+    // the same answer as for a new address (issue 11: no account enumeration); the owner is told by email instead
+    expect(dup.status).toBe(201);
+    expect(dup.body).toEqual({ id: expect.any(String), status: 'applied' });
+    expect(dup.body.id).not.toBe(id);
 
     // approving before the address is confirmed is refused, and says why
     const early = await api.post(`/api/v1/experts/${id}/approve`, {}, { token: organizer.token });
