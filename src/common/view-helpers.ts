@@ -1,4 +1,5 @@
 import type { HelperDelegate } from 'handlebars';
+import { assetUrl } from './static-assets';
 
 /** The region's local time (Chelyabinsk, UTC+5): dates on pages, emails and reports are shown in it. */
 export const DISPLAY_TIME_ZONE = 'Asia/Yekaterinburg';
@@ -83,6 +84,8 @@ export const VIEW_HELPERS: Record<string, HelperDelegate> = {
   percent: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
   plural: (n: number, one: string, few: string, many: string) => pluralRu(Number(n), one, few, many),
   concat: (...a: unknown[]) => args(a).join(''),
+  /** `{{asset 'site.css'}}` → `/static/site.<content hash>.css` (cached for a year; the hash changes with the file). */
+  asset: (name: unknown) => assetUrl(String(name)),
   range: (from: number, to: number) => {
     const out: number[] = [];
     for (let i = Number(from); i <= Number(to); i++) out.push(i);

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { QueueModule } from '../queue/queue.module';
 import { PublicCampaignsController } from './public-campaigns.controller';
 import { PublicPagesController } from './public-pages.controller';
+import { QuestionnairePageService } from './questionnaire-page.service';
 import { QuestionnaireService } from './questionnaire.service';
 import { ResponsesModerationService } from './responses-moderation.service';
 import { ResponsesController } from './responses.controller';
@@ -15,7 +16,7 @@ import { SubmissionService } from './submission.service';
 @Module({
   imports: [AuditModule, QueueModule],
   controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
-  providers: [QuestionnaireService, ResponseWriterService, SubmissionRateLimitService, SubmissionService, ResponsesModerationService],
+  providers: [QuestionnaireService, QuestionnairePageService, ResponseWriterService, SubmissionRateLimitService, SubmissionService, ResponsesModerationService],
   exports: [QuestionnaireService],
 })
 export class DiscussionModule {}
