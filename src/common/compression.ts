@@ -28,3 +28,15 @@ export async function registerCompression(app: NestFastifyApplication, setting: 
     } as never,
   );
 }
+
+/** Whether an Accept-Encoding header admits a coding (q=0 refuses it). Split by hand: no regex on the header. */
+export function accepts(header: string, coding: string): boolean {
+  if (header.length > 1000) return false;
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    if (name !== coding && name !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  }
+  return false;
+}

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { projectRoot } from './project-root';
-import { COMPRESSIBLE_TYPES } from './compression';
+import { accepts, COMPRESSIBLE_TYPES } from './compression';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -80,18 +80,6 @@ export function registerHashedAssets(fastify: FastifyInstance): void {
       return reply.send(asset.identity);
     });
   }
-}
-
-/** Whether an Accept-Encoding header admits a coding (q=0 refuses it). Split by hand: no regex on the header. */
-export function accepts(header: string, coding: string): boolean {
-  if (header.length > 1000) return false;
-  for (const part of header.split(',')) {
-    const [name, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    if (name !== coding && name !== '*') continue;
-    const q = params.find((p) => p.startsWith('q='));
-    return !q || Number(q.slice(2)) > 0;
-  }
-  return false;
 }
 
 function walk(dir: string): string[] {

@@ -7,6 +7,7 @@ import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-st
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { pageContext } from '../common/page-context';
 import { requestIp } from '../common/request-ip';
+import { accepts } from '../common/compression';
 import { ViewService } from '../common/view.service';
 import { Problem } from './questionnaire';
 import { OrganizationRow } from '../reference/organizations.repository';
@@ -60,8 +61,16 @@ export class PublicPagesController {
     const campaign = await this.questionnaires.campaign(slug);
     if (!isOpen(campaign)) return this.closed(req, reply, campaign);
     // the key is issued with the form: a second click or a reload of the POST carries the same key and stores nothing twice
-    const body = await this.pages.blankBody(campaign, randomUUID());
-    return reply.type(HTML).send(this.views.inLayout(body, pageContext(req, this.formPage(campaign, false))));
+    const key = randomUUID();
+    if (!req.user) {
+      const page = await this.pages.anonymousPage(campaign, key, accepts(String(req.headers['accept-encoding'] ?? ''), 'gzip'));
+      void reply.type(HTML).header('vary', 'accept-encoding');
+      // already compressed: the compression hook leaves a reply with a Content-Encoding alone
+      if (page.gzip) void reply.header('content-encoding', 'gzip');
+      return reply.send(page.payload);
+    }
+    const body = await this.pages.blankBody(campaign, key);
+    return reply.type(HTML).send(this.views.inLayout(body, pageContext(req, this.pages.layoutContext(campaign, false))));
   }
 
   @Public()
@@ -156,22 +165,12 @@ export class PublicPagesController {
     candidates: OrganizationRow[] = [],
   ) {
     const { body, formErrors } = await this.pages.filledBody(campaign, form, problems, candidates);
-    const context: Record<string, unknown> = { ...this.formPage(campaign, problems.length > 0), formErrors };
+    const context: Record<string, unknown> = { ...this.pages.layoutContext(campaign, problems.length > 0), formErrors };
     if (candidates.length && !problems.length) {
       context.flash = { kind: 'info', message: 'Анкета ещё не отправлена: уточните организацию в разделе «О себе» и отправьте анкету снова.' };
     }
     const html = this.views.inLayout(body, pageContext(req, context));
     return reply.status(status).type(HTML).send(html);
-  }
-
-  /** The layout's part of the questionnaire page (the body comes from QuestionnairePageService). */
-  private formPage(campaign: CampaignMeta, failed: boolean): Record<string, unknown> {
-    return {
-      title: failed ? `Ошибка: ${campaign.title}` : `Анкета: ${campaign.title}`,
-      formError: failed ? 'Анкета не отправлена. Исправьте ошибки:' : '',
-      // optional: the organization picker (the form works the same without it)
-      scripts: ['questionnaire.js'],
-    };
   }
 
   private closed(req: FastifyRequest, reply: FastifyReply, campaign: CampaignMeta) {

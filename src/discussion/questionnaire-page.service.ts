@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { GzipTemplate } from '../common/gzip-template';
 import { ViewService } from '../common/view.service';
+import { AppConfig } from '../config/app.config';
 import { OrganizationRow } from '../reference/organizations.repository';
 import { OrganizationDirectoryService } from '../reference/organization-directory.service';
 import { sameName } from '../reference/organization-search';
@@ -15,6 +17,8 @@ interface PageModel {
   lists: FormLists;
   /** The blank form's HTML (without the layout) cut where the idempotency key goes. */
   blank: { head: string; tail: string };
+  /** The whole page as an anonymous respondent gets it (layout included), gzip-compressed once around the key. */
+  anonymous: GzipTemplate;
 }
 
 /** What the server made of the organization fields of a posted form. */
@@ -51,7 +55,28 @@ export class QuestionnairePageService {
     private readonly questionnaires: QuestionnaireService,
     private readonly directory: OrganizationDirectoryService,
     private readonly views: ViewService,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The blank page for a visitor without a session (nearly everyone): gzip made once per campaign version with the key
+   * slotted in (when the client takes gzip and the app compresses at all), else the same text.
+   */
+  async anonymousPage(campaign: CampaignMeta, key: string, gzip: boolean): Promise<{ gzip: boolean; payload: Buffer | string }> {
+    const { anonymous } = await this.model(campaign);
+    if (gzip && this.config.COMPRESSION === 'on') return { gzip: true, payload: anonymous.render(key) };
+    return { gzip: false, payload: anonymous.text(key) };
+  }
+
+  /** The layout's part of the questionnaire page (title, the error summary's heading, the picker's script). */
+  layoutContext(campaign: CampaignMeta, failed: boolean): Record<string, unknown> {
+    return {
+      title: failed ? `Ошибка: ${campaign.title}` : `Анкета: ${campaign.title}`,
+      formError: failed ? 'Анкета не отправлена. Исправьте ошибки:' : '',
+      // optional: the organization picker (the form works the same without it)
+      scripts: ['questionnaire.js'],
+    };
+  }
 
   /** The blank form's body with a fresh key slotted in. */
   async blankBody(campaign: CampaignMeta, key: string): Promise<string> {
@@ -124,9 +149,16 @@ export class QuestionnairePageService {
       this.questionnaires.documents(campaign.id),
       this.questionnaires.formLists(),
     ]);
-    const html = this.body(campaign, questionnaireView(questionnaire, documents, lists, {}, []), KEY_SLOT);
-    const at = html.indexOf(KEY_SLOT);
-    if (at < 0 || html.indexOf(KEY_SLOT, at + 1) >= 0) throw new Error('the questionnaire template must show the key exactly once');
-    return { questionnaire, documents, lists, blank: { head: html.slice(0, at), tail: html.slice(at + KEY_SLOT.length) } };
+    const body = this.body(campaign, questionnaireView(questionnaire, documents, lists, {}, []), KEY_SLOT);
+    const blank = splitAtSlot(body);
+    // as pageContext() makes it for a request without a session
+    const page = splitAtSlot(this.views.inLayout(body, { currentUser: null, csrfToken: '', ...this.layoutContext(campaign, false) }));
+    return { questionnaire, documents, lists, blank, anonymous: new GzipTemplate(page.head, page.tail) };
   }
+}
+
+function splitAtSlot(html: string): { head: string; tail: string } {
+  const at = html.indexOf(KEY_SLOT);
+  if (at < 0 || html.indexOf(KEY_SLOT, at + 1) >= 0) throw new Error('the questionnaire template must show the key exactly once');
+  return { head: html.slice(0, at), tail: html.slice(at + KEY_SLOT.length) };
 }

@@ -58,10 +58,10 @@ describe('the questionnaire with 2,000 organizations in the registry (Chromium)'
     const page = await context.newPage();
     await page.goto(`${t.url}/c/${c.slug}/form`, { waitUntil: 'load' });
     const weight: Weight = await page.evaluate(() => {
-      const entries = [
-        ...performance.getEntriesByType('navigation'),
-        ...performance.getEntriesByType('resource'),
-      ] as PerformanceResourceTiming[];
+      // the browser's Performance API (the Node typings of `performance` know no resource timings)
+      type Timing = { name: string; transferSize: number; encodedBodySize: number; decodedBodySize: number };
+      const perf = performance as unknown as { getEntriesByType(type: string): Timing[] };
+      const entries = [...perf.getEntriesByType('navigation'), ...perf.getEntriesByType('resource')];
       return {
         urls: entries.map((e) => new URL(e.name).pathname),
         transfer: entries.reduce((n, e) => n + e.transferSize, 0),

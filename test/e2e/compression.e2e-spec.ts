@@ -28,22 +28,34 @@ describe('compression of text answers and hashed static files', () => {
     afterAll(() => t.close());
 
     it('HTML goes out as brotli or gzip as the client asks, and as is to a client that asks for neither', async () => {
+      const plain = await get(t.url, `/c/${c.slug}`);
+      expect([plain.status, plain.headers['content-encoding']]).toEqual([200, undefined]);
+      expect(plain.body.toString('utf8')).toContain(c.title);
+      const br = await get(t.url, `/c/${c.slug}`, { 'accept-encoding': 'gzip, deflate, br' });
+      expect([br.status, br.headers['content-encoding'], br.headers.vary]).toEqual([200, 'br', 'accept-encoding']);
+      expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+      const gz = await get(t.url, `/c/${c.slug}`, { 'accept-encoding': 'gzip' });
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+      // a client refusing every coding gets it as is
+      expect((await get(t.url, `/c/${c.slug}`, { 'accept-encoding': 'identity' })).headers['content-encoding']).toBeUndefined();
+    });
+
+    it('the blank questionnaire goes out as gzip made once around the key slot, the same page as uncompressed', async () => {
       const plain = await get(t.url, `/c/${c.slug}/form`);
-      expect(plain.status).toBe(200);
-      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect([plain.status, plain.headers['content-encoding'], plain.headers.vary]).toEqual([200, undefined, 'accept-encoding']);
       const html = plain.body.toString('utf8');
       expect(html).toContain(`Анкета: ${c.title}`);
-
-      const br = await get(t.url, `/c/${c.slug}/form`, { 'accept-encoding': 'gzip, deflate, br' });
-      expect([br.status, br.headers['content-encoding'], br.headers.vary]).toEqual([200, 'br', 'accept-encoding']);
-      const unpacked = brotliDecompressSync(br.body).toString('utf8');
-      // the same page but its fresh idempotency key
-      expect(unpacked.replace(/name="key" value="[^"]+"/, '')).toBe(html.replace(/name="key" value="[^"]+"/, ''));
-      expect(br.body.length).toBeLessThan(plain.body.length / 3);
-
-      const gz = await get(t.url, `/c/${c.slug}/form`, { 'accept-encoding': 'gzip' });
-      expect(gz.headers['content-encoding']).toBe('gzip');
-      expect(gunzipSync(gz.body).toString('utf8')).toContain(`Анкета: ${c.title}`);
+      const withoutKey = (page: string) => page.replace(/name="key" value="[0-9a-f-]{36}"/, '');
+      for (const accepted of ['gzip', 'gzip, deflate, br']) {
+        const gz = await get(t.url, `/c/${c.slug}/form`, { 'accept-encoding': accepted });
+        expect([gz.status, gz.headers['content-encoding'], gz.headers.vary]).toEqual([200, 'gzip', 'accept-encoding']);
+        const unpacked = gunzipSync(gz.body).toString('utf8');
+        expect(withoutKey(unpacked)).toBe(withoutKey(html));
+        expect(/name="key" value="([^"]+)"/.exec(unpacked)![1]).not.toBe(/name="key" value="([^"]+)"/.exec(html)![1]);
+        expect(Number(gz.headers['content-length'])).toBe(gz.body.length);
+        expect(gz.body.length).toBeLessThan(plain.body.length / 3);
+      }
     });
 
     it('JSON of the API is compressed too; answers under 1 KB are not', async () => {
