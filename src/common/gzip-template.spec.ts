@@ -5,11 +5,16 @@ import { GzipTemplate } from './gzip-template';
 describe('GzipTemplate', () => {
   it('gives one gzip member that zlib reads back as head + slot + tail, for any texts and slots', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 3000 }), fc.string({ maxLength: 3000 }), fc.stringMatching(/^[ -~]{0,64}$/), (head, tail, slot) => {
-        const page = new GzipTemplate(head, tail);
-        expect(gunzipSync(page.render(slot)).toString('utf8')).toBe(head + slot + tail);
-        expect(page.text(slot)).toBe(head + slot + tail);
-      }),
+      fc.property(
+        fc.string({ maxLength: 3000 }),
+        fc.string({ maxLength: 3000 }),
+        fc.stringMatching(/^[ -~]{0,64}$/),
+        (head, tail, slot) => {
+          const page = new GzipTemplate(head, tail);
+          expect(gunzipSync(page.render(slot)).toString('utf8')).toBe(head + slot + tail);
+          expect(page.text(slot)).toBe(head + slot + tail);
+        },
+      ),
       { numRuns: 200 },
     );
   });

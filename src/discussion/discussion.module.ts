@@ -16,7 +16,14 @@ import { SubmissionService } from './submission.service';
 @Module({
   imports: [AuditModule, QueueModule],
   controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
-  providers: [QuestionnaireService, QuestionnairePageService, ResponseWriterService, SubmissionRateLimitService, SubmissionService, ResponsesModerationService],
+  providers: [
+    QuestionnaireService,
+    QuestionnairePageService,
+    ResponseWriterService,
+    SubmissionRateLimitService,
+    SubmissionService,
+    ResponsesModerationService,
+  ],
   exports: [QuestionnaireService],
 })
 export class DiscussionModule {}

@@ -167,7 +167,10 @@ export class PublicPagesController {
     const { body, formErrors } = await this.pages.filledBody(campaign, form, problems, candidates);
     const context: Record<string, unknown> = { ...this.pages.layoutContext(campaign, problems.length > 0), formErrors };
     if (candidates.length && !problems.length) {
-      context.flash = { kind: 'info', message: 'Анкета ещё не отправлена: уточните организацию в разделе «О себе» и отправьте анкету снова.' };
+      context.flash = {
+        kind: 'info',
+        message: 'Анкета ещё не отправлена: уточните организацию в разделе «О себе» и отправьте анкету снова.',
+      };
     }
     const html = this.views.inLayout(body, pageContext(req, context));
     return reply.status(status).type(HTML).send(html);

@@ -108,7 +108,12 @@ export class QuestionnairePageService {
     const territoryId = first(form.territoryId);
     const free: OrganizationOutcome = { organizationId: '', organizationName: typed, shownName: typed, candidates: [] };
     const directory = UUID_RE.test(territoryId) ? await this.directory.territory(territoryId) : null;
-    const picked = (o: OrganizationRow): OrganizationOutcome => ({ organizationId: o.id, organizationName: '', shownName: o.name, candidates: [] });
+    const picked = (o: OrganizationRow): OrganizationOutcome => ({
+      organizationId: o.id,
+      organizationName: '',
+      shownName: o.name,
+      candidates: [],
+    });
     const inTerritory = (id: string) => (UUID_RE.test(id) ? directory?.organizations.find((o) => o.id === id.toLowerCase()) : undefined);
 
     if (choice === 'typed') return free;

@@ -11,7 +11,8 @@ export interface TerritoryDirectory {
 }
 
 /** What the server made of a typed organization name in a territory. */
-export type NameMatch = { kind: 'none' } | { kind: 'exact'; organization: OrganizationRow } | { kind: 'candidates'; candidates: OrganizationRow[] };
+export type NameMatch =
+  { kind: 'none' } | { kind: 'exact'; organization: OrganizationRow } | { kind: 'candidates'; candidates: OrganizationRow[] };
 
 /**
  * How long one instance trusts its copy of a territory's registry. Several instances each re-read within this time of

@@ -37,14 +37,16 @@ export function sameName(a: string, b: string): boolean {
  * literally; nothing of the user's text becomes a regular expression.
  */
 export function searchPatterns(text: string): string[] {
-  return searchWords(text)
-    // one letter («г.» of «г. Миасса», a stray «и») narrows nothing down
-    .filter((w) => w.length <= MAX_WORD && (w.length > 1 || isNumber(w)))
-    .slice(0, MAX_WORDS)
-    .map((w) => {
-      const escaped = w.replace(/[\\%_]/g, (c) => `\\${c}`);
-      return isNumber(w) ? `% ${escaped} %` : `% ${escaped}%`;
-    });
+  return (
+    searchWords(text)
+      // one letter («г.» of «г. Миасса», a stray «и») narrows nothing down
+      .filter((w) => w.length <= MAX_WORD && (w.length > 1 || isNumber(w)))
+      .slice(0, MAX_WORDS)
+      .map((w) => {
+        const escaped = w.replace(/[\\%_]/g, (c) => `\\${c}`);
+        return isNumber(w) ? `% ${escaped} %` : `% ${escaped}%`;
+      })
+  );
 }
 
 function isNumber(word: string): boolean {

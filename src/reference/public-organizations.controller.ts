@@ -15,7 +15,9 @@ export class PublicOrganizationsController {
 
   @Public()
   @Get(':id/organizations')
-  @ApiOperation({ summary: "A territory's registry organizations for the questionnaire's picker: {territoryId, organizations: [{id, name}]}" })
+  @ApiOperation({
+    summary: "A territory's registry organizations for the questionnaire's picker: {territoryId, organizations: [{id, name}]}",
+  })
   @ApiResponse({ status: 200, description: 'Sorted by name; ETag and Cache-Control set; If-None-Match → 304' })
   @ApiResponse({ status: 404, description: 'Unknown or inactive territory' })
   async organizations(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {

@@ -135,7 +135,9 @@ describe('the questionnaire with 2,000 organizations in the registry (Chromium)'
     await answerAll(page);
     await page.getByRole('button', { name: 'Отправить анкету' }).click();
     await page.getByRole('heading', { level: 1, name: 'Спасибо за участие!' }).waitFor();
-    expect(await storedOrganization(key)).toEqual([{ territory_id: territoryId, organization_id: gymnasiums[1].id, organization_name: null }]);
+    expect(await storedOrganization(key)).toEqual([
+      { territory_id: territoryId, organization_id: gymnasiums[1].id, organization_name: null },
+    ]);
     // one list request for the whole visit
     expect(lists.length).toBe(1);
     await context.close();
