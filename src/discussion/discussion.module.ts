@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { QueueModule } from '../queue/queue.module';
+import { ReferenceModule } from '../reference/reference.module';
 import { PublicCampaignsController } from './public-campaigns.controller';
 import { PublicPagesController } from './public-pages.controller';
 import { QuestionnairePageService } from './questionnaire-page.service';
@@ -14,7 +15,7 @@ import { SubmissionService } from './submission.service';
 
 /** Public discussion: the questionnaire, submissions (group commit, idempotent), and the organizer's view of responses. */
 @Module({
-  imports: [AuditModule, QueueModule],
+  imports: [AuditModule, QueueModule, ReferenceModule],
   controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
   providers: [
     QuestionnaireService,

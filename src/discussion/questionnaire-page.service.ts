@@ -9,6 +9,7 @@ import { sameName } from '../reference/organization-search';
 import { CompiledQuestionnaire, Problem } from './questionnaire';
 import { FormBody, questionnaireView } from './questionnaire-form';
 import { CampaignMeta, FormLists, PublicDocument, QuestionnaireService } from './questionnaire.service';
+import { isUuid } from '../common/uuid';
 
 /** What the page needs of a campaign besides the request: loaded together, cached together. */
 interface PageModel {
@@ -39,7 +40,6 @@ export interface OrganizationOutcome {
 const MODEL_TTL_MS = 5_000;
 /** Where the key goes in the cached blank form: random per process, so no campaign text can contain it. */
 const KEY_SLOT = `key-slot-${randomUUID()}`;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const first = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
 
 /**
@@ -107,14 +107,14 @@ export class QuestionnairePageService {
     const givenId = first(form.organizationId);
     const territoryId = first(form.territoryId);
     const free: OrganizationOutcome = { organizationId: '', organizationName: typed, shownName: typed, candidates: [] };
-    const directory = UUID_RE.test(territoryId) ? await this.directory.territory(territoryId) : null;
+    const directory = isUuid(territoryId) ? await this.directory.territory(territoryId) : null;
     const picked = (o: OrganizationRow): OrganizationOutcome => ({
       organizationId: o.id,
       organizationName: '',
       shownName: o.name,
       candidates: [],
     });
-    const inTerritory = (id: string) => (UUID_RE.test(id) ? directory?.organizations.find((o) => o.id === id.toLowerCase()) : undefined);
+    const inTerritory = (id: string) => (isUuid(id) ? directory?.organizations.find((o) => o.id === id.toLowerCase()) : undefined);
 
     if (choice === 'typed') return free;
     const chosen = inTerritory(choice);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { OrganizationRow, OrganizationsRepository } from './organizations.repository';
 import { sameName, searchPatterns } from './organization-search';
+import { isUuid } from '../common/uuid';
 
 /** One territory's registry as the public picker receives it: the JSON once serialized, its ETag, the rows. */
 export interface TerritoryDirectory {
@@ -20,7 +21,6 @@ export type NameMatch =
  */
 const DIRECTORY_TTL_MS = 10_000;
 export const CANDIDATES_SHOWN = 10;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The registry by territory for respondents: a small cached JSON for the picker, and matching of a typed name. */
 @Injectable()
@@ -31,7 +31,7 @@ export class OrganizationDirectoryService {
 
   /** The organizations of an active territory; null for an unknown, inactive or malformed id. */
   territory(territoryId: string): Promise<TerritoryDirectory | null> {
-    if (!UUID_RE.test(territoryId)) return Promise.resolve(null);
+    if (!isUuid(territoryId)) return Promise.resolve(null);
     const id = territoryId.toLowerCase();
     const now = Date.now();
     const hit = this.cache.get(id);
