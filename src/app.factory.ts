@@ -10,8 +10,10 @@ import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { refuseDemoPasswordsInProduction } from './accounts/demo-passwords';
+import { registerCompression } from './common/compression';
 import { projectRoot } from './common/project-root';
 import { registerPrivateNoStore, registerSecurityHeaders } from './common/security-headers';
+import { registerHashedAssets } from './common/static-assets';
 import { ValidationError } from './common/domain-error';
 import { registerStrictJsonParser } from './common/json-body-parser';
 import { AppConfig, loadConfig } from './config/app.config';
@@ -38,6 +40,8 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   }
 
   const appConfig = app.get(AppConfig);
+  // first: it hooks every route registered after it
+  await registerCompression(app, appConfig.COMPRESSION);
   registerStrictJsonParser(app, config.SUBMISSION_MAX_BYTES);
   // the API speaks JSON (and multipart for files): a form post to it is refused rather than half-understood
   app
@@ -65,7 +69,9 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   );
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
   registerPrivateNoStore(app.getHttpAdapter().getInstance());
-  await app.register(fastifyStatic as never, { root: join(projectRoot(), 'public'), prefix: '/static/', maxAge: '1h' } as never);
+  // hashed names (templates link these) are cached for a year; the bare names still work with a short cache
+  registerHashedAssets(app.getHttpAdapter().getInstance());
+  await app.register(fastifyStatic as never, { root: join(projectRoot(), 'public'), prefix: '/static/', maxAge: '5m' } as never);
 
   app.useGlobalPipes(
     new ValidationPipe({

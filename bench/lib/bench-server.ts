@@ -31,6 +31,13 @@ async function main(): Promise<void> {
     void reply.status(201);
     return { receipt: 'R-0000-0000', fields: Object.keys(req.body as object).length };
   });
+  // the page benchmark's ceiling: a constant HTML answer of a given size (bytes=…), nothing rendered
+  const pages = new Map<number, string>();
+  bare.get('/bare-page', async (req: FastifyRequest, reply: FastifyReply) => {
+    const bytes = Math.min(1_000_000, Number((req.query as { bytes?: string }).bytes ?? 1000) || 1000);
+    if (!pages.has(bytes)) pages.set(bytes, `<!doctype html><title>bare</title>${'x'.repeat(Math.max(0, bytes - 35))}`);
+    return reply.type('text/html; charset=utf-8').send(pages.get(bytes));
+  });
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const barePort = (bare.server.address() as { port: number }).port;
   process.stdout.write(`READY ${port} ${barePort}\n`);

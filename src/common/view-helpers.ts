@@ -1,5 +1,6 @@
 import type { HelperDelegate } from 'handlebars';
 import { displayTimeZone, wallClockDate } from './display-time-zone';
+import { assetUrl } from './static-assets';
 
 const numberFmt = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 });
 
@@ -73,6 +74,8 @@ export const VIEW_HELPERS: Record<string, HelperDelegate> = {
   percent: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
   plural: (n: number, one: string, few: string, many: string) => pluralRu(Number(n), one, few, many),
   concat: (...a: unknown[]) => args(a).join(''),
+  /** `{{asset 'site.css'}}` → `/static/site.<content hash>.css` (cached for a year; the hash changes with the file). */
+  asset: (name: unknown) => assetUrl(String(name)),
   range: (from: number, to: number) => {
     const out: number[] = [];
     for (let i = Number(from); i <= Number(to); i++) out.push(i);

@@ -52,6 +52,11 @@ export class ViewService {
     const body = template(context);
     const layoutName = options.layout === undefined ? (name.startsWith('pages/') ? 'layouts/main' : null) : options.layout;
     if (!layoutName) return body;
+    return this.inLayout(body, context, layoutName);
+  }
+
+  /** An already rendered page body inside a layout (for bodies cached by their owner). */
+  inLayout(body: string, context: Record<string, unknown>, layoutName = 'layouts/main'): string {
     const layout = this.templates.get(layoutName);
     if (!layout) throw new Error(`layout not found: ${layoutName}`);
     return layout({ ...context, body });

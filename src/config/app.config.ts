@@ -190,6 +190,10 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   BULL_BOARD: string = 'on';
+
+  /** The app compresses text answers (brotli, gzip); `off` when a reverse proxy in front of it does. */
+  @IsIn(['on', 'off'])
+  COMPRESSION: 'on' | 'off' = 'on';
 }
 
 const LOCAL_DEFAULT_SECRETS: (keyof AppConfig)[] = ['SESSION_SECRET', 'RESPONSE_SALT'];

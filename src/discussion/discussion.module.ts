@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { QueueModule } from '../queue/queue.module';
+import { ReferenceModule } from '../reference/reference.module';
 import { PublicCampaignsController } from './public-campaigns.controller';
 import { PublicPagesController } from './public-pages.controller';
+import { QuestionnairePageService } from './questionnaire-page.service';
 import { QuestionnaireService } from './questionnaire.service';
 import { ResponsesModerationService } from './responses-moderation.service';
 import { ResponsesController } from './responses.controller';
@@ -13,9 +15,16 @@ import { SubmissionService } from './submission.service';
 
 /** Public discussion: the questionnaire, submissions (group commit, idempotent), and the organizer's view of responses. */
 @Module({
-  imports: [AuditModule, QueueModule],
+  imports: [AuditModule, QueueModule, ReferenceModule],
   controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
-  providers: [QuestionnaireService, ResponseWriterService, SubmissionRateLimitService, SubmissionService, ResponsesModerationService],
+  providers: [
+    QuestionnaireService,
+    QuestionnairePageService,
+    ResponseWriterService,
+    SubmissionRateLimitService,
+    SubmissionService,
+    ResponsesModerationService,
+  ],
   exports: [QuestionnaireService],
 })
 export class DiscussionModule {}

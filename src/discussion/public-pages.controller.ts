@@ -7,9 +7,12 @@ import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-st
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { pageContext } from '../common/page-context';
 import { requestIp } from '../common/request-ip';
+import { accepts } from '../common/compression';
 import { ViewService } from '../common/view.service';
 import { Problem } from './questionnaire';
-import { FormBody, formToSubmission, questionnaireView } from './questionnaire-form';
+import { OrganizationRow } from '../reference/organizations.repository';
+import { FormBody, formToSubmission } from './questionnaire-form';
+import { QuestionnairePageService } from './questionnaire-page.service';
 import { CampaignMeta, QuestionnaireService } from './questionnaire.service';
 import { RECEIPT_RE } from './receipt';
 import { SubmissionInvalidError, SubmissionService } from './submission.service';
@@ -24,6 +27,7 @@ export class PublicPagesController {
     private readonly questionnaires: QuestionnaireService,
     private readonly submissions: SubmissionService,
     private readonly views: ViewService,
+    private readonly pages: QuestionnairePageService,
   ) {}
 
   @Public()
@@ -57,15 +61,34 @@ export class PublicPagesController {
     const campaign = await this.questionnaires.campaign(slug);
     if (!isOpen(campaign)) return this.closed(req, reply, campaign);
     // the key is issued with the form: a second click or a reload of the POST carries the same key and stores nothing twice
-    return this.renderForm(req, reply, campaign, { key: randomUUID() }, [], 200);
+    const key = randomUUID();
+    if (!req.user) {
+      const page = await this.pages.anonymousPage(campaign, key, accepts(String(req.headers['accept-encoding'] ?? ''), 'gzip'));
+      void reply.type(HTML).header('vary', 'accept-encoding');
+      // already compressed: the compression hook leaves a reply with a Content-Encoding alone
+      if (page.gzip) void reply.header('content-encoding', 'gzip');
+      return reply.send(page.payload);
+    }
+    const body = await this.pages.blankBody(campaign, key);
+    return reply.type(HTML).send(this.views.inLayout(body, pageContext(req, this.pages.layoutContext(campaign, false))));
   }
 
   @Public()
   @Post('c/:slug/form')
   async submit(@Param('slug') slug: string, @Body() body: FormBody, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const form: FormBody = body && typeof body === 'object' ? body : {};
+    const posted: FormBody = body && typeof body === 'object' ? body : {};
     const campaign = await this.questionnaires.campaign(slug);
     const questionnaire = await this.questionnaires.questionnaire(campaign);
+    // a typed organization name is looked up in the chosen territory's registry first
+    const organization = await this.pages.resolveOrganization(posted);
+    const form: FormBody = {
+      ...posted,
+      organizationId: organization.organizationId,
+      organizationName: organization.organizationName,
+      organizationChoice: undefined,
+    };
+    const shown: FormBody = { ...form, organizationName: organization.shownName, organizationChoice: posted.organizationChoice };
+    if (organization.candidates.length) return this.confirmOrganization(req, reply, campaign, form, shown, organization.candidates);
     try {
       const result = await this.submissions.submit(slug, formToSubmission(questionnaire, form), form.key, {
         ip: requestIp(req),
@@ -73,7 +96,7 @@ export class PublicPagesController {
       });
       return reply.redirect(`/c/${encodeURIComponent(slug)}/thanks?receipt=${encodeURIComponent(result.receipt)}`, 303);
     } catch (err) {
-      if (err instanceof SubmissionInvalidError) return this.renderForm(req, reply, campaign, form, err.problems, err.status);
+      if (err instanceof SubmissionInvalidError) return this.renderForm(req, reply, campaign, shown, err.problems, err.status);
       if (err instanceof DomainError && err.code === ErrorCode.ValidationFailed && Object.keys(err.fieldErrors).length) {
         const problems: Problem[] = Object.entries(err.fieldErrors).map(([field, message]) => ({
           path: field,
@@ -81,7 +104,7 @@ export class PublicPagesController {
           message,
           status: 400,
         }));
-        return this.renderForm(req, reply, campaign, form, problems, 400);
+        return this.renderForm(req, reply, campaign, shown, problems, 400);
       }
       if (err instanceof DomainError && err.code === ErrorCode.IdempotencyMismatch) {
         const html = this.views.render('pages/error', {
@@ -110,6 +133,28 @@ export class PublicPagesController {
       .send(this.views.render('pages/public/thanks', pageContext(req, { title: 'Спасибо за участие', campaign, receipt: shown })));
   }
 
+  /**
+   * The typed name matched several registry entries (or one loosely): the form comes back with them to choose from,
+   * everything typed kept, nothing stored. Other problems of the form are shown at the same time.
+   */
+  private async confirmOrganization(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    campaign: CampaignMeta,
+    form: FormBody,
+    shown: FormBody,
+    candidates: OrganizationRow[],
+  ) {
+    let problems: Problem[] = [];
+    try {
+      await this.submissions.validate(campaign, formToSubmission(await this.questionnaires.questionnaire(campaign), form));
+    } catch (err) {
+      if (!(err instanceof SubmissionInvalidError)) throw err;
+      problems = err.problems;
+    }
+    return this.renderForm(req, reply, campaign, shown, problems, problems.length ? 400 : 200, candidates);
+  }
+
   private async renderForm(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -117,25 +162,17 @@ export class PublicPagesController {
     form: FormBody,
     problems: Problem[],
     status: number,
+    candidates: OrganizationRow[] = [],
   ) {
-    const [questionnaire, documents, lists] = await Promise.all([
-      this.questionnaires.questionnaire(campaign),
-      this.questionnaires.documents(campaign.id),
-      this.questionnaires.formLists(),
-    ]);
-    const view = questionnaireView(questionnaire, documents, lists, form, problems);
-    const html = this.views.render(
-      'pages/public/questionnaire',
-      pageContext(req, {
-        title: problems.length ? `Ошибка: ${campaign.title}` : `Анкета: ${campaign.title}`,
-        campaign,
-        key: typeof form.key === 'string' ? form.key : '',
-        ...view,
-        formError: problems.length ? 'Анкета не отправлена. Исправьте ошибки:' : '',
-        // optional: narrows the organization list to the chosen territory; the form works the same without it
-        scripts: ['/static/questionnaire.js'],
-      }),
-    );
+    const { body, formErrors } = await this.pages.filledBody(campaign, form, problems, candidates);
+    const context: Record<string, unknown> = { ...this.pages.layoutContext(campaign, problems.length > 0), formErrors };
+    if (candidates.length && !problems.length) {
+      context.flash = {
+        kind: 'info',
+        message: 'Анкета ещё не отправлена: уточните организацию в разделе «О себе» и отправьте анкету снова.',
+      };
+    }
+    const html = this.views.inLayout(body, pageContext(req, context));
     return reply.status(status).type(HTML).send(html);
   }
 

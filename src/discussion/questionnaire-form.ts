@@ -2,7 +2,10 @@ import { QuestionKind } from '../campaigns/entities/question.entity';
 import { CompiledQuestionnaire, Problem, questionField, QuestionDef } from './questionnaire';
 import type { FormLists, PublicDocument } from './questionnaire.service';
 
-/** The page form posts flat fields: territoryId, organizationType, position, organizationId, organizationName, q_<id>. */
+/**
+ * The page form posts flat fields: territoryId, organizationType, position, organizationId (hidden: the picker's
+ * choice), organizationName (typed), organizationChoice (a confirmed candidate id, or `typed`), q_<id>.
+ */
 export type FormBody = Record<string, string | string[] | undefined>;
 
 const first = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
@@ -48,6 +51,7 @@ export function questionnaireView(
   lists: FormLists,
   form: FormBody,
   problems: Problem[],
+  candidates: { id: string; name: string }[] = [],
 ) {
   const errors: Record<string, string> = {};
   for (const p of problems) {
@@ -60,17 +64,15 @@ export function questionnaireView(
     return items.map((i) => ({ value: i.code, label: i.name, selected: i.code === value }));
   };
   const territoryId = first(form.territoryId);
-  const organizationId = first(form.organizationId);
+  const choice = first(form.organizationChoice);
   const profile = {
     territories: lists.territories.map((t) => ({ value: t.id, label: t.label, selected: t.id === territoryId })),
     organizationTypes: select('organizationType', lists.organizationTypes),
     positions: select('position', lists.positions),
-    organizationGroups: lists.organizationGroups.map((g) => ({
-      territoryId: g.territoryId,
-      label: g.label,
-      options: g.organizations.map((o) => ({ value: o.id, label: o.name, selected: o.id === organizationId })),
-    })),
+    // the registry is not on the page: the picker loads the chosen territory's list, or the server matches the name
+    organizationId: first(form.organizationId),
     organizationName: first(form.organizationName),
+    candidates: candidates.map((o, i) => ({ inputId: `organizationChoice_${i}`, value: o.id, label: o.name, checked: o.id === choice })),
   };
   const questionView = (question: QuestionDef, num: number) => {
     const name = questionField(question.id);
@@ -116,6 +118,7 @@ export function questionnaireView(
   if (general.length) sections.push({ title: 'Общие вопросы', fileUrl: '', questions: general });
 
   const anchor = (field: string): string => {
+    if (field === 'organizationId') return 'organizationName';
     for (const s of sections) for (const x of s.questions) if (x.name === field) return x.firstInputId;
     return field;
   };

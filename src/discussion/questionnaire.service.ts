@@ -28,7 +28,6 @@ export interface FormLists {
   territories: { id: string; label: string }[];
   organizationTypes: { code: string; name: string }[];
   positions: { code: string; name: string }[];
-  organizationGroups: { territoryId: string; label: string; organizations: { id: string; name: string }[] }[];
 }
 
 /** How long a campaign's status read by slug is trusted; the write re-checks the stage with the database clock anyway. */
@@ -143,7 +142,7 @@ export class QuestionnaireService {
     };
   }
 
-  /** The choices of the questionnaire's profile block (active territories; organizations grouped by territory). */
+  /** The choices of the questionnaire's profile block (active territories, types, positions; not the registry). */
   formLists(): Promise<FormLists> {
     const now = Date.now();
     if (this.lists && now - this.lists.at < REFERENCE_TTL_MS) return this.lists.value;
@@ -154,29 +153,16 @@ export class QuestionnaireService {
   }
 
   private async loadFormLists(): Promise<FormLists> {
-    const [territories, organizationTypes, positions, organizations] = await Promise.all([
-      this.dataSource.query(`SELECT id, name, kind FROM territories WHERE active ORDER BY sort_order, name`),
+    const [territories, organizationTypes, positions] = await Promise.all([
+      this.dataSource.query(`SELECT id, name FROM territories WHERE active ORDER BY sort_order, name`),
       this.dataSource.query(`SELECT code, name FROM organization_types ORDER BY sort_order`),
       this.dataSource.query(`SELECT code, name FROM positions ORDER BY sort_order`),
-      this.dataSource.query(
-        `SELECT o.id, o.name, o.territory_id FROM organizations o JOIN territories t ON t.id = o.territory_id AND t.active
-          ORDER BY t.sort_order, o.name`,
-      ),
     ]);
     // territory names already say what they are («… городской округ», «… муниципальный район»)
-    const label = (t: { name: string; kind: string }) => t.name;
-    const byTerritory = new Map<string, { id: string; name: string }[]>();
-    for (const o of organizations as { id: string; name: string; territory_id: string }[]) {
-      if (!byTerritory.has(o.territory_id)) byTerritory.set(o.territory_id, []);
-      byTerritory.get(o.territory_id)!.push({ id: o.id, name: o.name });
-    }
     return {
-      territories: (territories as { id: string; name: string; kind: string }[]).map((t) => ({ id: t.id, label: label(t) })),
+      territories: (territories as { id: string; name: string }[]).map((t) => ({ id: t.id, label: t.name })),
       organizationTypes,
       positions,
-      organizationGroups: (territories as { id: string; name: string; kind: string }[])
-        .filter((t) => byTerritory.has(t.id))
-        .map((t) => ({ territoryId: t.id, label: label(t), organizations: byTerritory.get(t.id)! })),
     };
   }
 

@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
+import { OrganizationDirectoryService } from './organization-directory.service';
+import { OrganizationsRepository } from './organizations.repository';
+import { PublicOrganizationsController } from './public-organizations.controller';
 import { ReferenceController } from './reference.controller';
 import { ReferenceService } from './reference.service';
 
-@Module({ controllers: [ReferenceController], providers: [ReferenceService], exports: [ReferenceService] })
+@Module({
+  controllers: [ReferenceController, PublicOrganizationsController],
+  providers: [ReferenceService, OrganizationsRepository, OrganizationDirectoryService],
+  exports: [ReferenceService, OrganizationDirectoryService],
+})
 export class ReferenceModule {}

@@ -39,7 +39,7 @@ describe('a teacher fills the questionnaire in Chromium (JavaScript off)', () =>
     // profile by its labels, leaving the territory out on purpose
     await page.getByLabel('Тип организации').selectOption('school');
     await page.getByLabel('Должность').selectOption('teacher');
-    await page.getByLabel('или введите название организации').fill('МБОУ «Лицей № 11»');
+    await page.getByLabel('Организация (необязательно)').fill('МБОУ «Лицей № 11»');
     // document 1: an ordinary option AND the exclusive one (not allowed), no scale answer (required)
     await page
       .getByRole('group', { name: new RegExp(`^1\\. `) })
@@ -65,7 +65,7 @@ describe('a teacher fills the questionnaire in Chromium (JavaScript off)', () =>
     // everything typed is kept
     expect(await page.locator('input[name="key"]').inputValue()).toBe(key);
     expect(await page.getByLabel('Тип организации').inputValue()).toBe('school');
-    expect(await page.getByLabel('или введите название организации').inputValue()).toBe('МБОУ «Лицей № 11»');
+    expect(await page.getByLabel('Организация (необязательно)').inputValue()).toBe('МБОУ «Лицей № 11»');
     expect(await page.getByLabel(new RegExp(`^3\\. ${text1.text}`)).inputValue()).toBe('Нужны примеры для сельских школ');
     expect(await page.locator(`#q_${multi2.id}_1`).isChecked()).toBe(true);
     expect(await page.locator(`#q_${scale2.id}_4`).isChecked()).toBe(true);
@@ -115,40 +115,5 @@ describe('a teacher fills the questionnaire in Chromium (JavaScript off)', () =>
       { question_id: single.id, option_id: single.options[1].id, value: null, text: null },
     ].sort((a, b) => (a.question_id + (a.option_id ?? '')).localeCompare(b.question_id + (b.option_id ?? '')));
     expect(answers).toEqual(expected);
-  });
-
-  it('with JavaScript on, choosing a territory narrows the organization list to its organizations', async () => {
-    const orgs: { id: string; name: string; territory_id: string }[] = await t.dataSource.query(
-      `SELECT o.id, o.name, o.territory_id FROM organizations o ORDER BY o.name`,
-    );
-    const byTerritory = new Map<string, string[]>();
-    for (const o of orgs) byTerritory.set(o.territory_id, [...(byTerritory.get(o.territory_id) ?? []), o.id]);
-    const [first, second] = [...byTerritory.keys()];
-    expect(second).toBeDefined();
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ru-RU' });
-    const page = await context.newPage();
-    await page.goto(`${t.url}/c/${c.slug}/form`);
-    const organization = page.getByLabel('Организация из реестра (необязательно)');
-    const offered = () => organization.locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
-    const groupLabels = () => organization.locator('optgroup').evaluateAll((gs) => gs.map((g) => (g as unknown as { label: string }).label));
-    const allGroups = await groupLabels();
-    expect(allGroups.length).toBe(byTerritory.size);
-    expect((await offered()).length).toBe(orgs.length + 1);
-
-    await page.getByLabel('Территория (муниципальное образование)').selectOption(first);
-    expect((await offered()).sort()).toEqual(['', ...byTerritory.get(first)!].sort());
-    expect(await page.locator('#organizationId-hint').textContent()).toBe('В списке — организации выбранной территории.');
-    await organization.selectOption(byTerritory.get(first)![0]);
-
-    // another territory: the chosen organization is not in it, so the choice is cleared
-    await page.getByLabel('Территория (муниципальное образование)').selectOption(second);
-    expect((await offered()).sort()).toEqual(['', ...byTerritory.get(second)!].sort());
-    expect(await organization.inputValue()).toBe('');
-
-    // no territory: the whole registry again, groups in their original order
-    await page.getByLabel('Территория (муниципальное образование)').selectOption('');
-    expect(await groupLabels()).toEqual(allGroups);
-    expect(await page.locator('#organizationId-hint').textContent()).toBe('Организации сгруппированы по территориям.');
-    await context.close();
   });
 });

@@ -23,6 +23,12 @@ describe('validateConfig', () => {
     expect(config.SESSION_SECRET).toBe('local-demo-only-session-secret-change-me');
   });
 
+  it('COMPRESSION is on by default, takes on|off and refuses anything else', () => {
+    expect(validateConfig({}).COMPRESSION).toBe('on');
+    expect(validateConfig({ COMPRESSION: 'off' }).COMPRESSION).toBe('off');
+    expect(refusal({ COMPRESSION: 'gzip' })).toContain('COMPRESSION: COMPRESSION must be one of the following values: on, off');
+  });
+
   it('converts numbers given as strings (environment variables)', () => {
     const config = validateConfig({ PORT: '8080', OUTBOX_POLL_MS: '250', OUTBOX_LOST_AFTER_MS: '2000' });
     expect([config.PORT, config.OUTBOX_POLL_MS, config.OUTBOX_LOST_AFTER_MS]).toEqual([8080, 250, 2000]);

@@ -41,6 +41,7 @@ describe('security: role × route matrix with real ids', () => {
   let assignmentId: string;
   let reportId: string;
   let organizationId: string;
+  let organizationTerritoryId: string;
   let routes: RouteInfo[];
   const tokens = {} as Record<Caller, string | undefined>;
 
@@ -63,7 +64,9 @@ describe('security: role × route matrix with real ids', () => {
       `INSERT INTO reports (campaign_id, kind, format) VALUES ($1, 'full', 'csv') RETURNING id`,
       [fx.campaignId],
     );
-    [{ id: organizationId }] = await t.dataSource.query(`SELECT id FROM organizations ORDER BY name LIMIT 1`);
+    [{ id: organizationId, territory_id: organizationTerritoryId }] = await t.dataSource.query(
+      `SELECT id, territory_id FROM organizations ORDER BY name LIMIT 1`,
+    );
     tokens.anonymous = undefined;
     tokens['expert (not assigned)'] = unassigned.token;
     tokens['expert (assigned)'] = assigned.token;
@@ -85,6 +88,7 @@ describe('security: role × route matrix with real ids', () => {
       expertId: assigned.id,
       reportId,
       organizationId,
+      territoryId: organizationTerritoryId,
     });
 
   function allowed(caller: Caller, r: RouteInfo): boolean {

@@ -9,6 +9,8 @@ export interface RealIds {
   expertId: string;
   reportId: string;
   organizationId: string;
+  /** A territory with organizations (the public picker's list). */
+  territoryId?: string;
 }
 
 /** The path with every parameter replaced by a real id. */
@@ -19,6 +21,7 @@ export function realUrl(path: string, ids: RealIds): string {
         if (/^\/(api\/v1\/|organizer\/)campaigns\//.test(path)) return ids.campaignId;
         if (path.includes('/experts/')) return ids.expertId;
         if (path.includes('/reports/')) return ids.reportId;
+        if (path.includes('/territories/') && ids.territoryId) return ids.territoryId;
         if (path.includes('/organizations/')) return ids.organizationId;
         if (path.includes('assignments/')) return ids.assignmentId;
         throw new Error(`no real id for ${path}`);
