@@ -93,7 +93,7 @@ describe('the demo mail page (/dev/mail) in Chromium', () => {
     expect(text).toContain('Петрова Анна Сергеевна');
     expect(text).not.toContain('=?UTF-8?');
     // no sideways scrolling at 390 px, long link included
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
 
     const link = article.locator(`a[href^="${url}/experts/confirm?token="]`);
     await expect(link.count()).resolves.toBe(1);
