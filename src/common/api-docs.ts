@@ -34,21 +34,37 @@ const ERRORS: Record<number, { description: string; code: ErrorCode; message: st
     code: ErrorCode.ValidationFailed,
     message: ['title: укажите название (до 300 символов)'],
   },
-  401: { description: 'Not signed in, or the token has expired (UNAUTHENTICATED)', code: ErrorCode.Unauthenticated, message: 'Требуется вход' },
+  401: {
+    description: 'Not signed in, or the token has expired (UNAUTHENTICATED)',
+    code: ErrorCode.Unauthenticated,
+    message: 'Требуется вход',
+  },
   403: { description: 'Signed in without the role this needs (FORBIDDEN)', code: ErrorCode.Forbidden, message: 'Недостаточно прав' },
-  404: { description: 'No such object, or not one this caller may see (NOT_FOUND)', code: ErrorCode.NotFound, message: 'Кампания не найдена' },
+  404: {
+    description: 'No such object, or not one this caller may see (NOT_FOUND)',
+    code: ErrorCode.NotFound,
+    message: 'Кампания не найдена',
+  },
   409: {
     description: 'Refused in the current state (STAGE_CLOSED, TRANSITION_REFUSED, CONFLICT_OF_INTEREST, DUPLICATE, CONFLICT)',
     code: ErrorCode.WrongStage,
     message: 'Этап обсуждения закрыт',
   },
-  413: { description: 'The body or file is too large (PAYLOAD_TOO_LARGE)', code: ErrorCode.PayloadTooLarge, message: 'Слишком большой запрос' },
+  413: {
+    description: 'The body or file is too large (PAYLOAD_TOO_LARGE)',
+    code: ErrorCode.PayloadTooLarge,
+    message: 'Слишком большой запрос',
+  },
   422: {
     description: 'Well-formed but unacceptable (UNPROCESSABLE, IDEMPOTENCY_MISMATCH)',
     code: ErrorCode.IdempotencyMismatch,
     message: 'Этот ключ идемпотентности уже использован с другим содержимым',
   },
-  429: { description: 'Too many requests from this client (RATE_LIMITED)', code: ErrorCode.RateLimited, message: 'Слишком много запросов, попробуйте позже' },
+  429: {
+    description: 'Too many requests from this client (RATE_LIMITED)',
+    code: ErrorCode.RateLimited,
+    message: 'Слишком много запросов, попробуйте позже',
+  },
   503: {
     description: 'A backing service (PostgreSQL, Redis) is down; try again (UNAVAILABLE)',
     code: ErrorCode.Unavailable,

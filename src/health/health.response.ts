@@ -10,7 +10,11 @@ export class HealthDto {
   @ApiProperty({ enum: ['ok', 'error'], example: 'ok' })
   status: 'ok' | 'error';
 
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDto' }, example: { postgres: { status: 'up' }, redis: { status: 'up' } } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDto' },
+    example: { postgres: { status: 'up' }, redis: { status: 'up' } },
+  })
   info: Record<string, HealthIndicatorDto>;
 
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDto' }, example: {} })
