@@ -50,15 +50,12 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     .getInstance()
     .addHook('onRequest', async (req, reply) => {
       if (req.url.startsWith('/api/') && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-        await reply
-          .status(415)
-          .type('application/json; charset=utf-8')
-          .send({
-            statusCode: 415,
-            error: 'Unsupported Media Type',
-            message: 'Ожидается тело в формате JSON (application/json)',
-            code: 'UNSUPPORTED_MEDIA_TYPE',
-          });
+        await reply.status(415).type('application/json; charset=utf-8').send({
+          statusCode: 415,
+          error: 'Unsupported Media Type',
+          message: 'Ожидается тело в формате JSON (application/json)',
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+        });
       }
     });
   await app.register(fastifyCookie as never, { secret: appConfig.SESSION_SECRET } as never);

@@ -47,6 +47,9 @@ export class ExpertsController {
   @ApiBearerAuth()
   @OrganizerOnly()
   @Get('export.xlsx')
+  @ApiQuery({ name: 'status', required: false, enum: ['applied', 'approved', 'rejected', 'suspended'] })
+  @ApiQuery({ name: 'competence', required: false })
+  @ApiQuery({ name: 'territoryId', required: false })
   @ApiOkResponse({
     description: 'The registry as XLSX (same filters as the list)',
     content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': BINARY },

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { OrganizerOnly, Public } from '../accounts/current-user';
 import { CreateOrganizationDto, UpdateOrganizationDto } from './dto/organization.dto';
 import { ReferenceService } from './reference.service';
@@ -31,6 +31,7 @@ export class ReferenceController {
   @OrganizerOnly()
   @Get('organizations')
   @ApiOkResponse({ type: [OrganizationViewDto] })
+  @ApiQuery({ name: 'territoryId', required: false, description: 'Only the organizations of this territory' })
   @ApiSignedInErrors()
   organizations(@Query('territoryId') territoryId?: string) {
     return this.reference.organizations(territoryId && /^[0-9a-f-]{36}$/i.test(territoryId) ? territoryId : undefined);
