@@ -160,6 +160,10 @@ async function main(): Promise<void> {
   await checkRedis(config);
   await migrateAndSeed();
   const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  // otherwise the health check below would find whatever already answers there and call the demo started
+  if (await isListening(config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST, config.PORT)) {
+    throw new Error(`port ${config.PORT} is already in use (another demo or server?): stop it or set PORT`);
+  }
   const mail = await startDemoMailSink(config, base);
 
   process.on('SIGINT', () => stop(0));
