@@ -3,19 +3,17 @@ import { givenEnv } from './demo-env';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { SMTPServer } from 'smtp-server';
 import type { DataSource } from 'typeorm';
 import { CliModule } from '../src/cli/cli.module';
 import { DEMO_LOGINS, DemoSeedService } from '../src/cli/demo-seed.service';
 import { projectRoot } from '../src/common/project-root';
 import { AppConfig, loadConfig } from '../src/config/app.config';
 import { ReferenceService } from '../src/reference/reference.service';
+import { startMailSink } from './mail-sink';
 
 /**
  * `npm run demo`: everything a first-time user needs, in one command. Creates the database if missing, migrates,
@@ -94,42 +92,27 @@ function isListening(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Catches the platform's emails as .eml files when no SMTP server (e.g. Mailpit) listens on SMTP_URL. */
-async function startMailSink(config: AppConfig): Promise<string> {
+/**
+ * Catches the platform's emails as .eml files (read by the /dev/mail page) when no SMTP server (e.g. Mailpit) listens
+ * on SMTP_URL.
+ */
+async function startDemoMailSink(config: AppConfig, base: string): Promise<string> {
   const url = new URL(config.SMTP_URL);
   const host = url.hostname || '127.0.0.1';
   const port = Number(url.port || 1025);
   if (await isListening(host, port)) return `the SMTP server already listening at ${host}:${port} (e.g. Mailpit: http://${host}:8025)`;
-  const dir = join(projectRoot(), 'var', 'mail');
-  mkdirSync(dir, { recursive: true });
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}.eml`);
-        writeFileSync(file, raw);
-        const subject = /^Subject: (.*)$/m.exec(raw.toString('utf8'))?.[1] ?? '';
-        log(`mail to ${session.envelope.rcptTo.map((r) => r.address).join(', ')} saved as ${file} (${subject.slice(0, 80)})`);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  server.on('error', (err: Error) => log(`mail sink: ${err.message}`));
-  return `${dir} (one .eml file per message; a local SMTP sink listens at ${host}:${port})`;
+  const dir = isAbsolute(config.DEV_MAIL_DIR) ? config.DEV_MAIL_DIR : join(projectRoot(), config.DEV_MAIL_DIR);
+  const sink = await startMailSink(dir, host, port, (mail) =>
+    log(`mail to ${mail.to.join(', ')}: «${mail.subject.slice(0, 100)}» — read it at ${base}/dev/mail`),
+  );
+  log(`local SMTP sink listening at ${host}:${sink.port}`);
+  return config.DEV_MAIL === 'off' ? `${dir} (one .eml file per message)` : `${base}/dev/mail (saved in ${dir})`;
 }
 
-function startChild(name: string, entry: string): ChildProcess {
+function startChild(name: string, entry: string, base: string): ChildProcess {
   // quiet by default so the summary stays readable; LOG_LEVEL=info shows every request
-  const env = { ...givenEnv, LOG_LEVEL: givenEnv.LOG_LEVEL ?? 'warn' };
+  // email links point at this demo (APP_URL's default names port 3000, whatever PORT says) unless APP_URL is given
+  const env = { ...givenEnv, LOG_LEVEL: givenEnv.LOG_LEVEL ?? 'warn', APP_URL: givenEnv.APP_URL ?? base };
   const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], { cwd: projectRoot(), env, stdio: 'inherit' });
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -176,13 +159,17 @@ async function main(): Promise<void> {
   await ensureDatabase(config);
   await checkRedis(config);
   await migrateAndSeed();
-  const mail = await startMailSink(config);
+  const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  // otherwise the health check below would find whatever already answers there and call the demo started
+  if (await isListening(config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST, config.PORT)) {
+    throw new Error(`port ${config.PORT} is already in use (another demo or server?): stop it or set PORT`);
+  }
+  const mail = await startDemoMailSink(config, base);
 
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
-  children.push(startChild('HTTP server', 'src/main.ts'), startChild('worker', 'src/worker.ts'));
+  children.push(startChild('HTTP server', 'src/main.ts', base), startChild('worker', 'src/worker.ts', base));
 
-  const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   if (!(await waitForHealth(`${base}/health`, 60_000))) {
     log(`the HTTP server did not answer ${base}/health in 60 s`);
     return stop(1);
@@ -195,7 +182,7 @@ async function main(): Promise<void> {
     `  API docs:      ${base}/api/docs`,
     `  Health:        ${base}/health`,
     `  Queues:        ${base}/admin/queues (admin)`,
-    `  Emails go to:  ${mail}`,
+    `  Emails:        ${mail}`,
     '',
     '  Demo logins (FOR A LOCAL DEMO ONLY: never use them on a server others can reach):',
     ...DEMO_LOGINS.map((l) => `    ${l.role.padEnd(10)} ${l.email.padEnd(22)} ${l.password}`),

@@ -19,6 +19,18 @@ import { registerStrictJsonParser } from './common/json-body-parser';
 import { AppConfig, loadConfig } from './config/app.config';
 import { registerQueueDashboard } from './queue/queue-dashboard';
 
+const API_DESCRIPTION = [
+  'Professional-public discussion and expert review of model documents, API v1: organizers run campaigns (documents,',
+  'questionnaire, criteria, stages, experts, results and reports), respondents answer a questionnaire without an account,',
+  'experts score the documents assigned to them.',
+  '',
+  'JSON in and out (uploads are multipart); ids are UUIDs, times ISO 8601 in UTC. Sign in with `POST /api/v1/auth/login`',
+  'and send `Authorization: Bearer <accessToken>`. Every error has one shape, `{statusCode, error, message, code}`:',
+  '`code` is a stable upper-snake name (`VALIDATION_FAILED`, `STAGE_CLOSED`, …) to branch on; `message` is Russian text',
+  'for people (one text, or one "field: problem" per bad field). Nothing is stored on an error. A public submission',
+  'carries an `Idempotency-Key`: sending it again returns the first receipt.',
+].join('\n');
+
 /** Builds the HTTP application (used by main.ts, the demo and the e2e tests). */
 export async function createApp(options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
   const config = loadConfig();
@@ -49,15 +61,12 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     .getInstance()
     .addHook('onRequest', async (req, reply) => {
       if (req.url.startsWith('/api/') && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-        await reply
-          .status(415)
-          .type('application/json; charset=utf-8')
-          .send({
-            statusCode: 415,
-            error: 'Unsupported Media Type',
-            message: 'Ожидается тело в формате JSON (application/json)',
-            code: 'UNSUPPORTED_MEDIA_TYPE',
-          });
+        await reply.status(415).type('application/json; charset=utf-8').send({
+          statusCode: 415,
+          error: 'Unsupported Media Type',
+          message: 'Ожидается тело в формате JSON (application/json)',
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+        });
       }
     });
   await app.register(fastifyCookie as never, { secret: appConfig.SESSION_SECRET } as never);
@@ -90,7 +99,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
 
   const swagger = new DocumentBuilder()
     .setTitle('Discussion and expertise platform API')
-    .setDescription('Professional-public discussion and expert review of model documents (API v1). See ../shared/API.md.')
+    .setDescription(API_DESCRIPTION)
     .setVersion('1')
     .addBearerAuth()
     .build();

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { requestIp } from '../common/request-ip';
 import { AuthService } from './auth.service';
@@ -8,6 +8,8 @@ import { LoginDto } from './dto/login.dto';
 import { PasswordResetConfirmDto, PasswordResetRequestDto } from './dto/password-reset.dto';
 import { PasswordResetService, RESET_REFUSED } from './password-reset.service';
 import { ValidationError } from '../common/domain-error';
+import { AcceptedDto, LoginResponseDto } from './dto/auth.response';
+import { ApiErrors } from '../common/api-docs';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -20,7 +22,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{accessToken, user: {id, email, role, fullName}}' })
+  @ApiOkResponse({ type: LoginResponseDto, description: 'A bearer token for the API (the pages use a session cookie from the same login)' })
+  @ApiErrors(400, 401, 429, 503)
   async login(@Body() dto: LoginDto, @Req() req: FastifyRequest) {
     const result = await this.auth.login(dto.email, dto.password, requestIp(req));
     return { accessToken: result.accessToken, user: result.user };
@@ -29,6 +32,8 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The session (token) has ended' })
+  @ApiErrors(401, 503)
   async logout(@CurrentUser() user: AuthUser): Promise<void> {
     await this.auth.logout(user.sessionId);
   }
@@ -37,7 +42,8 @@ export class AuthController {
   @Public()
   @Post('password-reset')
   @HttpCode(202)
-  @ApiTooManyRequestsResponse({ description: 'Too many requests from this client address' })
+  @ApiAcceptedResponse({ type: AcceptedDto, description: 'The same answer whether or not the address has an account' })
+  @ApiErrors(400, 429, 503)
   async requestReset(@Body() dto: PasswordResetRequestDto, @Req() req: FastifyRequest): Promise<{ status: 'accepted' }> {
     await this.resets.request(dto.email, requestIp(req));
     return { status: 'accepted' };
@@ -46,6 +52,8 @@ export class AuthController {
   @Public()
   @Post('password-reset/confirm')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Password changed; other sessions ended' })
+  @ApiErrors(400, 503)
   async confirmReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
     const outcome = await this.resets.reset(dto.token, dto.password);
     if (outcome !== 'changed') throw new ValidationError([RESET_REFUSED[outcome]]);

@@ -1,10 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { ValidationError } from '../common/domain-error';
 import { AuditQuery, AuditService } from './audit.service';
 import { isUuid } from '../common/uuid';
+import { AuditEntryDto } from './audit-entry.response';
+import { ApiSignedInErrors } from '../common/api-docs';
 
 /** Parses the audit filters shared by the API and the admin page; bad values are named. */
 export function parseAuditQuery(q: Record<string, string | undefined>): AuditQuery {
@@ -40,6 +42,7 @@ export function parseAuditQuery(q: Record<string, string | undefined>): AuditQue
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles(Role.Admin)
+@ApiSignedInErrors()
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -52,6 +55,7 @@ export class AuditController {
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
+  @ApiOkResponse({ type: [AuditEntryDto], description: 'Newest first' })
   async list(@Query() query: Record<string, string | undefined>) {
     const rows = await this.audit.list(parseAuditQuery(query));
     return rows.map((r) => ({

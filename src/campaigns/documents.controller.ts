@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/current-user';
 import { AppConfig } from '../config/app.config';
@@ -11,6 +11,8 @@ import { UpdateDocumentDto } from './dto/document.dto';
 import { contentDisposition } from './file-type';
 import type { DocumentVersion } from './entities/document-version.entity';
 import type { Readable } from 'node:stream';
+import { DocumentVersionDto, DocumentViewDto } from './dto/campaign.response';
+import { ApiErrors, ApiPublicErrors, ApiSignedInErrors, BINARY } from '../common/api-docs';
 
 function sendFile(reply: FastifyReply, file: { version: DocumentVersion; stream: Readable }, disposition: 'attachment' | 'inline') {
   return reply
@@ -24,6 +26,7 @@ function sendFile(reply: FastifyReply, file: { version: DocumentVersion; stream:
 @ApiTags('campaigns')
 @ApiBearerAuth()
 @OrganizerOnly()
+@ApiSignedInErrors()
 @Controller('api/v1/campaigns/:id/documents')
 export class DocumentsController {
   constructor(
@@ -34,6 +37,7 @@ export class DocumentsController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: [DocumentViewDto] })
   async list(@Param('id') id: string) {
     await this.campaigns.find(id);
     return this.documents.list(id);
@@ -56,6 +60,8 @@ export class DocumentsController {
       },
     },
   })
+  @ApiCreatedResponse({ type: DocumentViewDto, description: 'The document with its first version' })
+  @ApiErrors(409, 413)
   async upload(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
     await this.campaigns.find(id);
     const { fields, file } = await readDocumentUpload(req, this.storage, this.config.UPLOAD_MAX_BYTES);
@@ -64,11 +70,14 @@ export class DocumentsController {
   }
 
   @Patch(':documentId')
+  @ApiOkResponse({ type: DocumentViewDto })
+  @ApiErrors(409)
   update(@Param('id') id: string, @Param('documentId') documentId: string, @Body() dto: UpdateDocumentDto, @CurrentUser() user: AuthUser) {
     return this.documents.updateDocument(id, documentId, dto, user.id);
   }
 
   @Get(':documentId')
+  @ApiOkResponse({ type: DocumentViewDto })
   get(@Param('id') id: string, @Param('documentId') documentId: string) {
     return this.documents.get(id, documentId);
   }
@@ -78,6 +87,8 @@ export class DocumentsController {
   @ApiBody({
     schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, notes: { type: 'string' } } },
   })
+  @ApiCreatedResponse({ type: DocumentVersionDto })
+  @ApiErrors(409, 413)
   async addVersion(
     @Param('id') id: string,
     @Param('documentId') documentId: string,
@@ -92,6 +103,7 @@ export class DocumentsController {
   }
 
   @Get(':documentId/versions/:number/file')
+  @ApiOkResponse({ description: 'The file of that version', content: { 'application/octet-stream': BINARY } })
   async download(
     @Param('id') id: string,
     @Param('documentId') documentId: string,
@@ -103,12 +115,18 @@ export class DocumentsController {
 }
 
 /** Public downloads for respondents and experts: the current (or, in expertise, the frozen) version. */
+@ApiTags('public discussion')
+@ApiPublicErrors()
 @Controller('files/documents')
 export class PublicDocumentFilesController {
   constructor(private readonly documents: DocumentsService) {}
 
   @Public()
   @Get(':documentId')
+  @ApiOkResponse({
+    description: 'The version under discussion (or, in expertise, the frozen one)',
+    content: { 'application/octet-stream': BINARY },
+  })
   async download(@Param('documentId') documentId: string, @Res() reply: FastifyReply) {
     return sendFile(reply, await this.documents.openPublic(documentId), 'attachment');
   }

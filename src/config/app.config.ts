@@ -194,6 +194,14 @@ export class AppConfig {
   /** The app compresses text answers (brotli, gzip); `off` when a reverse proxy in front of it does. */
   @IsIn(['on', 'off'])
   COMPRESSION: 'on' | 'off' = 'on';
+
+  /** `off` removes /dev/mail (the caught demo emails); it is never served in production. */
+  @IsIn(['on', 'off'])
+  DEV_MAIL: 'on' | 'off' = 'on';
+
+  /** Where the demo's SMTP sink saves caught emails (`.eml`) and /dev/mail reads them; relative to the project root. */
+  @IsString()
+  DEV_MAIL_DIR: string = './var/mail';
 }
 
 const LOCAL_DEFAULT_SECRETS: (keyof AppConfig)[] = ['SESSION_SECRET', 'RESPONSE_SALT'];

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../accounts/current-user';
 import { requestIp } from '../common/request-ip';
 import { QuestionnaireService } from './questionnaire.service';
 import { SubmissionService } from './submission.service';
+import { PublicCampaignDto, ReceiptDto } from './dto/discussion.response';
+import { ApiErrors, ApiPublicErrors } from '../common/api-docs';
 
 const SUBMISSION_SCHEMA = {
   type: 'object',
@@ -41,6 +43,7 @@ const SUBMISSION_SCHEMA = {
 };
 
 @ApiTags('public discussion')
+@ApiPublicErrors()
 @Controller('api/v1/public/campaigns')
 export class PublicCampaignsController {
   constructor(
@@ -51,6 +54,7 @@ export class PublicCampaignsController {
   @Public()
   @Get(':slug')
   @ApiOperation({ summary: 'A campaign open to the public: documents and questionnaire' })
+  @ApiOkResponse({ type: PublicCampaignDto })
   view(@Param('slug') slug: string) {
     return this.questionnaires.publicCampaign(slug);
   }
@@ -60,13 +64,9 @@ export class PublicCampaignsController {
   @ApiOperation({ summary: 'Submit a questionnaire (idempotent by Idempotency-Key)' })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..100 characters, one per questionnaire filled' })
   @ApiBody({ schema: SUBMISSION_SCHEMA })
-  @ApiResponse({ status: 201, description: 'Stored: {receipt}' })
-  @ApiResponse({ status: 200, description: 'The same key and body again: the first receipt, nothing stored twice' })
-  @ApiResponse({ status: 400, description: 'Malformed or breaking a rule; each bad field named' })
-  @ApiResponse({ status: 409, description: 'The campaign is not in its discussion stage' })
-  @ApiResponse({ status: 413, description: 'Body larger than SUBMISSION_MAX_BYTES' })
-  @ApiResponse({ status: 422, description: 'Same key with another body, or options not acceptable for their question' })
-  @ApiResponse({ status: 429, description: 'Too many submissions from this client' })
+  @ApiResponse({ status: 201, type: ReceiptDto, description: 'Stored', example: { receipt: 'R-7K2M-9QXD' } })
+  @ApiResponse({ status: 200, type: ReceiptDto, description: 'The same key and body again: the first receipt, nothing stored twice' })
+  @ApiErrors(409, 413, 422, 429)
   async submit(
     @Param('slug') slug: string,
     @Headers('idempotency-key') key: string | undefined,

@@ -1,14 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { ExcludeResponseDto, IncludeResponseDto } from './dto/exclude-response.dto';
 import { ResponsesModerationService } from './responses-moderation.service';
+import { ResponseListDto, ResponseListItemDto } from './dto/discussion.response';
+import { ApiSignedInErrors } from '../common/api-docs';
 
 const bool = (v?: string) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : undefined);
 
 @ApiTags('responses (organizer)')
 @ApiBearerAuth()
 @OrganizerOnly()
+@ApiSignedInErrors()
 @Controller('api/v1/campaigns/:id/responses')
 export class ResponsesController {
   constructor(private readonly moderation: ResponsesModerationService) {}
@@ -19,6 +22,7 @@ export class ResponsesController {
   @ApiQuery({ name: 'excluded', required: false, type: Boolean })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiOkResponse({ type: ResponseListDto })
   list(
     @Param('id') id: string,
     @Query('flagged') flagged?: string,
@@ -37,6 +41,7 @@ export class ResponsesController {
   @Post(':responseId/exclude')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exclude a response from results, with the reason (audit-logged)' })
+  @ApiOkResponse({ type: ResponseListItemDto })
   exclude(
     @Param('id') id: string,
     @Param('responseId') responseId: string,
@@ -49,6 +54,7 @@ export class ResponsesController {
   @Post(':responseId/include')
   @HttpCode(200)
   @ApiOperation({ summary: 'Count an excluded response in results again (audit-logged)' })
+  @ApiOkResponse({ type: ResponseListItemDto })
   include(
     @Param('id') id: string,
     @Param('responseId') responseId: string,

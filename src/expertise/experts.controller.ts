@@ -7,6 +7,8 @@ import { ExpertApplicationDto, ReasonDto } from './dto/expertise.dto';
 import { ExpertApplicationsService } from './expert-applications.service';
 import { ExpertAction, ExpertRegistryService } from './expert-registry.service';
 import { RegistryExportService } from './registry-export.service';
+import { ApplicationCreatedDto, ExpertViewDto } from './dto/expertise.response';
+import { ApiErrors, ApiPublicErrors, ApiSignedInErrors, BINARY } from '../common/api-docs';
 
 @ApiTags('experts')
 @Controller('api/v1/experts')
@@ -19,7 +21,13 @@ export class ExpertsController {
 
   @Public()
   @Post('applications')
-  @ApiCreatedResponse({ description: '{id, status: "applied"}; a confirmation email is sent' })
+  @ApiCreatedResponse({
+    type: ApplicationCreatedDto,
+    description: 'Applied; a confirmation email is sent',
+    example: { id: '0192f3c4-8a1b-7c2d-9e3f-4a5b6c7d8e9f', status: 'applied' },
+  })
+  @ApiPublicErrors()
+  @ApiErrors(409, 429)
   apply(@Body() dto: ExpertApplicationDto, @Req() req: FastifyRequest) {
     return this.applications.apply(dto, requestIp(req));
   }
@@ -30,6 +38,8 @@ export class ExpertsController {
   @ApiQuery({ name: 'status', required: false, enum: ['applied', 'approved', 'rejected', 'suspended'] })
   @ApiQuery({ name: 'competence', required: false })
   @ApiQuery({ name: 'territoryId', required: false })
+  @ApiOkResponse({ type: [ExpertViewDto] })
+  @ApiSignedInErrors()
   list(@Query('status') status?: string, @Query('competence') competence?: string, @Query('territoryId') territoryId?: string) {
     return this.registry.list({ status, competence, territoryId });
   }
@@ -37,7 +47,14 @@ export class ExpertsController {
   @ApiBearerAuth()
   @OrganizerOnly()
   @Get('export.xlsx')
-  @ApiOkResponse({ description: 'The registry as XLSX (same filters as the list)' })
+  @ApiQuery({ name: 'status', required: false, enum: ['applied', 'approved', 'rejected', 'suspended'] })
+  @ApiQuery({ name: 'competence', required: false })
+  @ApiQuery({ name: 'territoryId', required: false })
+  @ApiOkResponse({
+    description: 'The registry as XLSX (same filters as the list)',
+    content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': BINARY },
+  })
+  @ApiSignedInErrors()
   async export(
     @Res() reply: FastifyReply,
     @Query('status') status?: string,
@@ -54,6 +71,8 @@ export class ExpertsController {
   @ApiBearerAuth()
   @OrganizerOnly()
   @Get(':id')
+  @ApiOkResponse({ type: ExpertViewDto })
+  @ApiSignedInErrors()
   get(@Param('id') id: string) {
     return this.registry.get(id);
   }
@@ -62,7 +81,9 @@ export class ExpertsController {
   @OrganizerOnly()
   @Post(':id/approve')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The registry entry after the transition; 409 when the move is not allowed' })
+  @ApiOkResponse({ type: ExpertViewDto, description: 'The registry entry after the move' })
+  @ApiSignedInErrors()
+  @ApiErrors(409)
   approve(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
     return this.decide(user, id, 'approve', dto);
   }
@@ -71,7 +92,9 @@ export class ExpertsController {
   @OrganizerOnly()
   @Post(':id/reject')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The registry entry after the transition; 409 when the move is not allowed' })
+  @ApiOkResponse({ type: ExpertViewDto, description: 'The registry entry after the move' })
+  @ApiSignedInErrors()
+  @ApiErrors(409)
   reject(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
     return this.decide(user, id, 'reject', dto);
   }
@@ -80,7 +103,9 @@ export class ExpertsController {
   @OrganizerOnly()
   @Post(':id/suspend')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The registry entry after the transition; 409 when the move is not allowed' })
+  @ApiOkResponse({ type: ExpertViewDto, description: 'The registry entry after the move' })
+  @ApiSignedInErrors()
+  @ApiErrors(409)
   suspend(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
     return this.decide(user, id, 'suspend', dto);
   }
@@ -89,7 +114,9 @@ export class ExpertsController {
   @OrganizerOnly()
   @Post(':id/restore')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The registry entry after the transition; 409 when the move is not allowed' })
+  @ApiOkResponse({ type: ExpertViewDto, description: 'The registry entry after the move' })
+  @ApiSignedInErrors()
+  @ApiErrors(409)
   restore(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
     return this.decide(user, id, 'restore', dto);
   }

@@ -80,11 +80,15 @@ export class ReviewsService {
       [assignmentId, expertId, VISIBLE_STAGES],
     );
     if (!row) throw new DomainError(ErrorCode.NotFound, 'Назначение не найдено');
-    const [criteria, scores, recommendations] = await Promise.all([
-      m.query(`SELECT id, text, description FROM criteria WHERE campaign_id = $1 ORDER BY sort_order, id`, [row.campaign_id]),
-      m.query(`SELECT criterion_id AS "criterionId", score, comment FROM review_scores WHERE assignment_id = $1`, [assignmentId]),
-      m.query(`SELECT code, name FROM recommendations ORDER BY sort_order, code`),
+    // one after another: `m` may be a transaction's single connection, and pg deprecates queueing queries on one
+    // client (the DeprecationWarning this used to print)
+    const criteria = await m.query(`SELECT id, text, description FROM criteria WHERE campaign_id = $1 ORDER BY sort_order, id`, [
+      row.campaign_id,
     ]);
+    const scores = await m.query(`SELECT criterion_id AS "criterionId", score, comment FROM review_scores WHERE assignment_id = $1`, [
+      assignmentId,
+    ]);
+    const recommendations = await m.query(`SELECT code, name FROM recommendations ORDER BY sort_order, code`);
     return {
       ...summary(row),
       criteria,

@@ -1,11 +1,13 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../accounts/current-user';
 import { RedisHealthIndicator } from './redis.health';
+import { HealthDto, HealthIndicatorDto } from './health.response';
 
 @ApiTags('operations')
+@ApiExtraModels(HealthIndicatorDto)
 @Controller('health')
 export class HealthController {
   constructor(
@@ -22,6 +24,8 @@ export class HealthController {
   @Public()
   @Get()
   @HealthCheck()
+  @ApiOkResponse({ type: HealthDto, description: 'PostgreSQL and Redis answer' })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The one that is down is named in `error`' })
   async check(@Res() reply: FastifyReply): Promise<void> {
     try {
       const result = await this.health.check([() => this.db.pingCheck('postgres', { timeout: 1_500 }), () => this.redis.check('redis')]);
