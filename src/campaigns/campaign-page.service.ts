@@ -6,6 +6,8 @@ import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
 import { referenceData, TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ReferenceService } from '../reference/reference.service';
+import { coverageView } from '../results/coverage-view';
+import { CoverageRepository } from '../results/coverage.repository';
 import { CampaignFiguresService } from './campaign-figures.service';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
 import { CampaignStatus } from './campaign-status';
@@ -45,6 +47,7 @@ export class CampaignPageService {
     private readonly views: ViewService,
     private readonly config: AppConfig,
     private readonly reference: ReferenceService,
+    private readonly coverage: CoverageRepository,
   ) {}
 
   /** Runs one form action: success → 303 back with a message; a refusal → the page again with the reasons. */
@@ -90,7 +93,9 @@ export class CampaignPageService {
   async renderCampaign(id: string, req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
     const entity = await this.campaigns.find(id);
     const campaign = campaignView(entity);
-    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations] = await Promise.all([
+    // coverage is live from discussion on: the list of silent municipalities the centre phones during the round
+    const withCoverage = entity.status !== CampaignStatus.Draft;
+    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations, coverage] = await Promise.all([
       this.documents.list(id),
       this.questions.list(id),
       this.campaigns.criteria(id),
@@ -99,6 +104,7 @@ export class CampaignPageService {
       this.lifecycle.scheduledFailures(id),
       this.reference.territories(),
       this.reference.organizations(),
+      withCoverage ? this.coverage.coverage(id) : null,
     ]);
     const docTitles = new Map(documents.map((d) => [d.id, d.title]));
     const html = this.views.render(
@@ -126,6 +132,7 @@ export class CampaignPageService {
         transitions,
         scheduleFailures,
         figures,
+        coverage: coverage ? coverageView(coverage, 'live') : null,
         directions: referenceData().directions,
         territories: territories
           .filter((x) => x.active)

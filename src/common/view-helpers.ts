@@ -80,7 +80,8 @@ export const VIEW_HELPERS: Record<string, HelperDelegate> = {
   date: (v: unknown) => formatDate(v),
   localInput: (v: unknown) => toLocalInput(v),
   number: (v: unknown) => (typeof v === 'number' ? numberFmt.format(v) : (v ?? '')),
-  percent: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
+  // not `percent`: figures carry a `percent` field, and `{{percent}}` would call the helper instead of reading it
+  pct: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
   plural: (n: number, one: string, few: string, many: string) => pluralRu(Number(n), one, few, many),
   concat: (...a: unknown[]) => args(a).join(''),
   range: (from: number, to: number) => {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { QueueModule } from '../queue/queue.module';
 import { AggregationService } from './aggregation.service';
+import { CoverageRepository } from './coverage.repository';
 import { ResultsController } from './results.controller';
 import { ResultsService } from './results.service';
 
@@ -9,7 +10,7 @@ import { ResultsService } from './results.service';
 @Module({
   imports: [AuditModule, QueueModule],
   controllers: [ResultsController],
-  providers: [AggregationService, ResultsService],
-  exports: [ResultsService, AggregationService],
+  providers: [AggregationService, ResultsService, CoverageRepository],
+  exports: [ResultsService, AggregationService, CoverageRepository],
 })
 export class ResultsModule {}
