@@ -95,17 +95,18 @@ export class CampaignPageService {
     const campaign = campaignView(entity);
     // coverage is live from discussion on: the list of silent municipalities the centre phones during the round
     const withCoverage = entity.status !== CampaignStatus.Draft;
-    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations, coverage] = await Promise.all([
-      this.documents.list(id),
-      this.questions.list(id),
-      this.campaigns.criteria(id),
-      this.lifecycle.availableTransitions(id),
-      this.figures.figures(id),
-      this.lifecycle.scheduledFailures(id),
-      this.reference.territories(),
-      this.reference.organizations(),
-      withCoverage ? this.coverage.coverage(id) : null,
-    ]);
+    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations, coverage] =
+      await Promise.all([
+        this.documents.list(id),
+        this.questions.list(id),
+        this.campaigns.criteria(id),
+        this.lifecycle.availableTransitions(id),
+        this.figures.figures(id),
+        this.lifecycle.scheduledFailures(id),
+        this.reference.territories(),
+        this.reference.organizations(),
+        withCoverage ? this.coverage.coverage(id) : null,
+      ]);
     const docTitles = new Map(documents.map((d) => [d.id, d.title]));
     const html = this.views.render(
       'pages/organizer/campaign',

@@ -82,6 +82,8 @@ export const VIEW_HELPERS: Record<string, HelperDelegate> = {
   number: (v: unknown) => (typeof v === 'number' ? numberFmt.format(v) : (v ?? '')),
   // not `percent`: figures carry a `percent` field, and `{{percent}}` would call the helper instead of reading it
   pct: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
+  /** a change with its sign: +12, −3, 0 (a real minus sign) */
+  signed: (v: unknown) => (typeof v === 'number' ? (v > 0 ? `+${numberFmt.format(v)}` : v < 0 ? `−${numberFmt.format(-v)}` : '0') : ''),
   plural: (n: number, one: string, few: string, many: string) => pluralRu(Number(n), one, few, many),
   concat: (...a: unknown[]) => args(a).join(''),
   range: (from: number, to: number) => {

@@ -30,5 +30,7 @@ export function snapshotCoverage(d: ResultsData['discussion']): Coverage {
   if (d.territories.silent && d.territories.byKind) {
     return { respondents: d.respondents, ...d.territories };
   }
-  return coverageOf(d.territories.byTerritory.map((t) => ({ id: t.territoryId, name: t.name, kind: t.kind, active: true, respondents: t.respondents })));
+  return coverageOf(
+    d.territories.byTerritory.map((t) => ({ id: t.territoryId, name: t.name, kind: t.kind, active: true, respondents: t.respondents })),
+  );
 }
