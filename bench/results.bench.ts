@@ -15,6 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { Role } from '../src/accounts/entities/user.entity';
+import { UsersService } from '../src/accounts/users.service';
+import { createApp } from '../src/app.factory';
+import { CoverageRepository } from '../src/results/coverage.repository';
+import { ResultsService } from '../src/results/results.service';
 import { openBenchDatabase, insertBenchDocuments } from './lib/bench-database';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000);
@@ -126,11 +130,7 @@ async function main(): Promise<void> {
       SESSION_SECRET: randomBytes(24).toString('hex'),
       RESPONSE_SALT: randomBytes(24).toString('hex'),
     });
-    // imported only now: the app reads its configuration from the environment set above
-    const { createApp } = await import('../src/app.factory');
-    const { UsersService } = await import('../src/accounts/users.service');
-    const { ResultsService } = await import('../src/results/results.service');
-    const { CoverageRepository } = await import('../src/results/coverage.repository');
+    // the app reads its configuration from the environment when it is created
     const app = await createApp({ logger: false });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address();

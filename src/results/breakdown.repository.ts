@@ -10,21 +10,26 @@ export enum BreakdownDimension {
   OrganizationType = 'organization_type',
 }
 
-/** Group key, name and order per dimension: whitelisted SQL fragments (never built from input). */
-const GROUPS: Record<BreakdownDimension, { key: string; name: string; order: string; join: string }> = {
-  [BreakdownDimension.TerritoryKind]: { key: 't.kind', name: 't.kind', order: 't.kind', join: '' },
-  [BreakdownDimension.Territory]: { key: 't.id::text', name: 't.name', order: `lpad(t.sort_order::text, 6, '0') || t.name`, join: '' },
+/**
+ * Per dimension, whitelisted SQL fragments (never built from input): the group key of a response (`r`, its territory
+ * `t`), and the reference list naming and ordering the groups (columns group_key, group_name, group_kind, group_order).
+ */
+const GROUPS: Record<BreakdownDimension, { key: string; labels: string }> = {
+  [BreakdownDimension.TerritoryKind]: {
+    key: 't.kind',
+    labels: `SELECT DISTINCT kind AS group_key, kind AS group_name, kind AS group_kind, kind AS group_order FROM territories`,
+  },
+  [BreakdownDimension.Territory]: {
+    key: 't.id::text',
+    labels: `SELECT id::text, name, kind, lpad(sort_order::text, 6, '0') || name FROM territories`,
+  },
   [BreakdownDimension.Position]: {
     key: 'r.position',
-    name: 'COALESCE(ref.name, r.position)',
-    order: `lpad(COALESCE(ref.sort_order, 999999)::text, 6, '0') || r.position`,
-    join: 'LEFT JOIN positions ref ON ref.code = r.position',
+    labels: `SELECT code, name, NULL, lpad(sort_order::text, 6, '0') || code FROM positions`,
   },
   [BreakdownDimension.OrganizationType]: {
     key: 'r.organization_type',
-    name: 'COALESCE(ref.name, r.organization_type)',
-    order: `lpad(COALESCE(ref.sort_order, 999999)::text, 6, '0') || r.organization_type`,
-    join: 'LEFT JOIN organization_types ref ON ref.code = r.organization_type',
+    labels: `SELECT code, name, NULL, lpad(sort_order::text, 6, '0') || code FROM organization_types`,
   },
 };
 
@@ -92,27 +97,30 @@ export class BreakdownRepository {
   }
 
   /**
-   * Distinct respondents per (group, option or value), per group and in all: one pass over the question's answers
-   * joined to their responses (GROUPING SETS), so a multi-select respondent is counted once per group's answerers.
+   * Per (group, option or value) and per option or value in all: answer rows counted as the snapshot counts them
+   * (one row per chosen option, one per scale value); per group and in all: distinct respondents who answered (a
+   * multi-select's several rows count once), from a hashed DISTINCT rather than a sort per grouping set.
    * A free-text answer counts when it is not blank.
    */
   cells(campaignId: string, questionId: string, by: BreakdownDimension): Promise<BreakdownCellRow[]> {
     const g = GROUPS[by];
     return this.dataSource.query(
-      `WITH answers AS (
-         SELECT a.response_id, ${g.key} AS group_key, ${g.name} AS group_name, t.kind AS group_kind,
-                ${g.order} AS group_order, a.option_id, a.value
+      `WITH answers AS MATERIALIZED (
+         SELECT a.response_id, ${g.key} AS group_key, a.option_id, a.value
            FROM response_answers a
            JOIN responses r ON r.id = a.response_id
            JOIN territories t ON t.id = r.territory_id
-           ${g.join}
           WHERE a.question_id = $2 AND r.campaign_id = $1 AND NOT r.excluded
-            AND (a.option_id IS NOT NULL OR a.value IS NOT NULL OR btrim(COALESCE(a.text, '')) <> ''))
-       SELECT group_key, min(group_name) AS group_name, min(group_kind) AS group_kind, min(group_order) AS group_order,
-              option_id, value, GROUPING(option_id, value) = 3 AS is_total, count(DISTINCT response_id)::int AS respondents
-         FROM answers
-        GROUP BY GROUPING SETS ((group_key, option_id, value), (group_key), (option_id, value), ())
-        ORDER BY 4 NULLS LAST, 2, 5 NULLS FIRST, 6 NULLS FIRST`,
+            AND (a.option_id IS NOT NULL OR a.value IS NOT NULL OR btrim(COALESCE(a.text, '')) <> '')),
+       answerers AS (SELECT DISTINCT response_id, group_key FROM answers),
+       labels (group_key, group_name, group_kind, group_order) AS (${g.labels}),
+       counts AS (
+         SELECT group_key, option_id, value, false AS is_total, count(*)::int AS respondents
+           FROM answers GROUP BY GROUPING SETS ((group_key, option_id, value), (option_id, value))
+         UNION ALL
+         SELECT group_key, NULL, NULL, true, count(*)::int FROM answerers GROUP BY ROLLUP (group_key))
+       SELECT c.group_key, l.group_name, l.group_kind, l.group_order, c.option_id, c.value, c.is_total, c.respondents
+         FROM counts c LEFT JOIN labels l ON l.group_key = c.group_key`,
       [campaignId, questionId],
     );
   }

@@ -76,7 +76,11 @@ export class BreakdownService {
     const columns = columnsOf(question, options, rows);
     const groupRows = rows.filter((r) => r.group_key !== null && r.is_total);
     const groups = groupRows
-      .sort((a, b) => String(a.group_order).localeCompare(String(b.group_order)) || String(a.group_key).localeCompare(String(b.group_key)))
+      .sort(
+        (a, b) =>
+          String(a.group_order ?? '~').localeCompare(String(b.group_order ?? '~')) ||
+          String(a.group_key).localeCompare(String(b.group_key)),
+      )
       .map((g) => ({
         key: g.group_key!,
         name: groupName(dimension, g),
@@ -148,7 +152,8 @@ function groupName(by: BreakdownDimension, g: BreakdownCellRow): string {
   if (by === BreakdownDimension.Territory) {
     // names repeat across kinds (Троицкий городской округ / муниципальный район)
     const kind = TERRITORY_KIND_LABELS[g.group_kind ?? ''];
-    return kind ? `${g.group_name} (${kind.toLowerCase()})` : String(g.group_name);
+    return kind ? `${g.group_name} (${kind.toLowerCase()})` : String(g.group_name ?? g.group_key);
   }
-  return String(g.group_name);
+  // a code no longer in the reference list is shown as stored
+  return String(g.group_name ?? g.group_key);
 }

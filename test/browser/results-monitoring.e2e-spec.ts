@@ -7,6 +7,21 @@ import { launchBrowser } from '../setup/browser';
 import { startApp, TestApp } from '../setup/app';
 import { expectedBreakdown } from '../e2e/results-analysis.helpers';
 
+/** The bits of the page's DOM these checks read (the tests' tsconfig has no DOM library). */
+interface El {
+  tagName: string;
+  className: string;
+  clientWidth: number;
+  textContent: string | null;
+  parentElement: El | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { right: number; width: number; height: number };
+  querySelector(selector: string): El | null;
+  querySelectorAll(selector: string): ArrayLike<El> & Iterable<El>;
+  closest(selector: string): El | null;
+}
+declare const document: { documentElement: { scrollWidth: number }; querySelectorAll(selector: string): ArrayLike<El> & Iterable<El> };
+
 /**
  * The organizer's monitoring and results pages on a seed-scale round: 2,603 responses from 34 of the 43
  * municipalities, two documents. JavaScript off; at a phone's width and at a laptop's.
@@ -78,9 +93,9 @@ describe('results and monitoring pages in Chromium on a seed-scale round', () =>
 
   /** Every bar carries a number, says it beside the bar, and is drawn that wide. */
   async function expectBarsCarryNumbers(page: Page) {
-    const bars = await page.locator('.bar').evaluateAll((els) =>
+    const bars = await page.locator('.bar').evaluateAll((els: El[]) =>
       els.map((el) => {
-        const fill = el.querySelector('.bar-fill') as HTMLElement | null;
+        const fill = el.querySelector('.bar-fill');
         const label = el.parentElement?.querySelector('.num')?.textContent ?? '';
         return {
           value: el.getAttribute('data-value'),
@@ -124,7 +139,7 @@ describe('results and monitoring pages in Chromium on a seed-scale round', () =>
       await page.getByRole('button', { name: 'Показать разбивку' }).click();
       await page.locator('#crosstab').waitFor();
       await expectNoSidewaysScroll(page, width);
-      const rows = await page.locator('#crosstab tr[data-group]').evaluateAll((trs) =>
+      const rows = await page.locator('#crosstab tr[data-group]').evaluateAll((trs: El[]) =>
         trs.map((tr) => ({
           name: tr.querySelector('th')!.textContent,
           answered: Number(tr.querySelector('.answered')!.textContent!.replace(/\s/g, '')),
