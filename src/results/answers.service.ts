@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../common/uuid';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { AnswerFilter, AnswersRepository, containsPattern } from './answers.repository';
 
 export const ANSWERS_PAGE_SIZE = 50;
 /** Longest search text: the ILIKE scans every answer of the campaign, a longer needle is never useful. */
 export const SEARCH_MAX = 200;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AnswersQuery {
   documentId?: unknown;
@@ -29,7 +28,7 @@ export function parseAnswersQuery(query: AnswersQuery) {
   };
   const errors: Record<string, string> = {};
   if (values.q.trim().length > SEARCH_MAX) errors.q = `Не длиннее ${SEARCH_MAX} знаков`;
-  const uuidOrNull = (v: string) => (v && UUID.test(v) ? v : null);
+  const uuidOrNull = (v: string) => (isUuid(v) ? v : null);
   const filter: AnswerFilter = {
     documentId: uuidOrNull(values.documentId),
     questionId: uuidOrNull(values.questionId),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { isUuid } from '../common/uuid';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { BreakdownCellRow, BreakdownDimension, BreakdownRepository } from './breakdown.repository';
 import { meanOf, percent } from './statistics';
@@ -45,8 +46,6 @@ export interface Breakdown {
   total: Omit<BreakdownGroup, 'key' | 'name'>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Validates a breakdown request and shapes the repository's counts into a cross-tab. */
 @Injectable()
 export class BreakdownService {
@@ -58,7 +57,7 @@ export class BreakdownService {
 
   async breakdown(campaignId: string, questionId: unknown, by: unknown): Promise<Breakdown> {
     const fieldErrors: Record<string, string> = {};
-    if (typeof questionId !== 'string' || !UUID.test(questionId)) fieldErrors.questionId = 'Выберите вопрос';
+    if (!isUuid(questionId)) fieldErrors.questionId = 'Выберите вопрос';
     if (!(Object.values(BreakdownDimension) as unknown[]).includes(by)) fieldErrors.by = 'Выберите, по какому признаку разбить ответы';
     if (Object.keys(fieldErrors).length) {
       throw new DomainError(
