@@ -7,6 +7,8 @@ import { AppConfig } from '../config/app.config';
 import { ProposalsService } from '../proposals/proposals.service';
 import { referenceData, TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ReferenceService } from '../reference/reference.service';
+import { coverageView } from '../results/coverage-view';
+import { CoverageRepository } from '../results/coverage.repository';
 import { CampaignFiguresService } from './campaign-figures.service';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
 import { CampaignStatus } from './campaign-status';
@@ -46,6 +48,7 @@ export class CampaignPageService {
     private readonly config: AppConfig,
     private readonly reference: ReferenceService,
     private readonly proposals: ProposalsService,
+    private readonly coverage: CoverageRepository,
   ) {}
 
   /** Runs one form action: success → 303 back with a message; a refusal → the page again with the reasons. */
@@ -91,7 +94,9 @@ export class CampaignPageService {
   async renderCampaign(id: string, req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
     const entity = await this.campaigns.find(id);
     const campaign = campaignView(entity);
-    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations, proposalsProgress] =
+    // coverage is live from discussion on: the list of silent municipalities the centre phones during the round
+    const withCoverage = entity.status !== CampaignStatus.Draft;
+    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations, proposalsProgress, coverage] =
       await Promise.all([
         this.documents.list(id),
         this.questions.list(id),
@@ -102,6 +107,7 @@ export class CampaignPageService {
         this.reference.territories(),
         this.reference.organizations(),
         this.proposals.progress(id, entity.status),
+        withCoverage ? this.coverage.coverage(id) : null,
       ]);
     const docTitles = new Map(documents.map((d) => [d.id, d.title]));
     const html = this.views.render(
@@ -130,6 +136,7 @@ export class CampaignPageService {
         transitions,
         scheduleFailures,
         figures,
+        coverage: coverage ? coverageView(coverage, 'live') : null,
         directions: referenceData().directions,
         territories: territories
           .filter((x) => x.active)

@@ -15,10 +15,11 @@ import { DocumentsController, PublicDocumentFilesController } from './documents.
 import { DocumentsService } from './documents.service';
 import { QuestionsController } from './questions.controller';
 import { QuestionsService } from './questions.service';
+import { ResultsModule } from '../results/results.module';
 
 /** Campaigns, documents, questionnaire, criteria and the lifecycle (the worker's scheduler calls the lifecycle). */
 @Module({
-  imports: [AuditModule, QueueModule, ReferenceModule, StorageModule, ProposalsModule],
+  imports: [AuditModule, QueueModule, ReferenceModule, ResultsModule, StorageModule, ProposalsModule],
   controllers: [
     CampaignsController,
     DocumentsController,

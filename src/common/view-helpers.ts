@@ -71,7 +71,10 @@ export const VIEW_HELPERS: Record<string, HelperDelegate> = {
   date: (v: unknown) => formatDate(v),
   localInput: (v: unknown) => toLocalInput(v),
   number: (v: unknown) => (typeof v === 'number' ? numberFmt.format(v) : (v ?? '')),
-  percent: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
+  // not `percent`: figures carry a `percent` field, and `{{percent}}` would call the helper instead of reading it
+  pct: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
+  /** a change with its sign: +12, −3, 0 (a real minus sign) */
+  signed: (v: unknown) => (typeof v === 'number' ? (v > 0 ? `+${numberFmt.format(v)}` : v < 0 ? `−${numberFmt.format(-v)}` : '0') : ''),
   plural: (n: number, one: string, few: string, many: string) => pluralRu(Number(n), one, few, many),
   concat: (...a: unknown[]) => args(a).join(''),
   /** `{{asset 'site.css'}}` → `/static/site.<content hash>.css` (cached for a year; the hash changes with the file). */

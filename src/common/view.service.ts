@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { AppConfig, centreContacts } from '../config/app.config';
 import { projectRoot } from './project-root';
 import { VIEW_HELPERS } from './view-helpers';
 
@@ -22,8 +23,11 @@ export class ViewService {
   private readonly hbs = Handlebars.create();
   private readonly templates = new Map<string, Handlebars.TemplateDelegate>();
   readonly root = join(projectRoot(), 'templates');
+  /** The centre's contacts for the footer of every page (layouts get them as `centre`). */
+  private readonly centre: ReturnType<typeof centreContacts>;
 
-  constructor() {
+  constructor(@Optional() config?: AppConfig) {
+    this.centre = centreContacts(config ?? new AppConfig());
     for (const [name, fn] of Object.entries(VIEW_HELPERS)) this.hbs.registerHelper(name, fn);
     for (const file of walk(this.root)) {
       const name = relative(this.root, file)
@@ -59,7 +63,7 @@ export class ViewService {
   inLayout(body: string, context: Record<string, unknown>, layoutName = 'layouts/main'): string {
     const layout = this.templates.get(layoutName);
     if (!layout) throw new Error(`layout not found: ${layoutName}`);
-    return layout({ ...context, body });
+    return layout({ ...context, centre: this.centre, body });
   }
 }
 

@@ -202,6 +202,28 @@ export class AppConfig {
   /** Where the demo's SMTP sink saves caught emails (`.eml`) and /dev/mail reads them; relative to the project root. */
   @IsString()
   DEV_MAIL_DIR: string = './var/mail';
+
+  /** The centre's contacts in the footer of every page. The defaults are demo values, marked as such on the page. */
+  @IsString()
+  CENTRE_NAME: string = 'Региональный центр оценки качества образования';
+
+  @IsString()
+  CENTRE_EMAIL: string = 'centre@example.org';
+
+  @IsString()
+  CENTRE_PHONE: string = '+7 (351) 000-00-00';
+}
+
+/** The centre's contacts as the layout shows them; `demo` when they are still the defaults. */
+export function centreContacts(config: AppConfig) {
+  const defaults = new AppConfig();
+  return {
+    name: config.CENTRE_NAME,
+    email: config.CENTRE_EMAIL,
+    phone: config.CENTRE_PHONE,
+    phoneHref: config.CENTRE_PHONE.replace(/[^0-9+]/g, ''),
+    demo: config.CENTRE_EMAIL === defaults.CENTRE_EMAIL || config.CENTRE_PHONE === defaults.CENTRE_PHONE,
+  };
 }
 
 const LOCAL_DEFAULT_SECRETS: (keyof AppConfig)[] = ['SESSION_SECRET', 'RESPONSE_SALT'];

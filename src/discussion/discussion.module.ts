@@ -12,10 +12,11 @@ import { ResponsesPagesController } from './responses.pages.controller';
 import { ResponseWriterService } from './response-writer.service';
 import { SubmissionRateLimitService } from './submission-rate-limit.service';
 import { SubmissionService } from './submission.service';
+import { ResultsModule } from '../results/results.module';
 
 /** Public discussion: the questionnaire, submissions (group commit, idempotent), and the organizer's view of responses. */
 @Module({
-  imports: [AuditModule, QueueModule, ReferenceModule],
+  imports: [AuditModule, QueueModule, ReferenceModule, ResultsModule],
   controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
   providers: [
     QuestionnaireService,

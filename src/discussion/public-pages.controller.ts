@@ -9,6 +9,7 @@ import { pageContext } from '../common/page-context';
 import { requestIp } from '../common/request-ip';
 import { accepts } from '../common/compression';
 import { ViewService } from '../common/view.service';
+import { PublishedResultsRepository } from '../results/published-results.repository';
 import { Problem } from './questionnaire';
 import { OrganizationRow } from '../reference/organizations.repository';
 import { FormBody, formToSubmission } from './questionnaire-form';
@@ -28,20 +29,32 @@ export class PublicPagesController {
     private readonly submissions: SubmissionService,
     private readonly views: ViewService,
     private readonly pages: QuestionnairePageService,
+    private readonly published: PublishedResultsRepository,
   ) {}
 
   @Public()
   @Get()
   async index(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const campaigns = await this.questionnaires.openCampaigns();
-    return reply.type(HTML).send(this.views.render('pages/public/index', pageContext(req, { title: 'Открытые обсуждения', campaigns })));
+    const [campaigns, finished] = await Promise.all([this.questionnaires.openCampaigns(), this.published.finished()]);
+    const html = this.views.render(
+      'pages/public/index',
+      pageContext(req, {
+        title: 'Открытые обсуждения',
+        campaigns,
+        finished: finished.map((c) => ({ ...c, resultsUrl: c.results_published ? `/c/${c.slug}/results` : null })),
+      }),
+    );
+    return reply.type(HTML).send(html);
   }
 
   @Public()
   @Get('c/:slug')
   async campaign(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const campaign = await this.questionnaires.campaign(slug);
-    const documents = await this.questionnaires.documents(campaign.id);
+    const [documents, resultsPublic] = await Promise.all([
+      this.questionnaires.documents(campaign.id),
+      this.published.resultsPublic(campaign.id),
+    ]);
     const html = this.views.render(
       'pages/public/campaign',
       pageContext(req, {
@@ -50,6 +63,7 @@ export class PublicPagesController {
         documents,
         statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status],
         open: isOpen(campaign),
+        resultsUrl: resultsPublic ? `/c/${campaign.slug}/results` : null,
       }),
     );
     return reply.type(HTML).send(html);

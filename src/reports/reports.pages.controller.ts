@@ -2,12 +2,14 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/current-user';
-import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-status';
+import { CAMPAIGN_STATUS_LABELS } from '../campaigns/campaign-status';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { pageContext } from '../common/page-context';
 import { ProposalsSummaryService } from '../proposals/proposals-summary.service';
 import { ViewService } from '../common/view.service';
 import { MailService } from '../mail/mail.service';
+import { PUBLIC_STAGES } from '../results/published-results.repository';
+import { DIMENSIONS } from '../results/breakdown.service';
 import { ResultsService } from '../results/results.service';
 import { CsvDialect, ReportFormat, ReportKind } from './report-status';
 import { contentDisposition } from './reports.controller';
@@ -28,9 +30,6 @@ const PAGE_FORMATS: Readonly<Record<string, { format: ReportFormat; csvDialect?:
   csv: { format: ReportFormat.Csv, csvDialect: CsvDialect.ExcelRu },
   'csv-rfc4180': { format: ReportFormat.Csv, csvDialect: CsvDialect.Rfc4180 },
 };
-
-/** Stages whose results the public may see, when the organizers chose to publish them. */
-const PUBLIC_STAGES: readonly string[] = [CampaignStatus.Completed, CampaignStatus.Archived];
 
 /** Organizer results page (figures, reports, failed emails, publishing), report downloads, and the public results page. */
 @ApiExcludeController()
@@ -143,11 +142,18 @@ export class ReportsPagesController {
         title: `Результаты: ${campaign.title}`,
         campaign: { ...campaign, statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status] },
         results: snapshot ? resultsPageModel(snapshot, { withExperts: true }) : null,
+        answersUrl: `/organizer/campaigns/${id}/results/answers`,
+        questions: (snapshot?.discussion.questions ?? []).map((q) => ({
+          id: q.questionId,
+          label: `${q.documentId ? `${snapshot!.documents.find((d) => d.documentId === q.documentId)?.title ?? ''}: ` : ''}${q.text}`,
+        })),
+        dimensions: DIMENSIONS,
+        values: { kind: 'full', format: 'xlsx', questionId: '', by: '' },
+        errors: {},
         reports: reportRows(reports),
         anyPending: reports.some((r) => r.status === 'queued' || r.status === 'rendering'),
         failedMails: failedMails.map((m) => ({ to: m.to, template: m.template, lastError: m.lastError, createdAt: m.createdAt })),
         publicStage: PUBLIC_STAGES.includes(campaign.status),
-        values: { kind: 'full', format: 'xlsx' },
         fieldErrors: {},
         ...extra,
       }),

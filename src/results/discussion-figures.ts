@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { coverageOf } from './coverage';
 import type { QuestionFigures, ResultsData } from './results-snapshot.types';
 import { meanOf, medianOf, percent } from './statistics';
 
@@ -86,28 +87,15 @@ export async function breakdowns(m: EntityManager, campaignId: string): Promise<
                  GROUP BY g.position, ref.name, ref.sort_order) x) AS by_position`,
     [campaignId],
   );
-  const { territories } = row;
-  const respondents = territories.reduce((s, t) => s + t.respondents, 0);
-  const active = territories.filter((t) => t.active);
-  // coverage is "N of the active territories": a response from a since-deactivated territory is counted but not covered
-  const covered = active.filter((t) => t.respondents > 0).length;
+  const { respondents, covered, total, percent: coveredPercent, byTerritory, silent, byKind } = coverageOf(row.territories);
+  const withPercent = <T extends { respondents: number }>(list: T[]) =>
+    list.map((x) => ({ ...x, percent: percent(x.respondents, respondents) }));
   return {
     respondents,
-    territories: {
-      covered,
-      total: active.length,
-      percent: percent(covered, active.length),
-      byTerritory: territories.map((t) => ({
-        territoryId: t.id,
-        name: t.name,
-        kind: t.kind,
-        respondents: t.respondents,
-        percent: percent(t.respondents, respondents),
-      })),
-    },
-    byTerritoryKind: row.by_kind,
-    byOrganizationType: row.by_type,
-    byPosition: row.by_position,
+    territories: { covered, total, percent: coveredPercent, byTerritory, silent, byKind },
+    byTerritoryKind: withPercent(row.by_kind),
+    byOrganizationType: withPercent(row.by_type),
+    byPosition: withPercent(row.by_position),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { ProposalsSummary } from '../proposals/proposal-decision';
 
 /** The snapshot shape of API.md ("Results and reports"); fields beyond API.md are additions, API.md's stay. */
+import type { KindCoverage, SilentTerritory } from './coverage';
+
 export interface TerritoryFigure {
   territoryId: string;
   name: string;
@@ -14,6 +16,8 @@ export interface CodeFigure {
   code: string;
   name: string;
   respondents: number;
+  /** share of all respondents (an addition to API.md) */
+  percent: number;
 }
 
 export interface QuestionFigures {
@@ -59,8 +63,17 @@ export interface ResultsData {
   documents: { documentId: string; title: string }[];
   discussion: {
     respondents: number;
-    territories: { covered: number; total: number; percent: number; byTerritory: TerritoryFigure[] };
-    byTerritoryKind: { kind: string; respondents: number }[];
+    territories: {
+      covered: number;
+      total: number;
+      percent: number;
+      byTerritory: TerritoryFigure[];
+      /** additions: the active territories with no respondent, in reference order (named in the PDF and XLSX too) */
+      silent: SilentTerritory[];
+      /** additions: «N из M» active territories covered, per territory kind */
+      byKind: KindCoverage[];
+    };
+    byTerritoryKind: { kind: string; respondents: number; percent: number }[];
     byOrganizationType: CodeFigure[];
     byPosition: CodeFigure[];
     questions: QuestionFigures[];

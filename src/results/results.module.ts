@@ -3,14 +3,35 @@ import { AuditModule } from '../audit/audit.module';
 import { QueueModule } from '../queue/queue.module';
 import { ProposalsModule } from '../proposals/proposals.module';
 import { AggregationService } from './aggregation.service';
+import { AnalysisPagesController } from './analysis.pages.controller';
+import { AnswersRepository } from './answers.repository';
+import { AnswersService } from './answers.service';
+import { BreakdownRepository } from './breakdown.repository';
+import { BreakdownService } from './breakdown.service';
+import { CoverageRepository } from './coverage.repository';
+import { PublishedResultsRepository } from './published-results.repository';
 import { ResultsController } from './results.controller';
 import { ResultsService } from './results.service';
+import { RoundsController } from './rounds.controller';
+import { RoundsRepository } from './rounds.repository';
+import { RoundsService } from './rounds.service';
 
 /** Results snapshots: the worker's processors compute them, writers (responses, reviews) request a refresh. */
 @Module({
   imports: [AuditModule, QueueModule, ProposalsModule],
-  controllers: [ResultsController],
-  providers: [AggregationService, ResultsService],
-  exports: [ResultsService, AggregationService],
+  controllers: [ResultsController, RoundsController, AnalysisPagesController],
+  providers: [
+    AggregationService,
+    ResultsService,
+    CoverageRepository,
+    PublishedResultsRepository,
+    BreakdownRepository,
+    BreakdownService,
+    AnswersRepository,
+    AnswersService,
+    RoundsRepository,
+    RoundsService,
+  ],
+  exports: [ResultsService, AggregationService, CoverageRepository, PublishedResultsRepository],
 })
 export class ResultsModule {}

@@ -67,6 +67,12 @@ export interface FixtureOptions {
   seed?: number;
   reportRecipients?: string[];
   resultsPublished?: boolean;
+  /** how many of the active territories (the first ones) the respondents come from; each of them answers at least once */
+  territoriesUsed?: number;
+  /** the opening of the discussion (orders the rounds on the cross-campaign page) */
+  discussionOpensAt?: Date;
+  /** titles of the two documents (default: unique per campaign) */
+  documentTitles?: [string, string];
 }
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failing test is reproducible. */
@@ -106,11 +112,14 @@ export async function buildResultsCampaign(ds: DataSource, options: FixtureOptio
   const recommendations: ResultsFixture['recommendations'] = await ds.query(`SELECT code, name FROM recommendations ORDER BY sort_order`);
   const active = territories.filter((t) => t.active);
   // respondents come from a subset of territories, so coverage is a real fraction
-  const used = active.slice(0, Math.max(2, Math.floor(active.length / 3)));
+  const used = active.slice(0, options.territoriesUsed ?? Math.max(2, Math.floor(active.length / 3)));
+  // with territoriesUsed, every used territory gets two responses in a row first (one of them at most is excluded)
+  const territoryOf = (i: number) => (options.territoriesUsed && i < used.length * 2 ? used[Math.floor(i / 2)] : pick(used));
 
   await ds.query(
-    `INSERT INTO campaigns (id, slug, title, status, criterion_scale, report_recipients, results_published, row_version)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, 1)`,
+    `INSERT INTO campaigns (id, slug, title, status, criterion_scale, report_recipients, results_published, discussion_opens_at,
+                            status_changed_at, row_version)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8, 1)`,
     [
       campaignId,
       slug,
@@ -123,9 +132,10 @@ export async function buildResultsCampaign(ds: DataSource, options: FixtureOptio
       ]),
       options.reportRecipients ?? [],
       options.resultsPublished ?? false,
+      options.discussionOpensAt ?? null,
     ],
   );
-  const documents = [0, 1].map((i) => ({ id: randomUUID(), title: `Документ ${i + 1} ${slug}` }));
+  const documents = [0, 1].map((i) => ({ id: randomUUID(), title: options.documentTitles?.[i] ?? `Документ ${i + 1} ${slug}` }));
   for (const [i, d] of documents.entries()) {
     await ds.query(`INSERT INTO documents (id, campaign_id, title, sort_order) VALUES ($1, $2, $3, $4)`, [d.id, campaignId, d.title, i]);
   }
@@ -183,7 +193,7 @@ export async function buildResultsCampaign(ds: DataSource, options: FixtureOptio
       id: randomUUID(),
       receipt: `R-${campaignId.slice(0, 6)}-${String(i).padStart(5, '0')}`,
       createdAt: new Date(base + i * 61_000),
-      territoryId: pick(used).id,
+      territoryId: territoryOf(i).id,
       organizationType: pick(organizationTypes.slice(0, 4)).code,
       position: pick(positions.slice(0, 4)).code,
       organizationName: random() < 0.5 ? `Школа №${i % 7} ${pick(['', '=1+1'])}`.trim() : null,

@@ -70,12 +70,22 @@ function expectedDiscussion(fx: ResultsFixture) {
         respondents: perTerritory.get(t.id) ?? 0,
         percent: pct(perTerritory.get(t.id) ?? 0, counted.length),
       })),
+      silent: active.filter((t) => !perTerritory.has(t.id)).map((t) => ({ territoryId: t.id, name: t.name, kind: t.kind })),
+      byKind: [...new Set(active.map((t) => t.kind))].sort().map((kind) => {
+        const ofKind = active.filter((t) => t.kind === kind);
+        const n = ofKind.filter((t) => perTerritory.has(t.id)).length;
+        return { kind, covered: n, total: ofKind.length, percent: pct(n, ofKind.length) };
+      }),
     },
-    byTerritoryKind: [...byKind.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([kind, respondents]) => ({ kind, respondents })),
+    byTerritoryKind: [...byKind.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([kind, respondents]) => ({ kind, respondents, percent: pct(respondents, counted.length) })),
     byOrganizationType: fx.organizationTypes
       .filter((o) => byType.has(o.code))
-      .map((o) => ({ code: o.code, name: o.name, respondents: byType.get(o.code) })),
-    byPosition: fx.positions.filter((o) => byPos.has(o.code)).map((o) => ({ code: o.code, name: o.name, respondents: byPos.get(o.code) })),
+      .map((o) => ({ code: o.code, name: o.name, respondents: byType.get(o.code)!, percent: pct(byType.get(o.code)!, counted.length) })),
+    byPosition: fx.positions
+      .filter((o) => byPos.has(o.code))
+      .map((o) => ({ code: o.code, name: o.name, respondents: byPos.get(o.code)!, percent: pct(byPos.get(o.code)!, counted.length) })),
     questions,
   };
 }

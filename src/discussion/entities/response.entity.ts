@@ -8,7 +8,8 @@ import { Territory } from '../../reference/entities/territory.entity';
  */
 @Entity({ name: 'responses' })
 @Unique('uq_responses_idempotency', ['campaignId', 'idempotencyKey'])
-@Index('ix_responses_campaign_territory', ['campaignId', 'territoryId'])
+// live coverage (counted responses per territory) reads this index only
+@Index('ix_responses_campaign_territory', ['campaignId', 'territoryId', 'excluded'])
 // reports stream a campaign's counted responses in (created_at, id) order, batch by batch (keyset pagination)
 // a suspected duplicate is the same client (the hash includes the campaign) sending an identical body: one index probe per insert
 @Index('ix_responses_client_body', ['clientHash', 'bodyHash'])
