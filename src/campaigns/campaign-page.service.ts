@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formRefusal } from '../common/form-refusal';
+import { FieldLabels, refusalView } from '../common/page-form';
 import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
@@ -29,6 +29,32 @@ export const DONE: Record<string, string> = {
   moved: 'Порядок вопросов изменён',
   criteria: 'Критерии сохранены',
   transition: 'Этап кампании изменён',
+};
+
+/** The campaign page's fields by the keys the services use in their messages: a refusal names the field by its label. */
+const CAMPAIGN_LABELS: FieldLabels = {
+  title: 'Название',
+  description: 'Описание',
+  slug: 'Адрес публичной страницы',
+  discussionOpensAt: 'Начало обсуждения',
+  discussionClosesAt: 'Окончание обсуждения',
+  'discussion.opensAt': 'Начало обсуждения',
+  'discussion.closesAt': 'Окончание обсуждения',
+  expertiseOpensAt: 'Начало экспертизы',
+  expertiseClosesAt: 'Окончание экспертизы',
+  'expertise.opensAt': 'Начало экспертизы',
+  'expertise.closesAt': 'Окончание экспертизы',
+  reportRecipients: 'Получатели итогового отчёта',
+  file: 'Файл',
+  notes: 'Что изменено',
+  direction: 'Направление',
+  authorTerritoryId: 'Территория авторов',
+  authorOrganizationId: 'Организация авторов',
+  text: 'Текст вопроса',
+  kind: 'Вид вопроса',
+  options: 'Варианты ответа',
+  criteria: 'Критерии',
+  to: 'Этап',
 };
 
 const KIND_LABELS = { single: 'Один вариант', multi: 'Несколько вариантов', scale: 'Шкала', text: 'Свободный ответ' };
@@ -69,16 +95,8 @@ export class CampaignPageService {
   }
 
   failure(err: unknown): [number, Record<string, unknown>] {
-    const refusal = formRefusal(err);
-    const messages = Array.isArray(refusal.messages) ? refusal.messages : [refusal.messages];
-    return [
-      refusal.status,
-      {
-        formError: refusal.status === 409 ? 'Действие сейчас невозможно' : 'Проверьте введённые данные',
-        formErrors: messages.map((message) => ({ field: '', message })),
-        errors: refusal.fieldErrors,
-      },
-    ];
+    const view = refusalView(err, CAMPAIGN_LABELS);
+    return [view.status, { formError: view.formError, formErrors: view.formErrors, errors: view.errors }];
   }
 
   async renderList(req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {

@@ -14,6 +14,8 @@ import { DocumentsController, PublicDocumentFilesController } from './documents.
 import { DocumentsService } from './documents.service';
 import { QuestionsController } from './questions.controller';
 import { QuestionsService } from './questions.service';
+import { CampaignWorkRepository } from './campaign-work.repository';
+import { TransitionConsequencesService } from './transition-consequences.service';
 
 /** Campaigns, documents, questionnaire, criteria and the lifecycle (the worker's scheduler calls the lifecycle). */
 @Module({
@@ -26,7 +28,16 @@ import { QuestionsService } from './questions.service';
     CampaignsPagesController,
     CampaignQuestionsPagesController,
   ],
-  providers: [CampaignsService, DocumentsService, QuestionsService, CampaignLifecycleService, CampaignFiguresService, CampaignPageService],
+  providers: [
+    CampaignsService,
+    DocumentsService,
+    QuestionsService,
+    CampaignLifecycleService,
+    CampaignFiguresService,
+    CampaignPageService,
+    CampaignWorkRepository,
+    TransitionConsequencesService,
+  ],
   exports: [CampaignsService, DocumentsService, QuestionsService, CampaignLifecycleService, CampaignFiguresService],
 })
 export class CampaignsModule {}

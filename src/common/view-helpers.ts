@@ -13,6 +13,19 @@ const dateTimeFmt = new Intl.DateTimeFormat('ru-RU', {
 });
 const dateFmt = new Intl.DateTimeFormat('ru-RU', { timeZone: DISPLAY_TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
 const numberFmt = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 });
+const decimalFmts = [0, 1, 2, 3].map((d) => new Intl.NumberFormat('ru-RU', { minimumFractionDigits: d, maximumFractionDigits: d }));
+
+/** The one Russian decimal format (comma, grouped thousands) for pages, emails and reports: `digits` after the comma. */
+export function formatDecimal(value: unknown, digits = 1): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
+  return decimalFmts[Math.min(Math.max(Math.trunc(digits), 0), 3)].format(value);
+}
+
+/** Krippendorff's alpha: always two decimals (pages, emails, PDF alike). */
+export const ALPHA_DIGITS = 2;
+export function formatAlpha(value: unknown): string {
+  return value === null || value === undefined ? 'не определена' : formatDecimal(value, ALPHA_DIGITS);
+}
 
 function toDate(value: unknown): Date | null {
   if (value instanceof Date) return value;
@@ -80,6 +93,8 @@ export const VIEW_HELPERS: Record<string, HelperDelegate> = {
   date: (v: unknown) => formatDate(v),
   localInput: (v: unknown) => toLocalInput(v),
   number: (v: unknown) => (typeof v === 'number' ? numberFmt.format(v) : (v ?? '')),
+  decimal: (v: unknown, digits: unknown) => formatDecimal(v, typeof digits === 'number' ? digits : 1),
+  alpha: (v: unknown) => formatAlpha(v),
   percent: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
   plural: (n: number, one: string, few: string, many: string) => pluralRu(Number(n), one, few, many),
   concat: (...a: unknown[]) => args(a).join(''),
