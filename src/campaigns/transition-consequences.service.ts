@@ -50,7 +50,11 @@ export class TransitionConsequencesService {
 
   private async endExpertise(campaignId: string, total: number, submitted: number): Promise<Consequence> {
     const missing = total - submitted;
-    if (!missing) return { consequence: `Экспертиза завершится. Все ${total} ${pluralRu(total, 'рецензия', 'рецензии', 'рецензий')} отправлены.`, details: [] };
+    if (!missing)
+      return {
+        consequence: `Экспертиза завершится. Все ${total} ${pluralRu(total, 'рецензия', 'рецензии', 'рецензий')} отправлены.`,
+        details: [],
+      };
     const rows = await this.work.unsubmitted(campaignId, LIST_MAX);
     const details = rows.map((r) => `${r.expert_name} — «${r.document_title}»`);
     if (missing > rows.length) details.push(`и ещё ${missing - rows.length}`);

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ErrorCode } from './domain-error';
+import { ErrorCode } from './domain-error';
 import { formRefusal } from './form-refusal';
 import { pageContext } from './page-context';
 import { ViewService } from './view.service';
@@ -21,7 +21,10 @@ export function sendPage(
   context: Record<string, unknown>,
   status = 200,
 ) {
-  return reply.status(status).type(HTML).send(views.render(template, pageContext(req, context)));
+  return reply
+    .status(status)
+    .type(HTML)
+    .send(views.render(template, pageContext(req, context)));
 }
 
 export function flashFor(done: unknown, messages: Record<string, string>): { kind: 'success'; message: string } | undefined {
@@ -96,7 +99,10 @@ export function refusalView(err: unknown, labels: FieldLabels = {}, banner?: str
 /** `discussion.closesAt` is labelled by its own entry or by its last part (`closesAt`). */
 function labelFor(key: string, labels: FieldLabels): string | null {
   if (labels[key]) return labels[key];
-  const last = key.split('.').pop()!.replace(/\[\d+\]$/, '');
+  const last = key
+    .split('.')
+    .pop()!
+    .replace(/\[\d+\]$/, '');
   return labels[last] ?? null;
 }
 

@@ -55,7 +55,9 @@ export class ResponsesPagesController {
       this.reference.codeLists(),
     ]);
     const names = new Map([...lists.positions, ...lists.organizationTypes].map((x) => [x.code, x.name]));
-    const kept = Object.entries(q).filter((e): e is [string, string] => e[0] !== 'after' && e[0] !== 'done' && typeof e[1] === 'string' && e[1] !== '');
+    const kept = Object.entries(q).filter(
+      (e): e is [string, string] => e[0] !== 'after' && e[0] !== 'done' && typeof e[1] === 'string' && e[1] !== '',
+    );
     const base = new URLSearchParams(kept);
     const nextUrl = result.next ? `?${new URLSearchParams([...base, ['after', result.next]]).toString()}` : null;
     const yn = (v: boolean | undefined) => (v === undefined ? '' : v ? '1' : '0');
@@ -63,7 +65,11 @@ export class ResponsesPagesController {
       title: `Ответы: ${title}`,
       campaign: { id, title },
       total: result.total,
-      items: result.items.map((i) => ({ ...i, positionName: names.get(i.position) ?? '', organizationTypeName: names.get(i.organizationType) ?? '' })),
+      items: result.items.map((i) => ({
+        ...i,
+        positionName: names.get(i.position) ?? '',
+        organizationTypeName: names.get(i.organizationType) ?? '',
+      })),
       nextUrl,
       firstUrl: q.after ? `?${base.toString()}` : null,
       filtered: kept.length > 0,
@@ -86,7 +92,14 @@ export class ResponsesPagesController {
     return this.renderOne(req, reply, id, responseId, { flash: flashFor(done, DONE) });
   }
 
-  private async renderOne(req: FastifyRequest, reply: FastifyReply, id: string, responseId: string, extra: Record<string, unknown>, status = 200) {
+  private async renderOne(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    responseId: string,
+    extra: Record<string, unknown>,
+    status = 200,
+  ) {
     const [title, { item, answers }, lists] = await Promise.all([
       this.moderation.campaignTitle(id),
       this.moderation.detail(id, responseId),

@@ -76,7 +76,10 @@ export class ResponsesRepository {
 
   async count(campaignId: string, f: ResponseFilter): Promise<number> {
     const w = this.where(campaignId, f);
-    const [row]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM responses r WHERE ${w.sql}`, w.params);
+    const [row]: { total: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM responses r WHERE ${w.sql}`,
+      w.params,
+    );
     return row.total;
   }
 
@@ -90,7 +93,10 @@ export class ResponsesRepository {
       keyset = ` AND (r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
     params.push(limit);
-    return this.dataSource.query(`${SELECT_ROW} WHERE ${w.sql}${keyset} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`, params);
+    return this.dataSource.query(
+      `${SELECT_ROW} WHERE ${w.sql}${keyset} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
+      params,
+    );
   }
 
   /** The API's order (suspected duplicates first, grouped by client), by offset: kept as the API documents it. */
@@ -103,7 +109,12 @@ export class ResponsesRepository {
     );
   }
 
-  async findOne(campaignId: string, responseId: string, m: EntityManager = this.dataSource.manager, lock = false): Promise<ResponseRow | null> {
+  async findOne(
+    campaignId: string,
+    responseId: string,
+    m: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<ResponseRow | null> {
     const rows: ResponseRow[] = await m.query(`${SELECT_ROW} WHERE r.id = $1 AND r.campaign_id = $2${lock ? ' FOR UPDATE OF r' : ''}`, [
       responseId,
       campaignId,

@@ -84,10 +84,10 @@ export class AssignmentsRepository {
   }
 
   async existingPairs(expertIds: string[], documentIds: string[]): Promise<{ expert_id: string; document_id: string }[]> {
-    return this.dataSource.query(`SELECT expert_id, document_id FROM assignments WHERE expert_id = ANY($1::uuid[]) AND document_id = ANY($2::uuid[])`, [
-      expertIds,
-      documentIds,
-    ]);
+    return this.dataSource.query(
+      `SELECT expert_id, document_id FROM assignments WHERE expert_id = ANY($1::uuid[]) AND document_id = ANY($2::uuid[])`,
+      [expertIds, documentIds],
+    );
   }
 
   /** Each campaign the expert took part in: reviews submitted, on time or late, and not done after the close. */

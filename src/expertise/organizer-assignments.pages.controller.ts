@@ -72,6 +72,7 @@ export class OrganizerAssignmentsPagesController {
   }
 
   private async render(req: FastifyRequest, reply: FastifyReply, id: string, q: Input, view?: RefusalView, values: Input = {}) {
+    const failedAssignment = typeof values.failedAssignment === 'string' ? values.failedAssignment : '';
     const filter = this.page.filterOf(q);
     const [{ campaign, documents }, list, lists, territories, candidates] = await Promise.all([
       this.assignments.formOptions(id),
@@ -84,9 +85,12 @@ export class OrganizerAssignmentsPagesController {
     const chosen = (k: string) => ([] as unknown[]).concat(values[k] ?? []);
     const created = typeof q.created === 'string' && /^\d{1,6}$/.test(q.created) ? Number(q.created) : 0;
     const filterQuery = new URLSearchParams(
-      Object.entries({ q: filter.q, territoryId: filter.territoryId, competence: filter.competence, maxLoad: filter.maxLoad?.toString() }).filter(
-        (e): e is [string, string] => typeof e[1] === 'string',
-      ),
+      Object.entries({
+        q: filter.q,
+        territoryId: filter.territoryId,
+        competence: filter.competence,
+        maxLoad: filter.maxLoad?.toString(),
+      }).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
     return sendPage(
       reply,
@@ -108,7 +112,10 @@ export class OrganizerAssignmentsPagesController {
           fullName: e.full_name,
           territoryName: e.territory_name,
           organizationName: e.organization_name,
-          competenceNames: e.competences.map((c) => direction.get(c) ?? '').filter(Boolean).join(', '),
+          competenceNames: e.competences
+            .map((c) => direction.get(c) ?? '')
+            .filter(Boolean)
+            .join(', '),
           load: e.load,
           here: e.here,
           checked: chosen('expertIds').includes(e.id),
@@ -116,6 +123,7 @@ export class OrganizerAssignmentsPagesController {
         assignments: list.map((a) => ({ ...a, statusLabel: ASSIGNMENT_STATUS_LABELS[a.status] })),
         lateCount: list.filter((a) => a.late).length,
         values,
+        failedAssignment,
         errors: view?.errors ?? {},
         formError: view?.formError,
         formErrors: view?.formErrors,
@@ -127,7 +135,13 @@ export class OrganizerAssignmentsPagesController {
 
   /** Without confirm=yes: the plan (what will be created, which pairs conflict). With it: the assignments. */
   @Post()
-  async assign(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: Input) {
+  async assign(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: Input,
+  ) {
     const b = body ?? {};
     const expertIds = await this.page.chosenExperts(id, b);
     const plan = await this.page.plan(id, expertIds, b.documentIds);
@@ -135,7 +149,14 @@ export class OrganizerAssignmentsPagesController {
       const errors: Record<string, string> = {};
       if (!plan.expertIds.length) errors.expertIds = 'Выберите хотя бы одного эксперта';
       if (!plan.documentIds.length) errors.documentIds = 'Выберите хотя бы один документ';
-      return this.render(req, reply, id, b, refusalView(new DomainError(ErrorCode.ValidationFailed, Object.values(errors), errors), LABELS), b);
+      return this.render(
+        req,
+        reply,
+        id,
+        b,
+        refusalView(new DomainError(ErrorCode.ValidationFailed, Object.values(errors), errors), LABELS),
+        b,
+      );
     }
     if (!isConfirmed(b) || (plan.conflicts.length && !String(b.overrideReason ?? '').trim())) {
       const missingReason = isConfirmed(b) && plan.conflicts.length > 0;
@@ -173,14 +194,22 @@ export class OrganizerAssignmentsPagesController {
         overrideReason: typeof b.overrideReason === 'string' ? b.overrideReason : '',
         errors: reasonError ? { overrideReason: reasonError } : {},
         formError: reasonError ? 'Назначение не создано: есть конфликт интересов.' : undefined,
-        formErrors: reasonError ? [{ field: 'overrideReason', message: `${LABELS.overrideReason}: ${reasonError.toLowerCase()}` }] : undefined,
+        formErrors: reasonError
+          ? [{ field: 'overrideReason', message: `${LABELS.overrideReason}: ${reasonError.toLowerCase()}` }]
+          : undefined,
       },
       missingReason ? 409 : 200,
     );
   }
 
   @Post('bulk')
-  async bulk(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: Input) {
+  async bulk(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: Input,
+  ) {
     const b = body ?? {};
     try {
       const { created } = await this.assignments.assignBulk(user.id, id, {
@@ -215,7 +244,11 @@ export class OrganizerAssignmentsPagesController {
     try {
       await entry[1]();
     } catch (err) {
-      return this.render(req, reply, id, {}, refusalView(err, LABELS));
+      // the message sits next to that row's field, and the summary links to it
+      const view = refusalView(err, LABELS);
+      const rowField = `reopen-${assignmentId}`;
+      const formErrors = view.formErrors.map((e) => (e.field === 'reason' ? { ...e, field: rowField } : e));
+      return this.render(req, reply, id, {}, { ...view, formErrors }, { failedAssignment: assignmentId });
     }
     return reply.redirect(`/organizer/campaigns/${id}/assignments?done=${entry[0]}`, 303);
   }

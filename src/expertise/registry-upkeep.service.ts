@@ -21,7 +21,14 @@ const EMAIL_MAX = 254;
 /** The local calendar day and hour of an instant (the region's time zone). */
 export function localDayHour(now: Date): { day: string; hour: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: DISPLAY_TIME_ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(now)
       .map((p) => [p.type, p.value]),
   );
@@ -57,7 +64,9 @@ export class RegistryUpkeepService {
   async resendConfirmation(emailIn: unknown, ip: string): Promise<void> {
     const email = typeof emailIn === 'string' ? emailIn.trim() : '';
     if (!email || email.length > EMAIL_MAX || !email.includes('@'))
-      throw new DomainError(ErrorCode.ValidationFailed, 'email: укажите адрес электронной почты', { email: 'Укажите адрес электронной почты' });
+      throw new DomainError(ErrorCode.ValidationFailed, 'email: укажите адрес электронной почты', {
+        email: 'Укажите адрес электронной почты',
+      });
     await this.throttle.check(ip);
     const key = redisKey(this.config, 'confirmation-resend', email.toLowerCase());
     const first = await this.redis.set(key, '1', 'EX', RESEND_INTERVAL_SECONDS, 'NX').catch(() => 'OK');
@@ -71,7 +80,12 @@ export class RegistryUpkeepService {
     if (!applicant) return;
     await this.dataSource.transaction(async (m) => {
       await this.mail.queue(m, confirmationMail({ id: applicant.id, email: applicant.email, fullName: applicant.full_name }));
-      await this.audit.record(m, { actorId: applicant.id, action: 'expert.confirmation_resent', entityType: 'expert', entityId: applicant.id });
+      await this.audit.record(m, {
+        actorId: applicant.id,
+        action: 'expert.confirmation_resent',
+        entityType: 'expert',
+        entityId: applicant.id,
+      });
     });
     this.logger.log({ expertId: applicant.id }, 'confirmation email sent again');
   }

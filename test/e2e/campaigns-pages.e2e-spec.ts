@@ -137,7 +137,7 @@ describe('organizer pages: a campaign through its whole life with forms and a se
     expect(editedRow).toEqual({ text: 'Ваша роль в школе?', required: false });
     const badEdit = await post(`${base}/questions/${q.id}`, { text: 'Ваша роль?', options: 'Один' });
     expect(badEdit.status).toBe(400);
-    expect(badEdit.text).toContain('options: нужно не менее двух вариантов ответа');
+    expect(badEdit.text).toContain('Варианты ответа: нужно не менее двух вариантов ответа');
     expect(badEdit.text).toContain(`<details open>`);
     await post(`${base}/questions/${q.id}`, { text: 'Ваша роль?', options: 'Учитель\nРуководитель', required: 'on' });
     const [textQ] = await t.dataSource.query(`SELECT id FROM questions WHERE campaign_id = $1 AND kind = 'text'`, [id]);

@@ -158,7 +158,8 @@ describe('organizer pages: the registry with filters and decisions, a campaign�
     await t.dataSource.query(`UPDATE assignments SET status = 'submitted', submitted_at = now() WHERE id = $1`, [a.id]);
     const noReason = await api.post(`${url}/${a.id}/reopen`, undefined, { cookie, form: { _csrf: csrf, reason: '' } });
     expect(noReason.status).toBe(400);
-    expect(noReason.text).toContain('<li>Причина возврата: укажите причину</li>');
+    expect(noReason.text).toContain(`<li><a href="#reopen-${a.id}">Причина возврата: укажите причину</a></li>`);
+    expect(noReason.text).toContain(`<p class="field-error" id="reopen-${a.id}-error">Укажите причину</p>`);
     const reopened = await api.post(`${url}/${a.id}/reopen`, undefined, { cookie, form: { _csrf: csrf, reason: 'Нет комментариев' } });
     expect(reopened.status).toBe(303);
     const [after] = await t.dataSource.query(`SELECT status, reopened_reason FROM assignments WHERE id = $1`, [a.id]);
