@@ -161,6 +161,9 @@ function cleanFilter(f: ResponseFilter): ResponseFilter {
   };
 }
 
+/** PostgreSQL's text of a timestamptz, e.g. `2026-12-02 14:03:01.123456+00` (checked before it reaches SQL). */
+const CREATED_KEY_RE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/;
+
 /** The cursor in a link: base64url of "createdKey|id"; anything malformed starts from the first page. */
 function encodeCursor(c: ResponseCursor): string {
   return Buffer.from(`${c.createdKey}|${c.id}`).toString('base64url');
@@ -169,7 +172,7 @@ function encodeCursor(c: ResponseCursor): string {
 function decodeCursor(value: string | undefined): ResponseCursor | null {
   if (!value || value.length > 200) return null;
   const [createdKey, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
-  if (!id || !isUuid(id) || !createdKey || Number.isNaN(Date.parse(createdKey.replace(' ', 'T')))) return null;
+  if (!id || !isUuid(id) || !CREATED_KEY_RE.test(createdKey ?? '')) return null;
   return { createdKey, id };
 }
 
