@@ -17,7 +17,9 @@ interface RawRow {
 const html = { headers: { accept: 'text/html' } };
 const totalOf = (page: string): number => Number(/id="responses-total">[^<]*<strong>([^<]+)<\/strong>/.exec(page)![1].replace(/\D/g, ''));
 const receiptsOf = (page: string): string[] => [...page.matchAll(/>Квитанция ([^<]+)<\/a>/g)].map((m) => m[1]);
-const nextOf = (page: string): string | null => /<a href="([^"]+)" rel="next">/.exec(page)?.[1].replaceAll('&amp;', '&') ?? null;
+/** The next page's link as a browser reads it (Handlebars escapes `&` and `=` in attributes). */
+const nextOf = (page: string): string | null =>
+  /<a href="([^"]+)" rel="next">/.exec(page)?.[1].replaceAll('&amp;', '&').replaceAll('&#x3D;', '=') ?? null;
 
 describe('organizer responses page at seed scale (2,603 responses): keyset paging, receipt search, filters, one response', () => {
   let t: TestApp;
