@@ -23,15 +23,13 @@ interface Finding {
 
 /** What a person on a phone trips on: sideways scrolling, serious/critical axe findings, ids and code words. */
 async function look(page: Page, name: string): Promise<Finding> {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  // evaluated in the page (the test's TypeScript has no DOM types): the page's width, then axe's serious and critical findings
+  const width = await page.evaluate<number>('document.documentElement.scrollWidth');
   await page.addScriptTag({ content: AXE });
-  const axe = await page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: { run: (d: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-    };
-    const result = await w.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}×${v.nodes.length}`);
-  });
+  const axe = await page.evaluate<string[]>(`(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + '×' + v.nodes.length);
+  })()`);
   const text = (await page.locator('body').innerText()).replace(/\S+@\S+/g, '').replace(/https?:\/\/\S+/g, '');
   return { page: name, width, axe, uuid: text.match(UUID)?.[0] ?? null, code: text.match(CODE)?.[0] ?? null };
 }
