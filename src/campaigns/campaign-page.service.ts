@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formRefusal } from '../common/form-refusal';
+import { FieldLabels, refusalView } from '../common/page-form';
 import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
@@ -34,6 +34,33 @@ export const DONE: Record<string, string> = {
   criteria: 'Критерии сохранены',
   transition: 'Этап кампании изменён',
 };
+
+/** The campaign page's fields by the keys the services use in their messages: a refusal names the field by its label. */
+const CAMPAIGN_LABELS: FieldLabels = {
+  title: 'Название',
+  description: 'Описание',
+  slug: 'Адрес публичной страницы',
+  discussionOpensAt: 'Начало обсуждения',
+  discussionClosesAt: 'Окончание обсуждения',
+  'discussion.opensAt': 'Начало обсуждения',
+  'discussion.closesAt': 'Окончание обсуждения',
+  expertiseOpensAt: 'Начало экспертизы',
+  expertiseClosesAt: 'Окончание экспертизы',
+  'expertise.opensAt': 'Начало экспертизы',
+  'expertise.closesAt': 'Окончание экспертизы',
+  reportRecipients: 'Получатели итогового отчёта',
+  file: 'Файл',
+  notes: 'Что изменено',
+  direction: 'Направление',
+  authorTerritoryId: 'Территория авторов',
+  authorOrganizationId: 'Организация авторов',
+  text: 'Текст вопроса',
+  kind: 'Вид вопроса',
+  options: 'Варианты ответа',
+  criteria: 'Критерии',
+  to: 'Этап',
+};
+
 
 /** Renders the organizer's campaign pages and runs their form actions (post/redirect/get, errors shown in place). */
 @Injectable()
@@ -73,16 +100,8 @@ export class CampaignPageService {
   }
 
   failure(err: unknown): [number, Record<string, unknown>] {
-    const refusal = formRefusal(err);
-    const messages = Array.isArray(refusal.messages) ? refusal.messages : [refusal.messages];
-    return [
-      refusal.status,
-      {
-        formError: refusal.status === 409 ? 'Действие сейчас невозможно' : 'Проверьте введённые данные',
-        formErrors: messages.map((message) => ({ field: '', message })),
-        errors: refusal.fieldErrors,
-      },
-    ];
+    const view = refusalView(err, CAMPAIGN_LABELS);
+    return [view.status, { formError: view.formError, formErrors: view.formErrors, errors: view.errors }];
   }
 
   async renderList(req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
@@ -96,19 +115,29 @@ export class CampaignPageService {
     const campaign = campaignView(entity);
     // coverage is live from discussion on: the list of silent municipalities the centre phones during the round
     const withCoverage = entity.status !== CampaignStatus.Draft;
-    const [documents, questions, criteria, transitions, figures, scheduleFailures, territories, organizations, proposalsProgress, coverage] =
-      await Promise.all([
-        this.documents.list(id),
-        this.questions.list(id),
-        this.campaigns.criteria(id),
-        this.lifecycle.availableTransitions(id),
-        this.figures.figures(id),
-        this.lifecycle.scheduledFailures(id),
-        this.reference.territories(),
-        this.reference.organizations(),
-        this.proposals.progress(id, entity.status),
-        withCoverage ? this.coverage.coverage(id) : null,
-      ]);
+    const [
+      documents,
+      questions,
+      criteria,
+      transitions,
+      figures,
+      scheduleFailures,
+      territories,
+      organizations,
+      proposalsProgress,
+      coverage,
+    ] = await Promise.all([
+      this.documents.list(id),
+      this.questions.list(id),
+      this.campaigns.criteria(id),
+      this.lifecycle.availableTransitions(id),
+      this.figures.figures(id),
+      this.lifecycle.scheduledFailures(id),
+      this.reference.territories(),
+      this.reference.organizations(),
+      this.proposals.progress(id, entity.status),
+      withCoverage ? this.coverage.coverage(id) : null,
+    ]);
     const docTitles = new Map(documents.map((d) => [d.id, d.title]));
     const html = this.views.render(
       'pages/organizer/campaign',

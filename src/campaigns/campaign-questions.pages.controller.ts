@@ -2,6 +2,8 @@ import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
+import { isConfirmed, sendConfirmPage } from '../common/page-form';
+import { ViewService } from '../common/view.service';
 import { formString, questionForm, questionUpdateForm } from './campaign-forms';
 import { CampaignPageService } from './campaign-page.service';
 import { QuestionsService } from './questions.service';
@@ -16,6 +18,7 @@ export class CampaignQuestionsPagesController {
   constructor(
     private readonly questions: QuestionsService,
     private readonly pages: CampaignPageService,
+    private readonly views: ViewService,
   ) {}
 
   @Post(':id/questions')
@@ -56,10 +59,23 @@ export class CampaignQuestionsPagesController {
   async deleteQuestion(
     @Param('id') id: string,
     @Param('questionId') questionId: string,
+    @Body() body: Form,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @CurrentUser() user: AuthUser,
   ) {
+    if (!isConfirmed(body)) {
+      const question = await this.questions.get(id, questionId);
+      return sendConfirmPage(reply, this.views, req, {
+        title: 'Удалить вопрос?',
+        consequence: `Вопрос «${question.text}» будет удалён из анкеты вместе с вариантами ответа.`,
+        action: `/organizer/campaigns/${id}/questions/${questionId}/delete`,
+        fields: {},
+        confirmLabel: 'Да, удалить вопрос',
+        cancelUrl: `/organizer/campaigns/${id}#questions`,
+        danger: true,
+      });
+    }
     return this.pages.act(id, req, reply, 'deleted', 'questions', () => this.questions.remove(id, questionId, user.id));
   }
 

@@ -16,6 +16,8 @@ import { DocumentsService } from './documents.service';
 import { QuestionsController } from './questions.controller';
 import { QuestionsService } from './questions.service';
 import { ResultsModule } from '../results/results.module';
+import { CampaignWorkRepository } from './campaign-work.repository';
+import { TransitionConsequencesService } from './transition-consequences.service';
 
 /** Campaigns, documents, questionnaire, criteria and the lifecycle (the worker's scheduler calls the lifecycle). */
 @Module({
@@ -28,7 +30,16 @@ import { ResultsModule } from '../results/results.module';
     CampaignsPagesController,
     CampaignQuestionsPagesController,
   ],
-  providers: [CampaignsService, DocumentsService, QuestionsService, CampaignLifecycleService, CampaignFiguresService, CampaignPageService],
+  providers: [
+    CampaignsService,
+    DocumentsService,
+    QuestionsService,
+    CampaignLifecycleService,
+    CampaignFiguresService,
+    CampaignPageService,
+    CampaignWorkRepository,
+    TransitionConsequencesService,
+  ],
   exports: [CampaignsService, DocumentsService, QuestionsService, CampaignLifecycleService, CampaignFiguresService],
 })
 export class CampaignsModule {}

@@ -3,15 +3,18 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { ValidationError } from '../common/domain-error';
+import { isConfirmed, sendConfirmPage } from '../common/page-form';
+import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
 import { StorageService } from '../storage/storage.service';
 import { criteriaForm, createCampaignForm, documentForm, formString, updateCampaignForm } from './campaign-forms';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
 import { CampaignPageService, DONE } from './campaign-page.service';
-import { CampaignStatus } from './campaign-status';
+import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from './campaign-status';
 import { CampaignsService } from './campaigns.service';
 import { readDocumentUpload } from './document-upload';
 import { DocumentsService } from './documents.service';
+import { TransitionConsequencesService } from './transition-consequences.service';
 
 type Form = Record<string, unknown>;
 
@@ -27,6 +30,8 @@ export class CampaignsPagesController {
     private readonly pages: CampaignPageService,
     private readonly storage: StorageService,
     private readonly config: AppConfig,
+    private readonly consequences: TransitionConsequencesService,
+    private readonly views: ViewService,
   ) {}
 
   @Get()
@@ -130,8 +135,26 @@ export class CampaignsPagesController {
     @Res() reply: FastifyReply,
     @CurrentUser() user: AuthUser,
   ) {
+    const to = formString(body?.to) as CampaignStatus;
+    // every stage move is one-way: an allowed move is made only with confirm=yes, after the page stating its consequence
+    if (!isConfirmed(body)) {
+      const c = await this.campaigns.find(id);
+      const move = (await this.lifecycle.availableTransitions(id)).find((t) => t.to === to);
+      if (move && !move.missing.length) {
+        const { consequence, details } = await this.consequences.describe(id, c.status, to);
+        return sendConfirmPage(reply, this.views, req, {
+          title: `Перейти к этапу «${CAMPAIGN_STATUS_LABELS[to]}»?`,
+          consequence,
+          details,
+          action: `/organizer/campaigns/${id}/transitions`,
+          fields: { to },
+          confirmLabel: `Да, перейти к этапу «${CAMPAIGN_STATUS_LABELS[to]}»`,
+          cancelUrl: `/organizer/campaigns/${id}#transition`,
+          danger: details.length > 0,
+        });
+      }
+    }
     return this.pages.act(id, req, reply, 'transition', 'transition', async () => {
-      const to = formString(body?.to) as CampaignStatus;
       if (!Object.values(CampaignStatus).includes(to)) throw new ValidationError('to: неизвестный этап');
       const reason = formString(body?.reason);
       if (reason.length > 2000)

@@ -111,3 +111,12 @@ export function fromWallClock(value: string): Date | null {
   const guess = asUtc - zoneOffsetMs(asUtc);
   return new Date(asUtc - zoneOffsetMs(guess));
 }
+
+/**
+ * What an `<input type="datetime-local">` sends (a wall-clock time of the display zone, without a zone) as an ISO
+ * instant; anything else goes on as typed, for the date validation downstream to refuse with the field's name.
+ */
+export function datetimeLocalToIso(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value) return undefined;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? (fromWallClock(value)?.toISOString() ?? value) : value;
+}

@@ -65,9 +65,16 @@ export class DomainError extends Error {
   readonly messages: string | string[];
 }
 
+/** «не найден / не найдена / не найдено» agreeing with the noun (its first word): Кампания, Обсуждение, Версия документа. */
+export function notFoundText(what: string): string {
+  const head = what.split(' ')[0].toLowerCase();
+  const ending = head.endsWith('а') || head.endsWith('я') ? 'не найдена' : head.endsWith('о') || head.endsWith('е') ? 'не найдено' : 'не найден';
+  return `${what} ${ending}`;
+}
+
 export class NotFoundError extends DomainError {
   constructor(what = 'Объект') {
-    super(ErrorCode.NotFound, `${what} не найден`);
+    super(ErrorCode.NotFound, notFoundText(what));
   }
 }
 

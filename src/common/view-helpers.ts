@@ -3,6 +3,19 @@ import { displayTimeZone, wallClockDate } from './display-time-zone';
 import { assetUrl } from './static-assets';
 
 const numberFmt = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 });
+const decimalFmts = [0, 1, 2, 3].map((d) => new Intl.NumberFormat('ru-RU', { minimumFractionDigits: d, maximumFractionDigits: d }));
+
+/** The one Russian decimal format (comma, grouped thousands) for pages, emails and reports: `digits` after the comma. */
+export function formatDecimal(value: unknown, digits = 1): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
+  return decimalFmts[Math.min(Math.max(Math.trunc(digits), 0), 3)].format(value);
+}
+
+/** Krippendorff's alpha: always two decimals (pages, emails, PDF alike). */
+export const ALPHA_DIGITS = 2;
+export function formatAlpha(value: unknown): string {
+  return value === null || value === undefined ? 'не определена' : formatDecimal(value, ALPHA_DIGITS);
+}
 
 /** Formatters of the display zone (DISPLAY_TIME_ZONE), made again only if the configured zone changes. */
 let formats: { zone: string; dateTime: Intl.DateTimeFormat; date: Intl.DateTimeFormat } | null = null;
@@ -75,6 +88,8 @@ export const VIEW_HELPERS: Record<string, HelperDelegate> = {
   pct: (v: unknown) => (typeof v === 'number' ? `${numberFmt.format(v)} %` : '—'),
   /** a change with its sign: +12, −3, 0 (a real minus sign) */
   signed: (v: unknown) => (typeof v === 'number' ? (v > 0 ? `+${numberFmt.format(v)}` : v < 0 ? `−${numberFmt.format(-v)}` : '0') : ''),
+  decimal: (v: unknown, digits: unknown) => formatDecimal(v, typeof digits === 'number' ? digits : 1),
+  alpha: (v: unknown) => formatAlpha(v),
   plural: (n: number, one: string, few: string, many: string) => pluralRu(Number(n), one, few, many),
   concat: (...a: unknown[]) => args(a).join(''),
   /** `{{asset 'site.css'}}` → `/static/site.<content hash>.css` (cached for a year; the hash changes with the file). */

@@ -9,6 +9,7 @@ import { QuestionnaireService } from './questionnaire.service';
 import { ResponsesModerationService } from './responses-moderation.service';
 import { ResponsesController } from './responses.controller';
 import { ResponsesPagesController } from './responses.pages.controller';
+import { ResponsesRepository } from './responses.repository';
 import { ResponseWriterService } from './response-writer.service';
 import { SubmissionRateLimitService } from './submission-rate-limit.service';
 import { SubmissionService } from './submission.service';
@@ -19,6 +20,7 @@ import { ResultsModule } from '../results/results.module';
   imports: [AuditModule, QueueModule, ReferenceModule, ResultsModule],
   controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
   providers: [
+    ResponsesRepository,
     QuestionnaireService,
     QuestionnairePageService,
     ResponseWriterService,

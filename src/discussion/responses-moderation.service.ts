@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../common/domain-
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { isUuid } from '../common/uuid';
+import { ResponseCursor, ResponseFilter, ResponseRow, ResponsesRepository } from './responses.repository';
 
 export interface ResponseListItem {
   id: string;
@@ -22,32 +23,20 @@ export interface ResponseListItem {
   excludedAt: string | null;
 }
 
-export interface ResponseListQuery {
-  flagged?: boolean;
-  excluded?: boolean;
+export interface ResponseListQuery extends ResponseFilter {
   limit?: number;
   offset?: number;
 }
 
-const SELECT_ITEM = `
-  SELECT r.id, r.receipt, r.created_at, r.territory_id, t.name AS territory_name, r.organization_type, r.position,
-         left(r.client_hash, 8) AS client_group, r.suspected_duplicate, r.excluded, r.excluded_reason, r.excluded_at
-    FROM responses r JOIN territories t ON t.id = r.territory_id`;
-
-interface Row {
-  id: string;
-  receipt: string;
-  created_at: Date;
-  territory_id: string;
-  territory_name: string;
-  organization_type: string;
-  position: string;
-  client_group: string;
-  suspected_duplicate: boolean;
-  excluded: boolean;
-  excluded_reason: string | null;
-  excluded_at: Date | null;
+export interface ResponseAnswerView {
+  question: string;
+  document: string | null;
+  /** Chosen options, the scale value or the text, in words. */
+  answers: string[];
 }
+
+export const RESPONSES_PAGE_SIZE = 50;
+const RECEIPT_MAX = 64;
 
 /**
  * The organizer's view of stored responses: suspected duplicates are flagged at the write, never dropped; an organizer
@@ -60,31 +49,62 @@ export class ResponsesModerationService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: ResponsesRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
   ) {}
 
+  /** The API's list: limit/offset, suspected duplicates first. */
   async list(campaignId: string, query: ResponseListQuery = {}): Promise<{ total: number; items: ResponseListItem[] }> {
     await this.requireCampaign(campaignId);
-    const where = ['r.campaign_id = $1'];
-    if (query.flagged !== undefined) where.push(`r.suspected_duplicate = ${query.flagged ? 'true' : 'false'}`);
-    if (query.excluded !== undefined) where.push(`r.excluded = ${query.excluded ? 'true' : 'false'}`);
+    const filter = cleanFilter(query);
     const limit = Math.min(Math.max(query.limit ?? 100, 1), 500);
     const offset = Math.max(query.offset ?? 0, 0);
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM responses r WHERE ${where.join(' AND ')}`, [
-      campaignId,
-    ]);
-    const rows: Row[] = await this.dataSource.query(
-      `${SELECT_ITEM} WHERE ${where.join(' AND ')} ORDER BY r.suspected_duplicate DESC, r.client_hash, r.created_at, r.id LIMIT $2 OFFSET $3`,
-      [campaignId, limit, offset],
-    );
+    const [total, rows] = await Promise.all([this.repo.count(campaignId, filter), this.repo.offsetPage(campaignId, filter, limit, offset)]);
     return { total, items: rows.map(toItem) };
+  }
+
+  /** The page's list: newest first, keyset paging through any number of responses, with the filtered total. */
+  async page(
+    campaignId: string,
+    filter: ResponseFilter,
+    after: string | undefined,
+  ): Promise<{ total: number; items: ResponseListItem[]; next: string | null }> {
+    await this.requireCampaign(campaignId);
+    const f = cleanFilter(filter);
+    const cursor = decodeCursor(after);
+    const [total, rows] = await Promise.all([
+      this.repo.count(campaignId, f),
+      this.repo.page(campaignId, f, cursor, RESPONSES_PAGE_SIZE + 1),
+    ]);
+    const more = rows.length > RESPONSES_PAGE_SIZE;
+    const shown = rows.slice(0, RESPONSES_PAGE_SIZE);
+    const last = shown[shown.length - 1];
+    return { total, items: shown.map(toItem), next: more && last ? encodeCursor({ createdKey: last.created_key, id: last.id }) : null };
+  }
+
+  /** One response with all its answers, in questionnaire order. */
+  async detail(campaignId: string, responseId: string): Promise<{ item: ResponseListItem; answers: ResponseAnswerView[] }> {
+    if (!isUuid(responseId)) throw new NotFoundError('Ответ');
+    await this.requireCampaign(campaignId);
+    const row = await this.repo.findOne(campaignId, responseId);
+    if (!row) throw new NotFoundError('Ответ');
+    const answers: ResponseAnswerView[] = [];
+    for (const a of await this.repo.answers(responseId)) {
+      let view = answers[answers.length - 1];
+      if (!view || view.question !== a.question_text || (a.question_kind !== 'multi' && a.question_kind !== 'single')) {
+        view = { question: a.question_text, document: a.document_title, answers: [] };
+        answers.push(view);
+      }
+      view.answers.push(a.option_text ?? (a.value !== null ? String(a.value) : (a.text ?? '')));
+    }
+    return { item: toItem(row), answers };
   }
 
   exclude(campaignId: string, responseId: string, reason: unknown, actorId: string): Promise<ResponseListItem> {
     const text = typeof reason === 'string' ? reason.trim() : '';
     if (!text || text.length > 500)
-      throw new ValidationError('reason: укажите причину (до 500 символов)', { reason: 'Укажите причину (до 500 символов)' });
+      throw new ValidationError('reason: укажите причину (до 500 символов)', { reason: 'Укажите причину исключения (до 500 символов)' });
     return this.setExcluded(campaignId, responseId, true, text, actorId);
   }
 
@@ -97,17 +117,10 @@ export class ResponsesModerationService {
     if (!isUuid(responseId)) throw new NotFoundError('Ответ');
     await this.requireCampaign(campaignId);
     return this.dataSource.transaction(async (m) => {
-      const [before]: Row[] = await m.query(`${SELECT_ITEM} WHERE r.id = $1 AND r.campaign_id = $2 FOR UPDATE OF r`, [
-        responseId,
-        campaignId,
-      ]);
+      const before = await this.repo.findOne(campaignId, responseId, m, true);
       if (!before) throw new NotFoundError('Ответ');
       if (before.excluded === excluded) throw new ConflictError(excluded ? 'Ответ уже исключён из результатов' : 'Ответ не исключён');
-      await m.query(
-        `UPDATE responses SET excluded = $2, excluded_reason = $3, excluded_by = $4, excluded_at = CASE WHEN $2 THEN now() ELSE NULL END
-          WHERE id = $1`,
-        [responseId, excluded, excluded ? reason : null, excluded ? actorId : null],
-      );
+      await this.repo.setExcluded(m, responseId, excluded, excluded ? reason : null, excluded ? actorId : null);
       await this.audit.record(m, {
         actorId,
         action: excluded ? 'response.exclude' : 'response.include',
@@ -119,9 +132,9 @@ export class ResponsesModerationService {
       });
       // the results change with the set of counted responses, in whatever stage: recompute them
       await this.outbox.enqueue(m, JobName.AggregateResults, { campaignId }, { dedupeKey: `aggregate-now:${campaignId}` });
-      const [after]: Row[] = await m.query(`${SELECT_ITEM} WHERE r.id = $1`, [responseId]);
+      const after = await this.repo.findOne(campaignId, responseId, m);
       this.logger.log(`response ${responseId} ${excluded ? 'excluded' : 'included'} by ${actorId}`);
-      return toItem(after);
+      return toItem(after!);
     });
   }
 
@@ -130,13 +143,40 @@ export class ResponsesModerationService {
   }
 
   private async requireCampaign(campaignId: string): Promise<{ title: string }> {
-    const rows = isUuid(campaignId) ? await this.dataSource.query(`SELECT title FROM campaigns WHERE id = $1`, [campaignId]) : [];
-    if (!rows[0]) throw new NotFoundError('Кампания');
-    return rows[0];
+    const title = isUuid(campaignId) ? await this.repo.campaignTitle(campaignId) : null;
+    if (title === null) throw new NotFoundError('Кампания');
+    return { title };
   }
 }
 
-function toItem(r: Row): ResponseListItem {
+function cleanFilter(f: ResponseFilter): ResponseFilter {
+  const receipt = typeof f.receipt === 'string' ? f.receipt.trim().toUpperCase() : '';
+  return {
+    flagged: f.flagged,
+    excluded: f.excluded,
+    territoryId: f.territoryId && isUuid(f.territoryId) ? f.territoryId : undefined,
+    position: f.position || undefined,
+    organizationType: f.organizationType || undefined,
+    receipt: receipt && receipt.length <= RECEIPT_MAX ? receipt : undefined,
+  };
+}
+
+/** PostgreSQL's text of a timestamptz, e.g. `2026-12-02 14:03:01.123456+00` (checked before it reaches SQL). */
+const CREATED_KEY_RE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/;
+
+/** The cursor in a link: base64url of "createdKey|id"; anything malformed starts from the first page. */
+function encodeCursor(c: ResponseCursor): string {
+  return Buffer.from(`${c.createdKey}|${c.id}`).toString('base64url');
+}
+
+function decodeCursor(value: string | undefined): ResponseCursor | null {
+  if (!value || value.length > 200) return null;
+  const [createdKey, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
+  if (!id || !isUuid(id) || !CREATED_KEY_RE.test(createdKey ?? '')) return null;
+  return { createdKey, id };
+}
+
+function toItem(r: ResponseRow): ResponseListItem {
   return {
     id: r.id,
     receipt: r.receipt,

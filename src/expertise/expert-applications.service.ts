@@ -8,7 +8,7 @@ import { consumeUserToken, TokenRefusal } from '../accounts/user-tokens';
 import { UsersService } from '../accounts/users.service';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ValidationError } from '../common/domain-error';
-import { MailService } from '../mail/mail.service';
+import { MailService, QueueMailInput } from '../mail/mail.service';
 import { ApplicationThrottleService } from './application-throttle.service';
 import { ExpertStatus } from './expert-status';
 import { isUuid } from '../common/uuid';
@@ -28,6 +28,23 @@ export type ConfirmOutcome = 'confirmed' | TokenRefusal;
 
 /** How long an emailed confirmation link works. */
 export const CONFIRMATION_TTL_HOURS = 48;
+/** The confirmation email of an application (sent again on request): the single-use link is minted at sending time. */
+export function confirmationMail(user: { id: string; email: string; fullName: string }): QueueMailInput {
+  return {
+    to: user.email,
+    template: 'expert-confirmation',
+    context: { fullName: user.fullName, ttlHours: CONFIRMATION_TTL_HOURS },
+    // minted when the email is sent: the raw token is never stored
+    tokenLink: {
+      kind: UserTokenKind.EmailConfirmation,
+      userId: user.id,
+      ttlHours: CONFIRMATION_TTL_HOURS,
+      path: '/experts/confirm',
+      param: 'confirmPath',
+    },
+  };
+}
+
 /** Public expert applications: the account and registry entry (status applied), and the email confirmation link. */
 @Injectable()
 export class ExpertApplicationsService {
@@ -114,19 +131,7 @@ export class ExpertApplicationsService {
         return { id: randomUUID(), status: ExpertStatus.Applied };
       }
       await this.createProfile(m, user.id, data);
-      await this.mail.queue(m, {
-        to: user.email,
-        template: 'expert-confirmation',
-        context: { fullName: user.fullName, ttlHours: CONFIRMATION_TTL_HOURS },
-        // minted when the email is sent: the raw token is never stored
-        tokenLink: {
-          kind: UserTokenKind.EmailConfirmation,
-          userId: user.id,
-          ttlHours: CONFIRMATION_TTL_HOURS,
-          path: '/experts/confirm',
-          param: 'confirmPath',
-        },
-      });
+      await this.mail.queue(m, confirmationMail(user));
       await this.audit.record(m, { actorId: user.id, action: 'expert.applied', entityType: 'expert', entityId: user.id });
       this.logger.log({ expertId: user.id }, 'expert applied');
       return { id: user.id, status: ExpertStatus.Applied };

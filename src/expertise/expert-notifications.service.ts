@@ -42,15 +42,43 @@ export class ExpertNotificationsService {
          RETURNING a.id`,
         [campaignId],
       );
-      await this.queueMany(
+      return this.queueInvitations(
         m,
         claimed.map((r) => r.id),
-        'expert-invitation',
       );
-      return claimed.length;
     });
     this.logger.log({ campaignId, count }, 'expert invitations queued');
     return count;
+  }
+
+  /** One invitation per expert (not per document): every newly claimed document of theirs, with its due date. */
+  private async queueInvitations(m: EntityManager, ids: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const rows: AssignmentMailRow[] = await m.query(
+      `${MAIL_ROW_SQL.replace('ORDER BY a.id', '')} ORDER BY u.email, d.sort_order, d.title, a.id`,
+      [ids],
+    );
+    const byExpert = new Map<string, AssignmentMailRow[]>();
+    for (const r of rows) byExpert.set(r.email, [...(byExpert.get(r.email) ?? []), r]);
+    for (const [email, list] of byExpert) {
+      const first = list[0];
+      await this.mail.queue(m, {
+        to: email,
+        template: 'expert-invitation',
+        campaignId: first.campaign_id,
+        context: {
+          fullName: first.full_name,
+          campaignTitle: first.campaign_title,
+          count: list.length,
+          documents: list.map((r) => ({
+            title: r.document_title,
+            dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
+            assignmentPath: `/expert/assignments/${r.id}`,
+          })),
+        },
+      });
+    }
+    return byExpert.size;
   }
 
   /**

@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser, Public, Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { DomainError } from '../common/domain-error';
 import { formRefusal } from '../common/form-refusal';
+import { isConfirmed, refusalView, sendConfirmPage, sendPage } from '../common/page-form';
 import { pageContext } from '../common/page-context';
 import { requestIp } from '../common/request-ip';
 import { ViewService } from '../common/view.service';
@@ -13,8 +14,9 @@ import { ReferenceService } from '../reference/reference.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ExpertApplicationsService } from './expert-applications.service';
 import { ExpertRegistryService } from './expert-registry.service';
-import { ASSIGNMENT_STATUS_LABELS, ExpertStatus } from './expert-status';
+import { assignmentStatusLabel, expertiseClosed, ExpertStatus } from './expert-status';
 import { MyAssignmentDetail, ReviewsService } from './reviews.service';
+import { RegistryUpkeepService } from './registry-upkeep.service';
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -45,6 +47,7 @@ export class ExpertPagesController {
     private readonly reviews: ReviewsService,
     private readonly reference: ReferenceService,
     private readonly proposalsSummary: ProposalsSummaryService,
+    private readonly upkeep: RegistryUpkeepService,
   ) {}
 
   private async applyForm(req: FastifyRequest, values: Record<string, unknown>, error?: DomainError) {
@@ -109,6 +112,38 @@ export class ExpertPagesController {
       );
   }
 
+  @Public()
+  @Get('experts/confirm/resend')
+  resendPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return sendPage(reply, this.views, req, 'pages/experts/resend', { title: 'Отправить письмо ещё раз', values: {}, errors: {} });
+  }
+
+  /** The applicant asks for the confirmation email again; the answer never tells whether the address applied. */
+  @Public()
+  @Post('experts/confirm/resend')
+  async resend(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+    const email = typeof body?.email === 'string' ? body.email.slice(0, 254) : '';
+    try {
+      await this.upkeep.resendConfirmation(email, requestIp(req));
+    } catch (err) {
+      const view = refusalView(err, { email: 'Адрес электронной почты' });
+      return sendPage(
+        reply,
+        this.views,
+        req,
+        'pages/experts/resend',
+        { title: 'Отправить письмо ещё раз', values: { email }, ...view },
+        view.status,
+      );
+    }
+    return sendPage(reply, this.views, req, 'pages/experts/resend', {
+      title: 'Отправить письмо ещё раз',
+      sent: true,
+      values: { email },
+      errors: {},
+    });
+  }
+
   @Roles(Role.Expert)
   @Get('expert/assignments')
   async myAssignments(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
@@ -121,7 +156,12 @@ export class ExpertPagesController {
           approved: profile?.status === ExpertStatus.Approved,
           profileStatus: profile?.status,
           emailConfirmed: profile?.emailConfirmed,
-          assignments: assignments.map((a) => ({ ...a, statusLabel: ASSIGNMENT_STATUS_LABELS[a.status] })),
+          assignments: assignments.map((a) => ({
+            ...a,
+            late: a.late && !expertiseClosed(a.campaign.status),
+            closed: expertiseClosed(a.campaign.status),
+            statusLabel: assignmentStatusLabel(a.status, a.campaign.status),
+          })),
         }),
       ),
     );
@@ -164,7 +204,8 @@ export class ExpertPagesController {
         title: a.document.title,
         a,
         proposalsSummary: changes,
-        statusLabel: ASSIGNMENT_STATUS_LABELS[a.status],
+        statusLabel: assignmentStatusLabel(a.status, a.campaign.status),
+        closed: expertiseClosed(a.campaign.status),
         criteria,
         recommendations: a.recommendations.map((r) => ({ ...r, checked: r.code === recommendation })),
         recommendationName: a.recommendations.find((r) => r.code === recommendation)?.name ?? '',
@@ -219,6 +260,8 @@ export class ExpertPagesController {
     const a = await this.reviews.getMine(user.id, id);
     const form = body ?? {};
     const submit = form.action === 'submit';
+    // the final submit cannot be undone: without confirm=yes the review is kept as a draft and the consequence is asked
+    const confirmFirst = submit && !isConfirmed(form);
     const scores = a.criteria
       .filter((c) => form[`score_${c.id}`] !== undefined && form[`score_${c.id}`] !== '')
       .map((c) => ({ criterionId: c.id, score: Number(form[`score_${c.id}`]), comment: String(form[`comment_${c.id}`] ?? '') }));
@@ -227,8 +270,20 @@ export class ExpertPagesController {
         scores,
         recommendation: typeof form.recommendation === 'string' && form.recommendation ? form.recommendation : null,
         comment: String(form.comment ?? ''),
-        submit,
+        // an incomplete review is refused by the submit itself (nothing is written); a complete one waits for confirm=yes
+        submit: submit && (!confirmFirst || !reviewComplete(a, scores, form.recommendation)),
       });
+      if (confirmFirst) {
+        return sendConfirmPage(reply, this.views, req, {
+          title: 'Отправить оценку?',
+          consequence: `Оценка документа «${a.document.title}» будет отправлена организаторам; изменить её после отправки нельзя. Оценено критериев: ${scores.length} из ${a.criteria.length}.`,
+          details: ['Черновик сохранён: если нужно что-то исправить, вернитесь к оценке.'],
+          action: `/expert/assignments/${id}`,
+          fields: { ...form, action: 'submit' },
+          confirmLabel: 'Да, отправить оценку',
+          cancelUrl: `/expert/assignments/${id}`,
+        });
+      }
     } catch (err) {
       const refusal = formRefusal(err);
       const fresh = refusal.status === 409 ? await this.reviews.getMine(user.id, id) : a;
@@ -239,4 +294,15 @@ export class ExpertPagesController {
     }
     return reply.redirect(`/expert/assignments/${id}?saved=${submit ? 'submitted' : 'draft'}`, 303);
   }
+}
+
+/** Whether a posted review would pass the final submit's completeness rules (every criterion, comments on 0s, a recommendation). */
+function reviewComplete(
+  a: MyAssignmentDetail,
+  scores: { criterionId: string; score: number; comment: string }[],
+  recommendation: unknown,
+): boolean {
+  const byId = new Map(scores.map((s) => [s.criterionId, s]));
+  const scored = a.criteria.every((c) => byId.has(c.id) && (byId.get(c.id)!.score !== 0 || byId.get(c.id)!.comment.trim() !== ''));
+  return scored && typeof recommendation === 'string' && recommendation !== '';
 }

@@ -30,3 +30,16 @@ export const ASSIGNMENT_STATUS_LABELS: Readonly<Record<AssignmentStatus, string>
   [AssignmentStatus.Draft]: 'Черновик',
   [AssignmentStatus.Submitted]: 'Отправлено',
 };
+
+/** Stages after which an unsubmitted review can no longer be sent. */
+const CLOSED_STAGES = ['completed', 'archived'];
+
+/** What an assignment reads on the pages: after the expertise closed, unsubmitted work is «не выполнено», not «Назначено». */
+export function assignmentStatusLabel(status: AssignmentStatus, campaignStatus: string): string {
+  if (status !== AssignmentStatus.Submitted && CLOSED_STAGES.includes(campaignStatus)) return 'не выполнено — экспертиза завершена';
+  return ASSIGNMENT_STATUS_LABELS[status];
+}
+
+export function expertiseClosed(campaignStatus: string): boolean {
+  return CLOSED_STAGES.includes(campaignStatus);
+}

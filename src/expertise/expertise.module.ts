@@ -16,6 +16,13 @@ import { ExpertRegistryService } from './expert-registry.service';
 import { ExpertsController } from './experts.controller';
 import { MyAssignmentsController } from './my-assignments.controller';
 import { OrganizerExpertsPagesController } from './organizer-experts.pages.controller';
+import { OrganizerAssignmentsPagesController } from './organizer-assignments.pages.controller';
+import { AssignmentPageService } from './assignment-page.service';
+import { AssignmentsRepository } from './assignments.repository';
+import { ExpertApplicationsRepository } from './expert-applications.repository';
+import { RegistryUpkeepService } from './registry-upkeep.service';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { PendingApplicationsInterceptor } from './pending-applications.interceptor';
 import { RegistryExportService } from './registry-export.service';
 import { ReviewsService } from './reviews.service';
 
@@ -25,7 +32,14 @@ import { ReviewsService } from './reviews.service';
  */
 @Module({
   imports: [AccountsModule, AuditModule, MailModule, QueueModule, ReferenceModule, ProposalsModule],
-  controllers: [ExpertsController, AssignmentsController, MyAssignmentsController, ExpertPagesController, OrganizerExpertsPagesController],
+  controllers: [
+    ExpertsController,
+    AssignmentsController,
+    MyAssignmentsController,
+    ExpertPagesController,
+    OrganizerExpertsPagesController,
+    OrganizerAssignmentsPagesController,
+  ],
   providers: [
     ApplicationThrottleService,
     ExpertApplicationsService,
@@ -35,7 +49,12 @@ import { ReviewsService } from './reviews.service';
     AssignmentsService,
     ReviewsService,
     ExpertNotificationsService,
+    AssignmentsRepository,
+    AssignmentPageService,
+    ExpertApplicationsRepository,
+    RegistryUpkeepService,
+    { provide: APP_INTERCEPTOR, useClass: PendingApplicationsInterceptor },
   ],
-  exports: [ExpertRegistryService, AssignmentsService, ReviewsService, ExpertNotificationsService],
+  exports: [RegistryUpkeepService, ExpertRegistryService, AssignmentsService, ReviewsService, ExpertNotificationsService],
 })
 export class ExpertiseModule {}

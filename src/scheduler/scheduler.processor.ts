@@ -4,6 +4,7 @@ import type { Queue } from 'bull';
 import { CampaignLifecycleService } from '../campaigns/campaign-lifecycle.service';
 import { AppConfig } from '../config/app.config';
 import { ExpertNotificationsService } from '../expertise/expert-notifications.service';
+import { RegistryUpkeepService } from '../expertise/registry-upkeep.service';
 import { JobName, jobOptions, QueueName } from '../queue/queue-registry';
 import { ResultsService } from '../results/results.service';
 
@@ -59,6 +60,7 @@ export class SchedulerProcessor {
     private readonly lifecycle: CampaignLifecycleService,
     private readonly expertNotifications: ExpertNotificationsService,
     private readonly results: ResultsService,
+    private readonly registryUpkeep: RegistryUpkeepService,
   ) {}
 
   @Process(JobName.SchedulerTick)
@@ -67,6 +69,7 @@ export class SchedulerProcessor {
     await this.run('due transitions', () => this.lifecycle.performDueTransitions(now));
     await this.run('expert reminders', () => this.expertNotifications.sendDueReminders(now));
     await this.run('live results', () => this.results.refreshStaleOpenCampaigns());
+    await this.run('applications digest', () => this.registryUpkeep.sendDailyDigest(now));
   }
 
   /** One duty's failure does not stop the others; the next tick tries again. */

@@ -77,6 +77,12 @@ describe('an expert scores a document through the pages in Chromium (JavaScript 
     await page.getByRole('group', { name: 'Рекомендация' }).getByLabel('Рекомендовать к утверждению после доработки').check();
     await page.getByLabel('Общий комментарий').fill('Хорошая основа');
     await page.getByRole('button', { name: 'Отправить оценку' }).click();
+    // the final submit states its consequence first; the review waits as a draft until confirmed
+    await page.getByRole('heading', { level: 1, name: 'Отправить оценку?' }).waitFor();
+    expect(await page.locator('.confirm-box').textContent()).toContain('изменить её после отправки нельзя');
+    const [waiting] = await t.dataSource.query(`SELECT status FROM assignments WHERE id = $1`, [assignmentId]);
+    expect(waiting.status).toBe('draft');
+    await page.getByRole('button', { name: 'Да, отправить оценку' }).click();
     await page.getByRole('status').filter({ hasText: 'Оценка отправлена. Спасибо!' }).waitFor();
     expect(await page.locator('#review-status').textContent()).toBe('Отправлено');
     expect(await page.getByRole('button', { name: 'Отправить оценку' }).count()).toBe(0);

@@ -51,6 +51,10 @@ describe('an organizer prepares and opens a campaign in Chromium (JavaScript off
     expect(await page.locator('ol.questions > li').count()).toBe(3);
 
     await page.getByRole('button', { name: 'Перейти к этапу «Общественное обсуждение»' }).click();
+    // the move is one-way: its consequence is stated first, and only the confirmation makes it
+    await page.getByRole('heading', { level: 1, name: 'Перейти к этапу «Общественное обсуждение»?' }).waitFor();
+    expect(await page.locator('.confirm-box').textContent()).toContain('Публичная анкета откроется для ответов');
+    await page.getByRole('button', { name: 'Да, перейти к этапу «Общественное обсуждение»' }).click();
     await page.getByText('Этап кампании изменён').waitFor();
     expect(await page.locator('strong.stage').textContent()).toBe('Общественное обсуждение');
     await context.close();

@@ -191,9 +191,10 @@ describe('assignments: conflicts of interest, bulk modes, invitations and remind
     expect(bad.body.message).toBe('perDocument: целое число от 1 до 50');
   });
 
-  it('invites each assigned expert once when expertise opens, however often the job runs', async () => {
+  it('invites each assigned expert once per campaign (one email listing all their documents), however often the job runs', async () => {
     const campaign = await createCampaign(t.dataSource);
     const doc = await createDocument(t.dataSource, campaign.id, { title: 'Дорожная карта' });
+    const doc2 = await createDocument(t.dataSource, campaign.id, { title: 'Положение о конкурсе' });
     const a = await createExpert(t.app, t.url, t.dataSource, { territoryId: territories[20] });
     const b = await createExpert(t.app, t.url, t.dataSource, { territoryId: territories[21] });
     const created = await api.post(
@@ -202,6 +203,8 @@ describe('assignments: conflicts of interest, bulk modes, invitations and remind
       auth(),
     );
     expect(created.status).toBe(201);
+    const second = await api.post(`/api/v1/campaigns/${campaign.id}/assignments`, { expertIds: [a.id], documentIds: [doc2.id] }, auth());
+    expect(second.status).toBe(201);
     await setCampaignStatus(t.dataSource, campaign.id, 'expertise');
     // as the campaign lifecycle does when expertise opens: twice, to show the job is idempotent
     const outbox = t.app.get(OutboxService);
@@ -210,8 +213,14 @@ describe('assignments: conflicts of interest, bulk modes, invitations and remind
     const [mailA] = await waitFor(async () => (mailsTo(a.email).length ? mailsTo(a.email) : null), 20_000, 'invitation');
     await waitFor(async () => (mailsTo(b.email).length ? true : null), 20_000, 'invitation b');
     const assignmentA = created.body.find((x: { expert: { id: string } }) => x.expert.id === a.id);
-    expect(mailA.subject).toBe('Приглашение к экспертизе: Дорожная карта');
+    const [{ title }] = await t.dataSource.query(`SELECT title FROM campaigns WHERE id = $1`, [campaign.id]);
+    expect(mailA.subject).toBe(`Приглашение к экспертизе: ${title}`);
+    expect(mailA.text).toContain('Вам назначены документы (2):');
+    expect(mailA.text).toContain('«Дорожная карта»');
+    expect(mailA.text).toContain('«Положение о конкурсе»');
     expect(mailA.text).toContain(`http://platform.test/expert/assignments/${assignmentA.id}`);
+    expect(mailA.text).toContain(`http://platform.test/expert/assignments/${second.body[0].id}`);
+    expect(mailsTo(b.email)[0].text).toContain('Вам назначен документ:');
     expect(await t.app.get(ExpertNotificationsService).inviteExperts(campaign.id)).toBe(0);
     await waitFor(async () => {
       const [r] = await t.dataSource.query(
@@ -220,15 +229,17 @@ describe('assignments: conflicts of interest, bulk modes, invitations and remind
       );
       return r.n === 0;
     });
+    // one invitation per expert, not per document: 2 experts, 3 assignments
     const [{ n }] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM mail_messages WHERE template = 'expert-invitation' AND campaign_id = $1`,
       [campaign.id],
     );
     expect(n).toBe(2);
+    expect(mailsTo(a.email)).toHaveLength(1);
     const [{ invited }] = await t.dataSource.query(`SELECT count(invited_at)::int AS invited FROM assignments WHERE campaign_id = $1`, [
       campaign.id,
     ]);
-    expect(invited).toBe(2);
+    expect(invited).toBe(3);
 
     // an expert assigned while expertise is open is invited too
     const c = await createExpert(t.app, t.url, t.dataSource, { territoryId: territories[22] });

@@ -137,11 +137,18 @@ describe('organizer pages: a campaign through its whole life with forms and a se
     expect(editedRow).toEqual({ text: 'Ваша роль в школе?', required: false });
     const badEdit = await post(`${base}/questions/${q.id}`, { text: 'Ваша роль?', options: 'Один' });
     expect(badEdit.status).toBe(400);
-    expect(badEdit.text).toContain('options: нужно не менее двух вариантов ответа');
+    expect(badEdit.text).toContain('Варианты ответа: нужно не менее двух вариантов ответа');
     expect(badEdit.text).toContain(`<details open>`);
     await post(`${base}/questions/${q.id}`, { text: 'Ваша роль?', options: 'Учитель\nРуководитель', required: 'on' });
     const [textQ] = await t.dataSource.query(`SELECT id FROM questions WHERE campaign_id = $1 AND kind = 'text'`, [id]);
-    expect((await post(`${base}/questions/${textQ.id}/delete`, {})).status).toBe(303);
+    // deleting asks first (the consequence in words) and deletes nothing without confirm=yes
+    const ask = await post(`${base}/questions/${textQ.id}/delete`, {});
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('<h1>Удалить вопрос?</h1>');
+    expect(ask.text).toContain('<input type="hidden" name="confirm" value="yes">');
+    const [{ still }] = await t.dataSource.query(`SELECT count(*)::int AS still FROM questions WHERE id = $1`, [textQ.id]);
+    expect(still).toBe(1);
+    expect((await post(`${base}/questions/${textQ.id}/delete`, { confirm: 'yes' })).status).toBe(303);
     html = (await page(base)).text;
     expect(html).toContain('<strong>Ваша роль?</strong>');
     expect(html).not.toContain('Ваши предложения и замечания по содержанию продукта');
@@ -175,7 +182,10 @@ describe('organizer pages: a campaign through its whole life with forms and a se
 
     // transitions through the buttons
     const go = async (to: string, label: string) => {
-      const res = await post(`${base}/transitions`, { to });
+      const ask = await post(`${base}/transitions`, { to });
+      expect([to, ask.status]).toEqual([to, 200]);
+      expect(ask.text).toContain('<input type="hidden" name="confirm" value="yes">');
+      const res = await post(`${base}/transitions`, { to, confirm: 'yes' });
       expect([to, res.status, res.headers.get('location')]).toEqual([to, 303, `${base}?done=transition#transition`]);
       expect((await page(base)).text).toContain(`>${label}</strong>`);
     };
@@ -235,7 +245,8 @@ describe('organizer pages: a campaign through its whole life with forms and a se
 
     const badQuestion = await post(`${base}/questions`, { kind: 'multi', text: 'Только один?', options: 'Да' });
     expect(badQuestion.status).toBe(400);
-    expect(badQuestion.text).toContain('options: нужно не менее двух вариантов ответа');
+    expect(badQuestion.text).toContain('Варианты ответа: нужно не менее двух вариантов ответа');
+    expect(badQuestion.text).not.toContain('options:');
 
     const refused = await post(`${base}/transitions`, { to: 'completed' });
     expect(refused.status).toBe(409);

@@ -77,7 +77,7 @@ describe('public discussion API: submissions', () => {
   });
 
   it('GET of an unknown slug or a draft is 404', async () => {
-    expect((await api.get('/api/v1/public/campaigns/no-such-campaign')).body).toEqual(bad(404, 'Обсуждение не найден'));
+    expect((await api.get('/api/v1/public/campaigns/no-such-campaign')).body).toEqual(bad(404, 'Обсуждение не найдено'));
     const draft = await createCampaign(t.dataSource, { status: 'draft' });
     expect((await api.get(`/api/v1/public/campaigns/${draft.slug}`)).status).toBe(404);
   });
@@ -180,7 +180,7 @@ describe('public discussion API: submissions', () => {
   });
 
   it('unknown slug is 404; a campaign outside discussion or past its deadline is 409 (database clock)', async () => {
-    expect((await submit(validSubmission(c, ref), randomUUID(), 'no-such-campaign')).body).toEqual(bad(404, 'Обсуждение не найден'));
+    expect((await submit(validSubmission(c, ref), randomUUID(), 'no-such-campaign')).body).toEqual(bad(404, 'Обсуждение не найдено'));
     const revision = await createCampaign(t.dataSource, { status: 'revision' });
     const r1 = await submit(validSubmission(revision, ref), randomUUID(), revision.slug);
     expect(r1.body).toEqual(bad(409, 'Обсуждение сейчас не принимает ответы'));

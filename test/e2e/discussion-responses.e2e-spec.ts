@@ -129,13 +129,15 @@ describe('organizer: suspected duplicates are flagged, excluded with a reason, i
     const [item] = (await api.get(`/api/v1/campaigns/${c.id}/responses?flagged=true`, { token: organizer.token })).body.items;
     const posted = await api.post(`/organizer/campaigns/${c.id}/responses/${item.id}/exclude`, undefined, {
       cookie,
-      form: { _csrf: csrf, reason: 'Дубликат', flagged: '1' },
+      form: { _csrf: csrf, reason: 'Дубликат' },
     });
     expect(posted.status).toBe(303);
-    expect(posted.headers.get('location')).toBe(`/organizer/campaigns/${c.id}/responses?done=excluded&flagged=1`);
+    expect(posted.headers.get('location')).toBe(`/organizer/campaigns/${c.id}/responses/${item.id}?done=excluded`);
     const after = await api.get(posted.headers.get('location')!, { cookie, headers: { accept: 'text/html' } });
     expect(after.text).toContain('Ответ исключён из результатов. Причина записана в журнал.');
-    expect(after.text).toContain('Исключён: Дубликат');
+    expect(after.text).toContain('Причина: Дубликат');
+    const list = await api.get(`/organizer/campaigns/${c.id}/responses?excluded=1`, { cookie, headers: { accept: 'text/html' } });
+    expect(list.text).toContain('Исключён: Дубликат');
     const noCsrf = await api.post(`/organizer/campaigns/${c.id}/responses/${item.id}/include`, undefined, { cookie, form: { reason: '' } });
     expect(noCsrf.status).toBe(403);
   });

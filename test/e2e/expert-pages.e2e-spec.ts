@@ -39,7 +39,7 @@ describe('organizer pages: the registry with filters and decisions, a campaign�
       cookie,
     });
     expect(page.status).toBe(200);
-    expect(page.text).toContain('<h2 id="expert-' + id + '">Заявитель &lt;Страницы&gt;</h2>');
+    expect(page.text).toContain('<h2 id="expert-' + id + '"><a href="/organizer/experts/' + id + '">Заявитель &lt;Страницы&gt;</a></h2>');
     expect(page.text).toContain(
       `href="/api/v1/experts/export.xlsx?status&#x3D;applied&amp;competence&#x3D;information_policy&amp;territoryId&#x3D;${territories[40]}"`,
     );
@@ -52,8 +52,18 @@ describe('organizer pages: the registry with filters and decisions, a campaign�
     // approving an unconfirmed applicant is refused, the reason shown on the card
     const early = await api.post(`/organizer/experts/${id}/approve`, undefined, { cookie, form: { _csrf: csrf } });
     expect(early.status).toBe(409);
-    expect(early.text).toContain('email: эксперт ещё не подтвердил адрес электронной почты');
-    const rejected = await api.post(`/organizer/experts/${id}/reject`, undefined, { cookie, form: { _csrf: csrf, reason: 'Мало опыта' } });
+    expect(early.text).toContain('Электронная почта: эксперт ещё не подтвердил адрес электронной почты');
+    expect(early.text).not.toContain('email:');
+    // rejecting asks first, stating the consequence; without confirm=yes nothing changes
+    const ask = await api.post(`/organizer/experts/${id}/reject`, undefined, { cookie, form: { _csrf: csrf, reason: 'Мало опыта' } });
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('заявителю уйдёт письмо с причиной: «Мало опыта»');
+    const [pending] = await t.dataSource.query(`SELECT status FROM expert_profiles WHERE user_id = $1`, [id]);
+    expect(pending.status).toBe('applied');
+    const rejected = await api.post(`/organizer/experts/${id}/reject`, undefined, {
+      cookie,
+      form: { _csrf: csrf, reason: 'Мало опыта', confirm: 'yes' },
+    });
     expect(rejected.status).toBe(303);
     expect(rejected.headers.get('location')).toBe('/organizer/experts?done=reject');
     const [row] = await t.dataSource.query(`SELECT status, status_reason, decided_by FROM expert_profiles WHERE user_id = $1`, [id]);
@@ -62,7 +72,7 @@ describe('organizer pages: the registry with filters and decisions, a campaign�
     const expert = await createExpert(t.app, t.url, t.dataSource, { territoryId: territories[41] });
     const noReason = await api.post(`/organizer/experts/${expert.id}/suspend`, undefined, { cookie, form: { _csrf: csrf, reason: ' ' } });
     expect(noReason.status).toBe(400);
-    expect(noReason.text).toContain('reason: укажите причину приостановки');
+    expect(noReason.text).toContain('Причина: укажите причину приостановки');
     const noCsrf = await api.post(`/organizer/experts/${expert.id}/suspend`, undefined, { cookie, form: { reason: 'x' } });
     expect(noCsrf.status).toBe(403);
     const suspended = await api.post(`/organizer/experts/${expert.id}/suspend`, undefined, {
@@ -89,33 +99,53 @@ describe('organizer pages: the registry with filters and decisions, a campaign�
     expect(page.status).toBe(200);
     expect(page.text).toContain(`<label for="document-${doc.id}">Положение о конкурсе</label>`);
     expect(page.text).toContain(`id="expert-${local.id}" name="expertIds" value="${local.id}"`);
+    // found by name; another name finds nobody
+    const found = await api.get(`${url}?q=${encodeURIComponent('местный')}`, { cookie });
+    expect(found.text).toContain(`id="expert-${local.id}"`);
+    const nobody = await api.get(`${url}?q=${encodeURIComponent('Несуществующий')}`, { cookie });
+    expect(nobody.text).not.toContain(`id="expert-${local.id}"`);
+    expect(nobody.text).toContain('По этим условиям одобренных экспертов нет.');
 
-    const conflict = await api.post(url, undefined, {
-      cookie,
-      form: { _csrf: csrf, expertIds: [local.id], documentIds: [doc.id], dueAt: '2020-02-01T10:00' },
-    });
-    expect(conflict.status).toBe(409);
-    expect(conflict.text).toContain('территория эксперта — автор документа');
-    expect(conflict.text).toContain('(нужна для назначения)');
-    expect(conflict.text).toContain(`id="expert-${local.id}" name="expertIds" value="${local.id}" checked`);
-    expect(conflict.text).toContain('value="2020-02-01T10:00"');
+    // the first post only shows the plan: the count, the conflict in words (no ids), the reason field; nothing is created
+    const form = { _csrf: csrf, expertIds: [local.id], documentIds: [doc.id], dueAt: '2020-02-01T10:00' };
+    const plan = await api.post(url, undefined, { cookie, form });
+    expect(plan.status).toBe(200);
+    expect(plan.text).toContain('<strong id="plan-count">1 назначение</strong>');
+    expect(plan.text).toContain('<li>Местный Эксперт и документ «Положение о конкурсе»: территория эксперта — автор документа</li>');
+    expect(plan.text).toContain('<label for="overrideReason">Причина назначения вопреки конфликту интересов');
+    expect(plan.text).not.toContain(local.id.slice(0, 8) + '…');
+    expect(plan.text).not.toContain('overrideReason,');
+    const none = await t.dataSource.query(`SELECT 1 FROM assignments WHERE campaign_id = $1`, [campaign.id]);
+    expect(none).toHaveLength(0);
 
-    const ok = await api.post(url, undefined, {
-      cookie,
-      form: { _csrf: csrf, expertIds: [local.id], documentIds: [doc.id], dueAt: '2020-02-01T10:00', overrideReason: 'Узкая тема' },
-    });
+    // confirmed without the reason: refused, the message next to the field, still nothing created
+    const noReason409 = await api.post(url, undefined, { cookie, form: { ...form, confirm: 'yes' } });
+    expect(noReason409.status).toBe(409);
+    expect(noReason409.text).toContain('<p class="field-error" id="overrideReason-error">Укажите причину: без неё эксперт с конфликтом интересов не назначается</p>');
+    expect(noReason409.text).toContain('Назначение не создано: есть конфликт интересов.');
+    expect(noReason409.text).toContain('value="2020-02-01T10:00"');
+
+    const ok = await api.post(url, undefined, { cookie, form: { ...form, confirm: 'yes', overrideReason: 'Узкая тема' } });
     expect(ok.status).toBe(303);
-    expect(ok.headers.get('location')).toBe(`${url}?done=assigned`);
+    expect(ok.headers.get('location')).toBe(`${url}?created=1`);
     const [a] = await t.dataSource.query(`SELECT id, due_at, conflict_override_reason FROM assignments WHERE campaign_id = $1`, [
       campaign.id,
     ]);
     expect(a.due_at.toISOString()).toBe('2020-02-01T05:00:00.000Z');
     expect(a.conflict_override_reason).toBe('Узкая тема');
-    const list = await api.get(`${url}?done=assigned`, { cookie });
-    expect(list.text).toContain('Назначения созданы.');
+    const list = await api.get(`${url}?created=1`, { cookie });
+    expect(list.text).toContain('Назначение создано: 1.');
     expect(list.text).toContain('Конфликт интересов, причина: Узкая тема');
     expect(list.text).toContain('просрочено: <strong>1</strong>');
     expect(list.text).toContain('<strong class="late-flag">просрочено</strong>');
+    // the same pair again: nothing to create, and the page says so instead of «Назначения созданы»
+    const againPlan = await api.post(url, undefined, { cookie, form });
+    expect(againPlan.text).toContain('Новых назначений не будет: все выбранные эксперты уже назначены на эти документы.');
+    const again = await api.post(url, undefined, { cookie, form: { ...form, confirm: 'yes', overrideReason: 'Узкая тема' } });
+    expect(again.headers.get('location')).toBe(`${url}?done=none`);
+    const noneText = (await api.get(`${url}?done=none`, { cookie })).text;
+    expect(noneText).toContain('Новых назначений нет');
+    expect(noneText).not.toContain('Назначения созданы');
 
     const reminded = await api.post(`${url}/${a.id}/remind`, undefined, { cookie, form: { _csrf: csrf } });
     expect(reminded.status).toBe(303);
@@ -128,7 +158,8 @@ describe('organizer pages: the registry with filters and decisions, a campaign�
     await t.dataSource.query(`UPDATE assignments SET status = 'submitted', submitted_at = now() WHERE id = $1`, [a.id]);
     const noReason = await api.post(`${url}/${a.id}/reopen`, undefined, { cookie, form: { _csrf: csrf, reason: '' } });
     expect(noReason.status).toBe(400);
-    expect(noReason.text).toContain('reason: укажите причину (до 2000 символов)');
+    expect(noReason.text).toContain(`<li><a href="#reopen-${a.id}">Причина возврата: укажите причину</a></li>`);
+    expect(noReason.text).toContain(`<p class="field-error" id="reopen-${a.id}-error">Укажите причину</p>`);
     const reopened = await api.post(`${url}/${a.id}/reopen`, undefined, { cookie, form: { _csrf: csrf, reason: 'Нет комментариев' } });
     expect(reopened.status).toBe(303);
     const [after] = await t.dataSource.query(`SELECT status, reopened_reason FROM assignments WHERE id = $1`, [a.id]);

@@ -64,7 +64,7 @@ describe('public discussion pages (server-rendered, no JavaScript)', () => {
     expect(res.text).toContain(`<a class="button" href="/c/${c.slug}/form">Заполнить анкету</a>`);
     const missing = await html('/c/no-such-campaign');
     expect(missing.status).toBe(404);
-    expect(missing.text).toContain('Обсуждение не найден');
+    expect(missing.text).toContain('Обсуждение не найдено');
   });
 
   it('the form: a hidden idempotency key, a label for every input, a fieldset with a legend for every group', async () => {

@@ -1,0 +1,136 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from './domain-error';
+import { formRefusal } from './form-refusal';
+import { pageContext } from './page-context';
+import { ViewService } from './view.service';
+
+/**
+ * The page toolkit, one way for every organizer and expert page:
+ *  - sendPage: render a template with the layout's context;
+ *  - flashFor: the success message after post/redirect/get, by a code in the query string (never its text);
+ *  - refusalView: a refused form's banner and per-field messages in plain Russian, each field named by its label;
+ *  - confirmation: an irreversible step needs `confirm=yes` in the post, or the page that states the consequence.
+ */
+export const HTML = 'text/html; charset=utf-8';
+
+export function sendPage(
+  reply: FastifyReply,
+  views: ViewService,
+  req: FastifyRequest,
+  template: string,
+  context: Record<string, unknown>,
+  status = 200,
+) {
+  return reply
+    .status(status)
+    .type(HTML)
+    .send(views.render(template, pageContext(req, context)));
+}
+
+export function flashFor(done: unknown, messages: Record<string, string>): { kind: 'success'; message: string } | undefined {
+  return typeof done === 'string' && Object.hasOwn(messages, done) ? { kind: 'success', message: messages[done] } : undefined;
+}
+
+/** A form field's label, by the field key the API and the services use (`reason`, `discussion.closesAt`, `file`). */
+export type FieldLabels = Record<string, string>;
+
+export interface RefusalView {
+  status: number;
+  /** The banner: never empty. */
+  formError: string;
+  /** The summary list: each entry links to its field when there is one. */
+  formErrors: { field: string; message: string }[];
+  /** By field key: the message next to the field. */
+  errors: Record<string, string>;
+}
+
+const BANNER: Partial<Record<ErrorCode, string>> = {
+  [ErrorCode.ValidationFailed]: 'Проверьте введённые данные.',
+  [ErrorCode.UnsupportedFile]: 'Файл не принят.',
+  [ErrorCode.PayloadTooLarge]: 'Файл слишком большой.',
+  [ErrorCode.Unprocessable]: 'Действие не выполнено.',
+  [ErrorCode.ConflictOfInterest]: 'Назначение не создано: есть конфликт интересов.',
+  [ErrorCode.RateLimited]: 'Слишком много попыток. Повторите позже.',
+};
+
+/** A lower-case first letter goes after the label's colon; keep the message itself otherwise. */
+function capitalise(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
+/**
+ * "discussion.closesAt: дата должна быть позже…" → the key and the text. Keys are ASCII identifiers with dots,
+ * brackets or digits; checked by length first, and the pattern is linear (no nested quantifiers).
+ */
+export function splitFieldMessage(message: string): { key: string | null; text: string } {
+  const colon = message.indexOf(': ');
+  if (colon <= 0 || colon > 80) return { key: null, text: message };
+  const key = message.slice(0, colon);
+  return /^[A-Za-z_][\w.[\]]*$/.test(key) ? { key, text: message.slice(colon + 2) } : { key: null, text: message };
+}
+
+/**
+ * Turns a refusal into what a page shows. Messages that start with a field key lose the key: the text goes next to
+ * the field (when the form has it) and into the summary under the field's label; a key the form does not know is
+ * dropped from the text rather than shown. Nothing here reads the message to decide anything: branching is on `code`.
+ */
+export function refusalView(err: unknown, labels: FieldLabels = {}, banner?: string): RefusalView {
+  const refusal = formRefusal(err);
+  const errors: Record<string, string> = {};
+  const formErrors: { field: string; message: string }[] = [];
+  const put = (key: string | null, text: string) => {
+    const label = key ? labelFor(key, labels) : null;
+    if (key && label) {
+      errors[key] ??= capitalise(text);
+      formErrors.push({ field: key, message: `${label}: ${text}` });
+    } else formErrors.push({ field: '', message: capitalise(text) });
+  };
+  for (const [key, text] of Object.entries(refusal.fieldErrors)) put(key, text);
+  if (!Object.keys(refusal.fieldErrors).length) {
+    for (const message of ([] as string[]).concat(refusal.messages)) {
+      const { key, text } = splitFieldMessage(message);
+      put(key, text);
+    }
+  }
+  const fallback = refusal.status === 409 ? 'Действие сейчас невозможно.' : 'Действие не выполнено.';
+  return { status: refusal.status, formError: banner ?? BANNER[refusal.code] ?? fallback, formErrors, errors };
+}
+
+/** `discussion.closesAt` is labelled by its own entry or by its last part (`closesAt`). */
+function labelFor(key: string, labels: FieldLabels): string | null {
+  if (labels[key]) return labels[key];
+  const last = key
+    .split('.')
+    .pop()!
+    .replace(/\[\d+\]$/, '');
+  return labels[last] ?? null;
+}
+
+/** Whether the post carries the confirmation of an irreversible step (a checkbox or the confirm page's button). */
+export function isConfirmed(body: Record<string, unknown> | undefined): boolean {
+  return body?.confirm === 'yes';
+}
+
+export interface ConfirmPage {
+  title: string;
+  /** What happens, in words: shown before the button. */
+  consequence: string;
+  /** Details: what is missing, what will be lost. */
+  details?: string[];
+  action: string;
+  /** The fields of the original post, re-sent with confirm=yes. */
+  fields: Record<string, unknown>;
+  confirmLabel: string;
+  cancelUrl: string;
+  danger?: boolean;
+}
+
+/** The confirmation page of an irreversible step: the consequence, then a button that re-posts with confirm=yes. */
+export function sendConfirmPage(reply: FastifyReply, views: ViewService, req: FastifyRequest, page: ConfirmPage) {
+  const hidden: { name: string; value: string }[] = [];
+  for (const [name, value] of Object.entries(page.fields)) {
+    if (name === '_csrf' || name === 'confirm') continue;
+    for (const v of ([] as unknown[]).concat(value ?? [])) if (typeof v === 'string') hidden.push({ name, value: v });
+  }
+  return sendPage(reply, views, req, 'pages/confirm', { ...page, hidden }, 200);
+}
