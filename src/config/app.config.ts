@@ -182,6 +182,18 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   BULL_BOARD: string = 'on';
+
+  /** Time zone in which pages, exports and the audit log show times (the region's local time). */
+  @IsString()
+  DISPLAY_TIME_ZONE: string = 'Asia/Yekaterinburg';
+
+  /** 152-FZ: where the personal-data policy text is published (linked next to the consent checkbox). */
+  @IsString()
+  PRIVACY_POLICY_URL: string = '/privacy';
+
+  /** Version of that policy text; stored with each expert's consent. */
+  @IsString()
+  PRIVACY_POLICY_VERSION: string = '2026-01';
 }
 
 const LOCAL_DEFAULT_SECRETS: (keyof AppConfig)[] = ['SESSION_SECRET', 'RESPONSE_SALT'];

@@ -5,6 +5,7 @@ import { Role } from '../accounts/entities/user.entity';
 import { UserTokenKind } from '../accounts/entities/user-token.entity';
 import { consumeUserToken, TokenRefusal } from '../accounts/user-tokens';
 import { UsersService } from '../accounts/users.service';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
@@ -124,7 +125,7 @@ export class ExpertApplicationsService {
           param: 'confirmPath',
         },
       });
-      await this.audit.record(m, { actorId: user.id, action: 'expert.applied', entityType: 'expert', entityId: user.id });
+      await this.audit.record(m, { actorId: user.id, action: AuditAction.ExpertApplied, entityType: 'expert', entityId: user.id });
       this.logger.log({ expertId: user.id }, 'expert applied');
       return { id: user.id, status: ExpertStatus.Applied };
     });
@@ -143,7 +144,7 @@ export class ExpertApplicationsService {
       ]);
       await this.audit.record(m, {
         actorId: used.userId,
-        action: 'expert.email_confirmed',
+        action: AuditAction.ExpertEmailConfirmed,
         entityType: 'expert',
         entityId: used.userId,
       });
