@@ -8,6 +8,7 @@ import { UsersService } from '../accounts/users.service';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ValidationError } from '../common/domain-error';
+import { AppConfig } from '../config/app.config';
 import { MailService } from '../mail/mail.service';
 import { ApplicationThrottleService } from './application-throttle.service';
 import { ExpertStatus } from './expert-status';
@@ -22,6 +23,8 @@ export interface ExpertApplicationInput {
   position?: unknown;
   competences?: unknown;
   about?: unknown;
+  /** 152-FZ consent to personal-data processing: true (API) or the checked box "on" (page) */
+  consent?: unknown;
 }
 
 export type ConfirmOutcome = 'confirmed' | TokenRefusal;
@@ -39,6 +42,7 @@ export class ExpertApplicationsService {
     private readonly mail: MailService,
     private readonly audit: AuditService,
     private readonly throttle: ApplicationThrottleService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Validates everything (types too: the page form calls this directly) and reports each bad field. */
@@ -80,6 +84,7 @@ export class ExpertApplicationsService {
       const unknown = competences.filter((c) => !known.some((k) => k.code === c));
       if (unknown.length) bad('competences', `неизвестное направление: ${unknown.map((c) => `«${c}»`).join(', ')}`);
     }
+    if (input.consent !== true && input.consent !== 'on') bad('consent', 'без согласия на обработку персональных данных заявку принять нельзя');
     if (problems.length) throw new ValidationError(problems, fields);
     return { email, password, fullName, territoryId, organizationName, position, competences, about };
   }
@@ -99,8 +104,9 @@ export class ExpertApplicationsService {
         data.organizationName,
       ]);
       await m.query(
-        `INSERT INTO expert_profiles (user_id, status, territory_id, organization_id, organization_name, position, competences, about)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8)`,
+        `INSERT INTO expert_profiles (user_id, status, territory_id, organization_id, organization_name, position, competences, about,
+                                      consent_version, consent_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, now())`,
         [
           user.id,
           ExpertStatus.Applied,
@@ -110,6 +116,8 @@ export class ExpertApplicationsService {
           data.position,
           data.competences,
           data.about,
+          // which policy text the applicant agreed to: the text may change later, the consent stays tied to this one
+          this.config.PRIVACY_POLICY_VERSION,
         ],
       );
       await this.mail.queue(m, {

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, Public, Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app.config';
 import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
 import { requestIp } from '../common/request-ip';
@@ -43,6 +44,7 @@ export class ExpertPagesController {
     private readonly applications: ExpertApplicationsService,
     private readonly reviews: ReviewsService,
     private readonly reference: ReferenceService,
+    private readonly config: AppConfig,
   ) {}
 
   private async applyForm(req: FastifyRequest, values: Record<string, unknown>, error?: DomainError) {
@@ -53,6 +55,7 @@ export class ExpertPagesController {
       pageContext(req, {
         title: 'Заявка в реестр экспертов',
         values,
+        privacyPolicyUrl: this.config.PRIVACY_POLICY_URL,
         territories: territories
           .filter((t) => t.active)
           .map((t) => ({ id: t.id, label: `${t.name} (${TERRITORY_KIND_LABELS[t.kind]})`, selected: t.id === values.territoryId })),
