@@ -22,8 +22,7 @@ const DONE: Record<string, string> = {
   link: 'Новая ссылка для установки пароля отправлена',
 };
 
-const roleOptions = (selected?: string) =>
-  Object.values(Role).map((r) => ({ value: r, label: ROLE_LABELS[r], selected: r === selected }));
+const roleOptions = (selected?: string) => Object.values(Role).map((r) => ({ value: r, label: ROLE_LABELS[r], selected: r === selected }));
 
 function userView(u: AdminUserRow) {
   return {
@@ -98,12 +97,16 @@ export class AdminUsersPagesController {
       return reply.redirect(`/admin/users/${user.id}?done=created`, 303);
     } catch (err) {
       const refusal = formRefusal(err);
-      const html = await this.listPage(req, {}, {
-        values: { fullName: body?.fullName, email: body?.email, role: body?.role },
-        errors: refusal.fieldErrors,
-        formError: 'Пользователь не добавлен: исправьте поля, отмеченные ниже.',
-        formErrors: Object.entries(refusal.fieldErrors).map(([field, message]) => ({ field: `new-${field}`, message })),
-      });
+      const html = await this.listPage(
+        req,
+        {},
+        {
+          values: { fullName: body?.fullName, email: body?.email, role: body?.role },
+          errors: refusal.fieldErrors,
+          formError: 'Пользователь не добавлен: исправьте поля, отмеченные ниже.',
+          formErrors: Object.entries(refusal.fieldErrors).map(([field, message]) => ({ field: `new-${field}`, message })),
+        },
+      );
       return reply.status(refusal.status).type(HTML).send(html);
     }
   }
@@ -131,12 +134,21 @@ export class AdminUsersPagesController {
       return reply.redirect(`/admin/users/${id}?done=${done}`, 303);
     } catch (err) {
       const refusal: DomainError = formRefusal(err);
-      return reply.status(refusal.status).type(HTML).send(await this.userPage(req, id, { formError: refusal.message.replace(/^role: /, '') }));
+      return reply
+        .status(refusal.status)
+        .type(HTML)
+        .send(await this.userPage(req, id, { formError: refusal.message.replace(/^role: /, '') }));
     }
   }
 
   @Post(':id/role')
-  role(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() me: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>) {
+  role(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() me: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+  ) {
     return this.act(req, reply, id, 'role', () => this.service.changeRole(me.id, id, body?.role));
   }
 

@@ -62,7 +62,8 @@ export class AdminUsersService {
       try {
         user = await this.users.create({ email, password, role, fullName, emailConfirmed: false }, m);
       } catch (err) {
-        if (err instanceof ConflictError) throw new ValidationError('email: пользователь с таким адресом уже есть', { email: 'пользователь с таким адресом уже есть' });
+        if (err instanceof ConflictError)
+          throw new ValidationError('email: пользователь с таким адресом уже есть', { email: 'пользователь с таким адресом уже есть' });
         throw err;
       }
       await this.sendLink(m, { id: user.id, email: user.email, full_name: user.fullName, role });

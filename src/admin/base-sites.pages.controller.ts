@@ -29,11 +29,17 @@ export class BaseSitesPagesController {
     const directionName = new Map(lists.directions.map((d) => [d.code, d.name]));
     const byTerritory = new Map<string, { label: string; sites: { name: string; innovationSite: boolean; directions: string }[] }>();
     for (const s of sites) {
-      const group = byTerritory.get(s.territory_id) ?? { label: territoryLabel({ name: s.territory_name, kind: s.territory_kind }), sites: [] };
+      const group = byTerritory.get(s.territory_id) ?? {
+        label: territoryLabel({ name: s.territory_name, kind: s.territory_kind }),
+        sites: [],
+      };
       group.sites.push({
         name: s.name,
         innovationSite: s.innovation_site,
-        directions: s.directions.map((d) => directionName.get(d) ?? '').filter(Boolean).join(', '),
+        directions: s.directions
+          .map((d) => directionName.get(d) ?? '')
+          .filter(Boolean)
+          .join(', '),
       });
       byTerritory.set(s.territory_id, group);
     }
@@ -65,7 +71,11 @@ export class BaseSitesPagesController {
       pageContext(req, {
         title: `Базовые площадки: ${campaign.title}`,
         campaign: { id: campaign.id, title: campaign.title },
-        rows: rows.map((r) => ({ territory: territoryLabel({ name: r.territory_name, kind: r.territory_kind }), respondents: r.respondents, organizations: r.organizations })),
+        rows: rows.map((r) => ({
+          territory: territoryLabel({ name: r.territory_name, kind: r.territory_kind }),
+          respondents: r.respondents,
+          organizations: r.organizations,
+        })),
         total,
         counted,
         share: counted ? Math.round((total / counted) * 1000) / 10 : 0,

@@ -48,7 +48,8 @@ export class ExpertPersonalDataPagesController {
     const wb = new ExcelJS.Workbook();
     const person = wb.addWorksheet('Сведения');
     person.columns = [{ width: 48 }, { width: 60 }];
-    for (const [k, v] of Object.entries(out.person)) person.addRow(neutralizeRow([k, Array.isArray(v) ? v.join('; ') : v === null ? '' : String(v)]));
+    for (const [k, v] of Object.entries(out.person))
+      person.addRow(neutralizeRow([k, Array.isArray(v) ? v.join('; ') : v === null ? '' : String(v)]));
     const reviews = wb.addWorksheet('Заключения');
     const table = ExpertPersonalDataService.sheetRows(out.reviews);
     reviews.addRow(neutralizeRow(table.headers));
@@ -72,14 +73,22 @@ export class ExpertPersonalDataPagesController {
       return reply
         .status(400)
         .type(HTML)
-        .send(await this.page(req, id, { confirmError: 'отметьте, что эксперт просил удалить данные', formError: 'Данные не удалены: подтвердите просьбу эксперта.' }));
+        .send(
+          await this.page(req, id, {
+            confirmError: 'отметьте, что эксперт просил удалить данные',
+            formError: 'Данные не удалены: подтвердите просьбу эксперта.',
+          }),
+        );
     }
     try {
       await this.data.erase(me.id, id);
       return reply.redirect(`/admin/experts/${id}/personal-data?done=erased`, 303);
     } catch (err) {
       const refusal = formRefusal(err);
-      return reply.status(refusal.status).type(HTML).send(await this.page(req, id, { formError: refusal.message }));
+      return reply
+        .status(refusal.status)
+        .type(HTML)
+        .send(await this.page(req, id, { formError: refusal.message }));
     }
   }
 }

@@ -51,16 +51,16 @@ export class ExpertPersonalDataService {
     await this.audit.record(null, { actorId, action: AuditAction.ExpertDataExported, entityType: 'expert', entityId: userId });
     return {
       person: {
-        'ФИО': p.full_name,
+        ФИО: p.full_name,
         'Адрес электронной почты': p.email,
         'Адрес подтверждён': iso(p.email_confirmed_at),
         'Учётная запись действует': p.active,
-        'Зарегистрирован': iso(p.created_at),
+        Зарегистрирован: iso(p.created_at),
         'Статус в реестре': EXPERT_STATUS_LABELS[p.status as ExpertStatus] ?? p.status,
-        'Территория': p.territory_name,
-        'Организация': p.organization_name,
-        'Должность': p.position,
-        'Компетенции': p.competences.map((c) => direction.get(c) ?? c),
+        Территория: p.territory_name,
+        Организация: p.organization_name,
+        Должность: p.position,
+        Компетенции: p.competences.map((c) => direction.get(c) ?? c),
         'О себе': p.about,
         'Причина решения': p.status_reason,
         'Согласие на обработку данных: версия политики': p.consent_version,
@@ -68,14 +68,14 @@ export class ExpertPersonalDataService {
         'Данные удалены': iso(p.erased_at),
       },
       reviews: reviews.map((r) => ({
-        'Кампания': r.campaign_title,
-        'Документ': r.document_title,
-        'Состояние': ASSIGNMENT_STATUS_LABELS[r.status as keyof typeof ASSIGNMENT_STATUS_LABELS] ?? r.status,
-        'Рекомендация': r.recommendation ? (recommendation.get(r.recommendation) ?? r.recommendation) : null,
+        Кампания: r.campaign_title,
+        Документ: r.document_title,
+        Состояние: ASSIGNMENT_STATUS_LABELS[r.status as keyof typeof ASSIGNMENT_STATUS_LABELS] ?? r.status,
+        Рекомендация: r.recommendation ? (recommendation.get(r.recommendation) ?? r.recommendation) : null,
         'Общий комментарий': r.general_comment,
-        'Отправлено': iso(r.submitted_at),
-        'Критерий': r.criterion,
-        'Оценка': r.score,
+        Отправлено: iso(r.submitted_at),
+        Критерий: r.criterion,
+        Оценка: r.score,
         'Комментарий к оценке': r.comment,
       })),
     };
@@ -83,7 +83,8 @@ export class ExpertPersonalDataService {
 
   static sheetRows(rows: Record<string, unknown>[]): { headers: string[]; rows: Cell[][] } {
     const headers = rows.length ? Object.keys(rows[0]) : [];
-    const cell = (v: unknown): Cell => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join('; ') : typeof v === 'object' ? JSON.stringify(v) : (v as Cell));
+    const cell = (v: unknown): Cell =>
+      v === null || v === undefined ? '' : Array.isArray(v) ? v.join('; ') : typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
     return { headers, rows: rows.map((r) => headers.map((h) => cell(r[h]))) };
   }
 

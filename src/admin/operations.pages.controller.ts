@@ -98,7 +98,13 @@ export class OperationsPagesController {
         queues,
         failedJobs: (queues ?? []).flatMap((q) => q.failed.map((f) => ({ ...f, queue: q.label }))),
         outbox,
-        mailFailures: mail.map((m) => ({ to: m.to_address, kind: MAIL_LABELS[m.template] ?? 'письмо', at: m.updated_at, attempts: m.attempts, why: mailFailureInWords(m.last_error) })),
+        mailFailures: mail.map((m) => ({
+          to: m.to_address,
+          kind: MAIL_LABELS[m.template] ?? 'письмо',
+          at: m.updated_at,
+          attempts: m.attempts,
+          why: mailFailureInWords(m.last_error),
+        })),
         dashboardUrl: QUEUE_DASHBOARD_PATH,
       }),
     );

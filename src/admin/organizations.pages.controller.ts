@@ -85,14 +85,18 @@ export class OrganizationsPagesController {
       baseSite: o.base_site,
       innovationSite: o.innovation_site,
       inn: o.inn,
-      directions: o.directions.map((d) => directionName.get(d) ?? '').filter(Boolean).join(', '),
+      directions: o.directions
+        .map((d) => directionName.get(d) ?? '')
+        .filter(Boolean)
+        .join(', '),
     };
   }
 
   @Get()
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() q: Record<string, string | undefined>) {
     const n = (v?: string) => Math.max(0, Math.floor(Number(v)) || 0);
-    const imported = q.done === 'imported' ? `Загрузка сохранена: добавлено ${n(q.created)}, обновлено ${n(q.updated)}, без изменений ${n(q.same)}` : '';
+    const imported =
+      q.done === 'imported' ? `Загрузка сохранена: добавлено ${n(q.created)}, обновлено ${n(q.updated)}, без изменений ${n(q.same)}` : '';
     const message = imported || (q.done && DONE[q.done]);
     const flash = message ? { kind: 'success', message } : undefined;
     return reply.type(HTML).send(await this.listPage(req, q, { flash }));
@@ -105,19 +109,30 @@ export class OrganizationsPagesController {
       return reply.redirect(`/reference/organizations/${id}?done=created`, 303);
     } catch (err) {
       const refusal = formRefusal(err);
-      const html = await this.listPage(req, {}, {
-        values: { ...body, baseSite: body?.baseSite === 'on', innovationSite: body?.innovationSite === 'on' },
-        errors: refusal.fieldErrors,
-        formError: 'Организация не добавлена: исправьте поля, отмеченные ниже.',
-        formErrors: fieldErrorList(refusal.fieldErrors, 'new-'),
-      });
+      const html = await this.listPage(
+        req,
+        {},
+        {
+          values: { ...body, baseSite: body?.baseSite === 'on', innovationSite: body?.innovationSite === 'on' },
+          errors: refusal.fieldErrors,
+          formError: 'Организация не добавлена: исправьте поля, отмеченные ниже.',
+          formErrors: fieldErrorList(refusal.fieldErrors, 'new-'),
+        },
+      );
       return reply.status(refusal.status).type(HTML).send(html);
     }
   }
 
   @Get('import')
   importForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return reply.type(HTML).send(this.views.render('pages/admin/organizations-import', pageContext(req, { title: 'Загрузка организаций', columns: ORGANIZATION_COLUMNS })));
+    return reply
+      .type(HTML)
+      .send(
+        this.views.render(
+          'pages/admin/organizations-import',
+          pageContext(req, { title: 'Загрузка организаций', columns: ORGANIZATION_COLUMNS }),
+        ),
+      );
   }
 
   /** Checks the uploaded file and shows what would be saved, or every bad row; nothing is saved here. */
@@ -127,16 +142,24 @@ export class OrganizationsPagesController {
       reply
         .status(status)
         .type(HTML)
-        .send(this.views.render('pages/admin/organizations-import', pageContext(req, { title: 'Загрузка организаций', columns: ORGANIZATION_COLUMNS, ...extra })));
+        .send(
+          this.views.render(
+            'pages/admin/organizations-import',
+            pageContext(req, { title: 'Загрузка организаций', columns: ORGANIZATION_COLUMNS, ...extra }),
+          ),
+        );
     let data: Buffer | null = null;
     try {
-      const part = String(req.headers['content-type'] ?? '').startsWith('multipart/') ? await req.file({ limits: { fileSize: IMPORT_MAX_BYTES } }) : undefined;
+      const part = String(req.headers['content-type'] ?? '').startsWith('multipart/')
+        ? await req.file({ limits: { fileSize: IMPORT_MAX_BYTES } })
+        : undefined;
       if (part?.filename) {
         data = await part.toBuffer();
         if (part.file.truncated) return render(413, { formError: 'Файл больше 5 МБ: разделите его на части.' });
       }
     } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return render(413, { formError: 'Файл больше 5 МБ: разделите его на части.' });
+      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+        return render(413, { formError: 'Файл больше 5 МБ: разделите его на части.' });
       throw err;
     }
     if (!data?.length) return render(400, { formError: 'Выберите файл XLSX или CSV.' });
@@ -205,16 +228,27 @@ export class OrganizationsPagesController {
       inn: o.inn ?? '',
       directions: o.directions,
     };
-    return this.views.render('pages/admin/organization', pageContext(req, { title: o.name, organization: o, values, errors: {}, ...(await this.formLists(values)), ...extra }));
+    return this.views.render(
+      'pages/admin/organization',
+      pageContext(req, { title: o.name, organization: o, values, errors: {}, ...(await this.formLists(values)), ...extra }),
+    );
   }
 
   @Get(':id')
   async edit(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
-    return reply.type(HTML).send(await this.editPage(req, id, { flash: done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined }));
+    return reply
+      .type(HTML)
+      .send(await this.editPage(req, id, { flash: done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined }));
   }
 
   @Post(':id')
-  async save(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() me: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>) {
+  async save(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() me: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+  ) {
     try {
       await this.service.saveOrganization(me.id, id, body ?? {});
       return reply.redirect(`/reference/organizations/${id}?done=saved`, 303);
@@ -231,13 +265,21 @@ export class OrganizationsPagesController {
   }
 
   @Post(':id/delete')
-  async remove(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() me: AuthUser, @Param('id', ParseUUIDPipe) id: string) {
+  async remove(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() me: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ) {
     try {
       await this.service.deleteOrganization(me.id, id);
       return reply.redirect('/reference/organizations?done=deleted', 303);
     } catch (err) {
       const refusal = formRefusal(err);
-      return reply.status(refusal.status).type(HTML).send(await this.editPage(req, id, { formError: refusal.message }));
+      return reply
+        .status(refusal.status)
+        .type(HTML)
+        .send(await this.editPage(req, id, { formError: refusal.message }));
     }
   }
 }

@@ -21,6 +21,11 @@ export class PrivacyPagesController {
   page(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return reply
       .type(HTML)
-      .send(this.views.render('pages/public/privacy', pageContext(req, { title: 'Обработка персональных данных', version: this.config.PRIVACY_POLICY_VERSION })));
+      .send(
+        this.views.render(
+          'pages/public/privacy',
+          pageContext(req, { title: 'Обработка персональных данных', version: this.config.PRIVACY_POLICY_VERSION }),
+        ),
+      );
   }
 }

@@ -47,7 +47,9 @@ export class TerritoriesPagesController {
 
   @Get('territories')
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
-    return reply.type(HTML).send(await this.listPage(req, { flash: done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined }));
+    return reply
+      .type(HTML)
+      .send(await this.listPage(req, { flash: done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined }));
   }
 
   @Post('territories')

@@ -57,7 +57,13 @@ export class AuditLogService {
   /** Reads the page's query; a bad value is named in words (and the field it belongs to). */
   parseFilters(q: Record<string, unknown>): AuditPageFilters {
     const s = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
-    const f: AuditPageFilters = { campaign: s(q.campaign, 200), person: s(q.person, 200), kind: s(q.kind, 3), from: s(q.from, 10), to: s(q.to, 10) };
+    const f: AuditPageFilters = {
+      campaign: s(q.campaign, 200),
+      person: s(q.person, 200),
+      kind: s(q.kind, 3),
+      from: s(q.from, 10),
+      to: s(q.to, 10),
+    };
     const fields: Record<string, string> = {};
     if (f.kind && !(Number(f.kind) >= 1 && Number(f.kind) <= AUDIT_KINDS.length)) fields.kind = 'выберите вид действия из списка';
     for (const key of ['from', 'to'] as const) {

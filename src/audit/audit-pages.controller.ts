@@ -25,13 +25,22 @@ export class AuditPagesController {
 
   @Get()
   async page(@Query() query: Record<string, string | undefined>, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const raw = { campaign: query.campaign ?? '', person: query.person ?? '', kind: query.kind ?? '', from: query.from ?? '', to: query.to ?? '' };
+    const raw = {
+      campaign: query.campaign ?? '',
+      person: query.person ?? '',
+      kind: query.kind ?? '',
+      from: query.from ?? '',
+      to: query.to ?? '',
+    };
     let filters: AuditPageFilters;
     try {
       filters = this.log.parseFilters(query);
     } catch (err) {
       const refusal = formRefusal(err);
-      return reply.status(refusal.status).type(HTML).send(this.render(req, raw, [], null, false, refusal));
+      return reply
+        .status(refusal.status)
+        .type(HTML)
+        .send(this.render(req, raw, [], null, false, refusal));
     }
     const { entries, nextBefore } = await this.log.page(filters, query.before);
     return reply.type(HTML).send(this.render(req, filters, entries, nextBefore, Boolean(query.before)));

@@ -68,7 +68,15 @@ export class AuditRepository {
     await (manager ?? this.dataSource.manager).query(
       `INSERT INTO audit_log (actor_id, action, entity_type, entity_id, campaign_id, before, after)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
-      [e.actorId, e.action, e.entityType, e.entityId, e.campaignId, e.before ? JSON.stringify(e.before) : null, e.after ? JSON.stringify(e.after) : null],
+      [
+        e.actorId,
+        e.action,
+        e.entityType,
+        e.entityId,
+        e.campaignId,
+        e.before ? JSON.stringify(e.before) : null,
+        e.after ? JSON.stringify(e.after) : null,
+      ],
     );
   }
 

@@ -6,7 +6,10 @@ export type Cell = string | number | boolean | null;
 
 /** CSV, UTF-8 with a BOM (so Excel opens Cyrillic); every text cell neutralized against formulas. */
 export function tableCsv(headers: string[], rows: Cell[][]): Buffer {
-  const text = stringify([headers, ...rows].map((r) => neutralizeRow(r)), { record_delimiter: '\r\n' });
+  const text = stringify(
+    [headers, ...rows].map((r) => neutralizeRow(r)),
+    { record_delimiter: '\r\n' },
+  );
   return Buffer.concat([Buffer.from('\uFEFF'), Buffer.from(text, 'utf8')]);
 }
 

@@ -266,7 +266,13 @@ export class AssignmentPlannerService {
           }
         }
       }
-      await this.afterCreate(m, actorId, campaign, created, mode === 'direction' ? AuditAction.AssignmentBulkDirection : AuditAction.AssignmentBulkBalanced);
+      await this.afterCreate(
+        m,
+        actorId,
+        campaign,
+        created,
+        mode === 'direction' ? AuditAction.AssignmentBulkDirection : AuditAction.AssignmentBulkBalanced,
+      );
       return created;
     });
     return { createdIds: ids, skippedConflicts: skipped };

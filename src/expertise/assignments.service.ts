@@ -144,7 +144,13 @@ export class AssignmentsService {
       const a = await this.lockAssignment(m, campaignId, assignmentId);
       if (a.status === AssignmentStatus.Submitted) throw new ConflictError('status: оценка уже отправлена, напоминание не нужно');
       await this.notifications.queueForAssignment(m, assignmentId, 'expert-manual-reminder');
-      await this.audit.record(m, { actorId, action: AuditAction.AssignmentReminded, entityType: 'assignment', entityId: assignmentId, campaignId });
+      await this.audit.record(m, {
+        actorId,
+        action: AuditAction.AssignmentReminded,
+        entityType: 'assignment',
+        entityId: assignmentId,
+        campaignId,
+      });
     });
   }
 

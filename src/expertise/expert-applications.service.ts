@@ -84,7 +84,8 @@ export class ExpertApplicationsService {
       const unknown = competences.filter((c) => !known.some((k) => k.code === c));
       if (unknown.length) bad('competences', `неизвестное направление: ${unknown.map((c) => `«${c}»`).join(', ')}`);
     }
-    if (input.consent !== true && input.consent !== 'on') bad('consent', 'без согласия на обработку персональных данных заявку принять нельзя');
+    if (input.consent !== true && input.consent !== 'on')
+      bad('consent', 'без согласия на обработку персональных данных заявку принять нельзя');
     if (problems.length) throw new ValidationError(problems, fields);
     return { email, password, fullName, territoryId, organizationName, position, competences, about };
   }

@@ -165,10 +165,13 @@ export function validateImport(table: string[][], ctx: ImportContext): { rows: I
     const inn = get('inn').replace(/\s/g, '');
     if (inn && !isValidInn(inn)) p.push(`ИНН «${inn.slice(0, 20)}» неверен: нужно 10 или 12 цифр с верной контрольной цифрой`);
     const directions: string[] = [];
-    for (const part of get('directions').split(/[;\n]/).map((s) => s.trim()).filter(Boolean)) {
+    for (const part of get('directions')
+      .split(/[;\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const code = directionByName.get(norm(part));
-      if (code) directions.includes(code) || directions.push(code);
-      else p.push(`неизвестное направление «${part.slice(0, 60)}»`);
+      if (!code) p.push(`неизвестное направление «${part.slice(0, 60)}»`);
+      else if (!directions.includes(code)) directions.push(code);
     }
     if (name && territory) {
       const key = `${norm(name)}|${territory.id}`;
@@ -191,6 +194,7 @@ export function validateImport(table: string[][], ctx: ImportContext): { rows: I
       });
   }
   if (!rows.length && !problems.length) problems.push({ row: 0, messages: ['в файле нет ни одной организации'] });
-  if (table.length > IMPORT_MAX_ROWS + 1) problems.push({ row: 0, messages: [`в файле больше ${IMPORT_MAX_ROWS} строк: разделите его на части`] });
+  if (table.length > IMPORT_MAX_ROWS + 1)
+    problems.push({ row: 0, messages: [`в файле больше ${IMPORT_MAX_ROWS} строк: разделите его на части`] });
   return { rows, problems };
 }

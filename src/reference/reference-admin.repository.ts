@@ -117,7 +117,10 @@ export class ReferenceAdminRepository {
     if (f.territoryId) where.push(`o.territory_id = ${p(f.territoryId)}`);
     if (f.baseSite !== undefined) where.push(`o.base_site = ${p(f.baseSite)}`);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM ${ORG_FROM} ${clause}`, params);
+    const [{ total }]: { total: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM ${ORG_FROM} ${clause}`,
+      params,
+    );
     const rows: OrganizationRow[] = await this.dataSource.query(
       `SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} ${clause} ORDER BY t.sort_order, t.name, o.name LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
       params,
@@ -134,7 +137,9 @@ export class ReferenceAdminRepository {
   }
 
   async organization(id: string, m?: EntityManager): Promise<OrganizationRow | null> {
-    const rows: OrganizationRow[] = await (m ?? this.dataSource.manager).query(`SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = $1`, [id]);
+    const rows: OrganizationRow[] = await (m ?? this.dataSource.manager).query(`SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = $1`, [
+      id,
+    ]);
     return rows[0] ?? null;
   }
 

@@ -67,7 +67,14 @@ export class ReferenceAdminService {
       }
       await this.repo.updateTerritory(m, id, t);
       const old = { name: before!.name, kind: before!.kind, active: before!.active, sortOrder: before!.sort_order };
-      await this.audit.record(m, { actorId, action: AuditAction.TerritoryUpdate, entityType: 'territory', entityId: id, before: old, after: view });
+      await this.audit.record(m, {
+        actorId,
+        action: AuditAction.TerritoryUpdate,
+        entityType: 'territory',
+        entityId: id,
+        before: old,
+        after: view,
+      });
       return id;
     });
   }
@@ -107,7 +114,13 @@ export class ReferenceAdminService {
       }
       if (!id) {
         const newId = await this.repo.insertOrganization(m, o);
-        await this.audit.record(m, { actorId, action: AuditAction.OrganizationCreate, entityType: 'organization', entityId: newId, after: { ...o } });
+        await this.audit.record(m, {
+          actorId,
+          action: AuditAction.OrganizationCreate,
+          entityType: 'organization',
+          entityId: newId,
+          after: { ...o },
+        });
         return newId;
       }
       await this.repo.updateOrganization(m, id, o);
@@ -183,7 +196,12 @@ export class ReferenceAdminService {
         const outcome = await this.repo.upsertOrganization(m, r);
         c[outcome === 'same' ? 'unchanged' : outcome]++;
       }
-      await this.audit.record(m, { actorId, action: AuditAction.OrganizationImport, entityType: 'organization', after: { ...c, rows: rows.length } });
+      await this.audit.record(m, {
+        actorId,
+        action: AuditAction.OrganizationImport,
+        entityType: 'organization',
+        after: { ...c, rows: rows.length },
+      });
       return c;
     });
     await this.redis.del(key);

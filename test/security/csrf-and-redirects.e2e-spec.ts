@@ -176,6 +176,7 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
       organizationName: 'Школа',
       position: 'Учитель',
       competences: [code],
+      consent: true,
     };
     const res = await rawRequest('POST', '/api/v1/experts/applications', application);
     expect(res.status).toBe(201);
@@ -196,6 +197,7 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
       const [{ code }] = await t.dataSource.query(`SELECT code FROM directions ORDER BY sort_order LIMIT 1`);
       const email = `conf-${randomUUID().slice(0, 8)}@example.org`;
       const res = await api.post('/api/v1/experts/applications', {
+        consent: true,
         email,
         password: 'long-enough-password',
         fullName: 'Токен Проверка',
