@@ -64,6 +64,8 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
       expertId: fx.experts[0].id,
       reportId,
       organizationId,
+      userId: organizer.id,
+      territoryId: fx.territories[0].id,
     };
     routes = registeredRoutes(t);
   });

@@ -85,6 +85,8 @@ describe('security: role × route matrix with real ids', () => {
       expertId: assigned.id,
       reportId,
       organizationId,
+      userId: organizer.id,
+      territoryId: fx.territories[0].id,
     });
 
   function allowed(caller: Caller, r: RouteInfo): boolean {
