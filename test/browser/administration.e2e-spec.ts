@@ -68,7 +68,9 @@ describe('administration in the browser', () => {
     await add.getByLabel('Роль').selectOption({ label: 'Организатор' });
     await adminPage.getByRole('button', { name: 'Добавить и отправить приглашение' }).click();
     await adminPage.getByRole('heading', { level: 1, name: 'Ольга Организаторова' }).waitFor();
-    expect(await adminPage.getByRole('status').textContent()).toBe('Пользователь добавлен: ему отправлено письмо со ссылкой для установки пароля');
+    expect(await adminPage.getByRole('status').textContent()).toBe(
+      'Пользователь добавлен: ему отправлено письмо со ссылкой для установки пароля',
+    );
     expect(await noSidewaysScroll(adminPage)).toBe(true);
 
     const [mail] = (await smtp.waitForCount(1)).filter((m) => m.to.includes(organizerEmail));
@@ -114,16 +116,27 @@ describe('administration in the browser', () => {
 
   it('imports organizations: a file with one bad row is refused with the row named, then a good file is saved', async () => {
     const header = ['Название', 'Территория', 'Вид территории', 'Тип организации', 'Базовая площадка', 'РИП', 'ИНН', 'Направления'];
-    const good = ['МАОУ «Школа будущего»', 'Копейский городской округ', '', 'Общеобразовательная организация', 'да', 'да', '7451207868', 'Знание'];
+    const good = [
+      'МАОУ «Школа будущего»',
+      'Копейский городской округ',
+      '',
+      'Общеобразовательная организация',
+      'да',
+      'да',
+      '7451207868',
+      'Знание',
+    ];
     const count = async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM organizations`))[0].n as number;
     const before = await count();
 
     await adminPage.getByRole('link', { name: 'Справочники' }).click();
     await adminPage.getByRole('link', { name: 'Организации' }).click();
     await adminPage.getByRole('link', { name: 'Загрузить из таблицы (XLSX или CSV)' }).click();
-    await adminPage.getByLabel('Файл XLSX или CSV (до 5 МБ)').setInputFiles(
-      await xlsxFile([header, good, ['Детский сад № 5', 'Копейский городской округ', '', 'Детский сад', 'да', '', '7451207869', '']]),
-    );
+    await adminPage
+      .getByLabel('Файл XLSX или CSV (до 5 МБ)')
+      .setInputFiles(
+        await xlsxFile([header, good, ['Детский сад № 5', 'Копейский городской округ', '', 'Детский сад', 'да', '', '7451207869', '']]),
+      );
     await adminPage.getByRole('button', { name: 'Проверить файл' }).click();
     await adminPage.getByRole('heading', { name: 'Ошибки в файле' }).waitFor();
     expect(await adminPage.locator('.import-problems li').allTextContents()).toEqual([
@@ -132,9 +145,15 @@ describe('administration in the browser', () => {
     expect(await adminPage.getByRole('alert').textContent()).toContain('Ничего не сохранено');
     expect(await count()).toBe(before);
 
-    await adminPage.getByLabel('Файл XLSX или CSV (до 5 МБ)').setInputFiles(
-      await xlsxFile([header, good, ['Детский сад № 5', 'Копейский городской округ', '', 'Дошкольная образовательная организация', 'нет', '', '', '']]),
-    );
+    await adminPage
+      .getByLabel('Файл XLSX или CSV (до 5 МБ)')
+      .setInputFiles(
+        await xlsxFile([
+          header,
+          good,
+          ['Детский сад № 5', 'Копейский городской округ', '', 'Дошкольная образовательная организация', 'нет', '', '', ''],
+        ]),
+      );
     await adminPage.getByRole('button', { name: 'Проверить файл' }).click();
     await adminPage.getByRole('button', { name: 'Сохранить организации' }).waitFor();
     expect(await count()).toBe(before);
@@ -186,7 +205,9 @@ describe('administration in the browser', () => {
     expect(await adminPage.locator('.audit-entries .sentence').allTextContents()).toEqual([
       'Ольга Организаторова перевела кампанию «Модельные документы 2026» на этап «Экспертиза»',
     ]);
-    expect(await adminPage.locator('.audit-entries .when').first().textContent()).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} · Модельные документы 2026$/);
+    expect(await adminPage.locator('.audit-entries .when').first().textContent()).toMatch(
+      /^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} · Модельные документы 2026$/,
+    );
     expect(await noSidewaysScroll(adminPage)).toBe(true);
   });
 });

@@ -55,7 +55,11 @@ describe('administration', () => {
         territoryId: someTerritory,
       });
       for (const caller of [organizer, expert]) {
-        const res = await api.request(r.method, url, { token: caller.token, headers: { accept: 'text/html' }, form: r.method === 'GET' ? undefined : { role: 'expert' } });
+        const res = await api.request(r.method, url, {
+          token: caller.token,
+          headers: { accept: 'text/html' },
+          form: r.method === 'GET' ? undefined : { role: 'expert' },
+        });
         if (res.status !== 403) refused.push(`${r.method} ${url} as ${caller.email}: ${res.status}`);
       }
     }
@@ -140,7 +144,9 @@ describe('administration', () => {
     // the page: without the box the form comes back with the reason next to it
     const page = await api.post('/experts/apply', undefined, { form: { ...body, email: `page-${body.email}` } });
     expect(page.status).toBe(400);
-    expect(page.text).toContain('<p class="field-error" id="consent-error">без согласия на обработку персональных данных заявку принять нельзя</p>');
+    expect(page.text).toContain(
+      '<p class="field-error" id="consent-error">без согласия на обработку персональных данных заявку принять нельзя</p>',
+    );
     expect(page.text).toContain('href="/privacy"');
     expect((await api.get('/privacy', { headers: { accept: 'text/html' } })).text).toContain('Редакция 2026-01.');
   });
@@ -149,7 +155,9 @@ describe('administration', () => {
     const fx = await buildResultsCampaign(t.dataSource, { status: 'completed', responses: 30, experts: 3, seed: 16 });
     const results = t.app.get(ResultsService);
     const figures = (s: unknown) => {
-      const copy = JSON.parse(JSON.stringify(s)) as Record<string, unknown> & { expertise: { documents: { farExperts: { fullName: string }[] }[] } };
+      const copy = JSON.parse(JSON.stringify(s)) as Record<string, unknown> & {
+        expertise: { documents: { farExperts: { fullName: string }[] }[] };
+      };
       delete copy.id;
       delete copy.computedAt;
       // names are not figures: the erased expert's reads «Эксперт (данные удалены)»
@@ -182,7 +190,14 @@ describe('administration', () => {
          FROM users u JOIN expert_profiles p ON p.user_id = u.id WHERE u.id = $1`,
       [victim.id],
     );
-    expect(u).toEqual({ full_name: 'Эксперт (данные удалены)', email: expect.stringMatching(/^erased-[0-9a-f-]{36}@erased\.invalid$/), active: false, organization_name: '', position: '', erased: true });
+    expect(u).toEqual({
+      full_name: 'Эксперт (данные удалены)',
+      email: expect.stringMatching(/^erased-[0-9a-f-]{36}@erased\.invalid$/),
+      active: false,
+      organization_name: '',
+      position: '',
+      erased: true,
+    });
     expect(await t.dataSource.query(`SELECT 1 FROM users WHERE email = $1`, [oldEmail])).toEqual([]);
     const far = after!.expertise.documents.flatMap((d) => d.farExperts).filter((f) => f.expertId === victim.id);
     for (const f of far) expect(f.fullName).toBe('Эксперт (данные удалены)');
@@ -204,12 +219,25 @@ describe('administration', () => {
     const upload = async (file: Blob, name: string) => {
       const form = new FormData();
       form.append('file', file, name);
-      return api.request('POST', '/reference/organizations/import', { token: organizer.token, multipart: form, headers: { accept: 'text/html' } });
+      return api.request('POST', '/reference/organizations/import', {
+        token: organizer.token,
+        multipart: form,
+        headers: { accept: 'text/html' },
+      });
     };
     const bad = await upload(
       await xlsx([
         header,
-        ['Лицей № 1', 'Миасский городской округ', 'Городской округ', 'Общеобразовательная организация', 'да', 'нет', '7707083893', 'Знание; Здоровье'],
+        [
+          'Лицей № 1',
+          'Миасский городской округ',
+          'Городской округ',
+          'Общеобразовательная организация',
+          'да',
+          'нет',
+          '7707083893',
+          'Знание; Здоровье',
+        ],
         ['', 'Атлантида', '', 'Школа', 'может быть', '', '1234567890', 'Астрология'],
         ['Гимназия № 2', 'Миасский городской округ', 'Городской округ', 'Общеобразовательная организация', '', '', '', ''],
       ]),
@@ -224,7 +252,16 @@ describe('administration', () => {
 
     const good = await xlsx([
       header,
-      ['Лицей № 1', 'Миасский городской округ', 'Городской округ', 'Общеобразовательная организация', 'да', 'нет', '7707083893', 'Знание; Здоровье'],
+      [
+        'Лицей № 1',
+        'Миасский городской округ',
+        'Городской округ',
+        'Общеобразовательная организация',
+        'да',
+        'нет',
+        '7707083893',
+        'Знание; Здоровье',
+      ],
       ['Гимназия № 2', 'Миасский городской округ', 'Городской округ', 'Общеобразовательная организация', '', '', '', ''],
     ]);
     for (const [round, expected] of [
@@ -243,13 +280,21 @@ describe('administration', () => {
       `SELECT o.base_site, o.innovation_site, o.inn, o.directions, t.name AS territory FROM organizations o JOIN territories t ON t.id = o.territory_id
         WHERE o.name = 'Лицей № 1'`,
     );
-    expect(lyceum).toEqual({ base_site: true, innovation_site: false, inn: '7707083893', directions: ['knowledge', 'health'], territory: 'Миасский городской округ' });
+    expect(lyceum).toEqual({
+      base_site: true,
+      innovation_site: false,
+      inn: '7707083893',
+      directions: ['knowledge', 'health'],
+      territory: 'Миасский городской округ',
+    });
     const raw = await fetch(`${t.url}/reference/organizations/export.csv`, { headers: { authorization: `Bearer ${organizer.token}` } });
     const bytes = Buffer.from(await raw.arrayBuffer());
     // a BOM, so Excel opens Cyrillic
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const exportCsv = { text: bytes.toString('utf8') };
-    expect(exportCsv.text).toContain('Лицей № 1,Миасский городской округ,Городской округ,Общеобразовательная организация,да,нет,7707083893,Знание; Здоровье');
+    expect(exportCsv.text).toContain(
+      'Лицей № 1,Миасский городской округ,Городской округ,Общеобразовательная организация,да,нет,7707083893,Знание; Здоровье',
+    );
     const audit = await t.dataSource.query(`SELECT after FROM audit_log WHERE action = 'organization.import' ORDER BY id`);
     expect(audit.map((a: { after: unknown }) => a.after)).toEqual([
       { created: 2, updated: 0, unchanged: 0, rows: 2 },
