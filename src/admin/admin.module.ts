@@ -1,4 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { MailModule } from '../mail/mail.module';
+import { QueueModule } from '../queue/queue.module';
+import { ReferenceModule } from '../reference/reference.module';
 import { BaseSiteChoicesRepository } from '../discussion/base-site-choices.repository';
 import { ExpertPersonalDataRepository } from '../expertise/expert-personal-data.repository';
 import { ReferenceAdminRepository } from '../reference/reference-admin.repository';
@@ -21,6 +27,7 @@ import { TerritoriesPagesController } from './territories.pages.controller';
  * privacy policy page. Pages only; the HTTP process loads it (AppModule).
  */
 @Module({
+  imports: [AccountsModule, AuditModule, CampaignsModule, MailModule, QueueModule, ReferenceModule],
   controllers: [
     AdminUsersPagesController,
     TerritoriesPagesController,

@@ -7,6 +7,7 @@ import { NotFoundError } from '../common/domain-error';
 import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
 import { Cell, tableCsv, tableXlsx } from '../common/table-export';
+import { isUuid } from '../common/uuid';
 import { ViewService } from '../common/view.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { IMPORT_MAX_BYTES, ORGANIZATION_COLUMNS } from '../reference/organization-import';
@@ -15,7 +16,6 @@ import { ReferenceAdminService } from '../reference/reference-admin.service';
 import { fieldErrorList, HTML, territoryLabel } from './reference-pages.helpers';
 
 const PAGE_SIZE = 50;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DONE: Record<string, string> = { created: 'Организация добавлена', saved: 'Изменения сохранены', deleted: 'Организация удалена' };
 
 /** Organizations (administrators and organizers): list, edit, import with a checked preview, export. */
@@ -43,7 +43,7 @@ export class OrganizationsPagesController {
   private async listPage(req: FastifyRequest, q: Record<string, string | undefined>, extra: Record<string, unknown> = {}) {
     const filter = {
       search: (q.search ?? '').trim().slice(0, 200),
-      territoryId: UUID_RE.test(q.territoryId ?? '') ? q.territoryId! : '',
+      territoryId: isUuid(q.territoryId) ? q.territoryId : '',
       baseSite: q.baseSite === 'yes' ? 'yes' : '',
     };
     const page = Math.min(10_000, Math.max(1, Math.floor(Number(q.page)) || 1));

@@ -6,6 +6,7 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { REDIS, RedisClient, redisKey } from '../common/redis.module';
 import { ConflictError, NotFoundError, ValidationError } from '../common/domain-error';
+import { isUuid } from '../common/uuid';
 import { AppConfig } from '../config/app.config';
 import { TerritoryKind } from './entities/territory.entity';
 import { isValidInn } from './inn';
@@ -15,7 +16,6 @@ import { ReferenceService } from './reference.service';
 
 /** A checked import waits this long for the administrator to confirm it. */
 const PREVIEW_TTL_SECONDS = 30 * 60;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ImportPreview {
   token: string | null;
@@ -85,7 +85,7 @@ export class ReferenceAdminService {
     if (!name || name.length > 300) fields.name = 'укажите название (до 300 символов)';
     const territoryId = str(input.territoryId);
     const ctx = await this.importContext();
-    if (!UUID_RE.test(territoryId) || !ctx.territories.some((t) => t.id === territoryId)) fields.territoryId = 'выберите территорию';
+    if (!isUuid(territoryId) || !ctx.territories.some((t) => t.id === territoryId)) fields.territoryId = 'выберите территорию';
     const typeCode = str(input.typeCode);
     if (!ctx.types.some((t) => t.code === typeCode)) fields.typeCode = 'выберите тип организации';
     const inn = str(input.inn).replace(/\s/g, '');
