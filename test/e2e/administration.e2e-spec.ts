@@ -205,6 +205,39 @@ describe('administration', () => {
     expect(again.status).toBe(409);
   });
 
+  it('counts respondents who chose a base-site organization, per territory of that organization, from counted responses only', async () => {
+    const fx = await buildResultsCampaign(t.dataSource, { status: 'discussion', responses: 12, experts: 0, seed: 5 });
+    const sites: { id: string; territory_id: string; name: string }[] = await t.dataSource.query(
+      `SELECT o.id, o.territory_id, t.name FROM organizations o JOIN territories t ON t.id = o.territory_id WHERE o.base_site ORDER BY o.name LIMIT 3`,
+    );
+    const [plain] = await t.dataSource.query(`SELECT id FROM organizations WHERE NOT base_site LIMIT 1`);
+    // responses 0..8 name a base site (round robin), 9 a plain organization, 10..11 none; response 0 is excluded
+    const chosen = fx.responses.map((r, i) => ({ id: r.id, org: i < 9 ? sites[i % 3].id : i === 9 ? (plain?.id ?? null) : null }));
+    for (const c of chosen) await t.dataSource.query(`UPDATE responses SET organization_id = $2 WHERE id = $1`, [c.id, c.org]);
+    await t.dataSource.query(`UPDATE responses SET excluded = true, excluded_reason = 'дубль' WHERE id = $1`, [chosen[0].id]);
+    // recomputed from the raw rows (the fixture excludes some responses of its own)
+    const raw: { organization_id: string | null; excluded: boolean }[] = await t.dataSource.query(
+      `SELECT organization_id, excluded FROM responses WHERE campaign_id = $1`,
+      [fx.campaignId],
+    );
+    const expected = new Map<string, number>();
+    for (const r of raw.filter((x) => !x.excluded)) {
+      const site = sites.find((s) => s.id === r.organization_id);
+      if (site) expected.set(site.name, (expected.get(site.name) ?? 0) + 1);
+    }
+    const total = [...expected.values()].reduce((a, b) => a + b, 0);
+    const counted = raw.filter((x) => !x.excluded).length;
+    expect(total).toBeLessThan(9);
+    const page = await api.get(`/organizer/campaigns/${fx.campaignId}/base-sites`, {
+      token: organizer.token,
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status).toBe(200);
+    const rows = [...page.text.matchAll(/<tr><td>([^<]+) \([^)]*\)<\/td><td class="num">(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2])]);
+    expect(new Map(rows as [string, number][])).toEqual(expected);
+    expect(page.text).toContain(`Всего: <strong>${total}</strong> из ${counted} учтённых ответов`);
+  });
+
   async function xlsx(rows: (string | number)[][]): Promise<Blob> {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Организации');
