@@ -79,7 +79,11 @@ export class PasswordResetService {
     const outcome = await this.dataSource.transaction(async (m): Promise<{ outcome: ResetOutcome; userId?: string }> => {
       const used = await consumeUserToken(m, token, UserTokenKind.PasswordReset);
       if ('refusal' in used) return { outcome: used.refusal };
-      await m.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [used.userId, passwordHash]);
+      // the emailed link reached its owner, so the address is confirmed too (accounts an administrator created)
+      await m.query(
+        `UPDATE users SET password_hash = $2, email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now() WHERE id = $1`,
+        [used.userId, passwordHash],
+      );
       return { outcome: 'changed', userId: used.userId };
     });
     // whoever knew the old password is signed out everywhere

@@ -1,65 +1,93 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
+import { contentDisposition } from '../campaigns/file-type';
+import { DomainError } from '../common/domain-error';
+import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
+import { tableCsv, tableXlsx } from '../common/table-export';
 import { ViewService } from '../common/view.service';
-import { parseAuditQuery } from './audit.controller';
-import { AuditService } from './audit.service';
+import { AUDIT_EXPORT_HEADERS, AUDIT_KINDS, AuditLogService, AuditPageFilters } from './audit-log.service';
 
-const PAGE_SIZE = 100;
+const HTML = 'text/html; charset=utf-8';
 
-/** /admin/audit: the audit log for administrators, newest first, filtered by campaign, action and dates. */
+/** /admin/audit: the audit log for administrators as sentences, newest first, with filters and exports. */
 @ApiExcludeController()
 @Roles(Role.Admin)
 @Controller('admin/audit')
 export class AuditPagesController {
   constructor(
-    private readonly audit: AuditService,
+    private readonly log: AuditLogService,
     private readonly views: ViewService,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   @Get()
   async page(@Query() query: Record<string, string | undefined>, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const filters = parseAuditQuery({ ...query, limit: String(PAGE_SIZE) });
-    const page = Math.max(1, Number(query.page) || 1);
-    const rows = await this.audit.list({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    const actorIds = [...new Set(rows.map((r) => r.actorId).filter((x): x is string => !!x))];
-    const campaignIds = [...new Set(rows.map((r) => r.campaignId).filter((x): x is string => !!x))];
-    const actors: { id: string; full_name: string; email: string }[] = actorIds.length
-      ? await this.dataSource.query(`SELECT id, full_name, email FROM users WHERE id = ANY($1::uuid[])`, [actorIds])
-      : [];
-    const campaigns: { id: string; title: string }[] = campaignIds.length
-      ? await this.dataSource.query(`SELECT id, title FROM campaigns WHERE id = ANY($1::uuid[])`, [campaignIds])
-      : [];
-    const entries = rows.map((r) => {
-      const actor = actors.find((a) => a.id === r.actorId);
-      return {
-        id: r.id,
-        createdAt: r.createdAt,
-        actor: actor ? `${actor.full_name} (${actor.email})` : r.actorId ? r.actorId : 'система',
-        action: r.action,
-        entity: `${r.entityType}${r.entityId ? ` ${r.entityId}` : ''}`,
-        campaign: campaigns.find((c) => c.id === r.campaignId)?.title ?? '',
-        before: r.before ? JSON.stringify(r.before) : '',
-        after: r.after ? JSON.stringify(r.after) : '',
-      };
-    });
-    const html = this.views.render(
+    const raw = {
+      campaign: query.campaign ?? '',
+      person: query.person ?? '',
+      kind: query.kind ?? '',
+      from: query.from ?? '',
+      to: query.to ?? '',
+    };
+    let filters: AuditPageFilters;
+    try {
+      filters = this.log.parseFilters(query);
+    } catch (err) {
+      const refusal = formRefusal(err);
+      return reply
+        .status(refusal.status)
+        .type(HTML)
+        .send(this.render(req, raw, [], null, false, refusal));
+    }
+    const { entries, nextBefore } = await this.log.page(filters, query.before);
+    return reply.type(HTML).send(this.render(req, filters, entries, nextBefore, Boolean(query.before)));
+  }
+
+  private render(
+    req: FastifyRequest,
+    filters: AuditPageFilters,
+    entries: unknown[],
+    nextBefore: string | null,
+    notFirst: boolean,
+    error?: DomainError,
+  ): string {
+    const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
+    const qs = params.toString();
+    return this.views.render(
       'pages/admin/audit',
       pageContext(req, {
         title: 'Журнал действий',
         entries,
-        filters: { campaignId: query.campaignId ?? '', action: query.action ?? '', from: query.from ?? '', to: query.to ?? '' },
-        page,
-        prevPage: page > 1 ? page - 1 : null,
-        nextPage: rows.length === PAGE_SIZE ? page + 1 : null,
+        filters,
+        kinds: AUDIT_KINDS.map((k, i) => ({ value: String(i + 1), label: k.label, selected: filters.kind === String(i + 1) })),
+        errors: error?.fieldErrors ?? {},
+        formError: error ? 'Отбор не применён: исправьте поля, отмеченные ниже.' : undefined,
+        firstUrl: notFirst ? `/admin/audit${qs ? `?${qs}` : ''}` : null,
+        nextUrl: nextBefore ? `/admin/audit?${qs ? `${qs}&` : ''}before=${nextBefore}` : null,
+        csvUrl: `/admin/audit/export.csv${qs ? `?${qs}` : ''}`,
+        xlsxUrl: `/admin/audit/export.xlsx${qs ? `?${qs}` : ''}`,
       }),
     );
-    return reply.type('text/html; charset=utf-8').send(html);
+  }
+
+  @Get('export.csv')
+  async csv(@Query() query: Record<string, string | undefined>, @Res() reply: FastifyReply) {
+    const rows = await this.log.exportRows(this.log.parseFilters(query));
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', contentDisposition('журнал-действий.csv'))
+      .send(tableCsv(AUDIT_EXPORT_HEADERS, rows));
+  }
+
+  @Get('export.xlsx')
+  async xlsx(@Query() query: Record<string, string | undefined>, @Res() reply: FastifyReply) {
+    const rows = await this.log.exportRows(this.log.parseFilters(query));
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', contentDisposition('журнал-действий.xlsx'))
+      .send(await tableXlsx('Журнал действий', AUDIT_EXPORT_HEADERS, rows, [18, 28, 28, 36, 100]));
   }
 }

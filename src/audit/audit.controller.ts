@@ -60,14 +60,14 @@ export class AuditController {
     const rows = await this.audit.list(parseAuditQuery(query));
     return rows.map((r) => ({
       id: r.id,
-      actorId: r.actorId,
+      actorId: r.actor_id,
       action: r.action,
-      entityType: r.entityType,
-      entityId: r.entityId,
-      campaignId: r.campaignId,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      campaignId: r.campaign_id,
       before: r.before,
       after: r.after,
-      createdAt: r.createdAt.toISOString(),
+      createdAt: r.created_at.toISOString(),
     }));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ErrorCode } from '../common/domain-error';
 import { JobName } from '../queue/queue-registry';
@@ -108,7 +109,7 @@ export class CampaignLifecycleService {
     const saved = await m.getRepository(Campaign).save(campaign);
     await this.audit.record(m, {
       actorId,
-      action: 'campaign.transition',
+      action: AuditAction.CampaignTransition,
       entityType: 'campaign',
       entityId: campaign.id,
       campaignId: campaign.id,
@@ -242,7 +243,7 @@ export class CampaignLifecycleService {
       if (missing.length) {
         await this.audit.record(m, {
           actorId: null,
-          action: 'campaign.transition_failed',
+          action: AuditAction.CampaignTransitionFailed,
           entityType: 'campaign',
           entityId: campaign.id,
           campaignId: campaign.id,

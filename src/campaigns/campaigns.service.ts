@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError, ValidationError } from '../common/domain-error';
 import { referenceData } from '../reference/reference-data';
@@ -77,7 +78,7 @@ export class CampaignsService {
       const view = campaignView(campaign);
       await this.audit.record(m, {
         actorId,
-        action: 'campaign.create',
+        action: AuditAction.CampaignCreate,
         entityType: 'campaign',
         entityId: campaign.id,
         campaignId: campaign.id,
@@ -147,7 +148,7 @@ export class CampaignsService {
       const after = campaignView(saved);
       await this.audit.record(m, {
         actorId,
-        action: 'campaign.update',
+        action: AuditAction.CampaignUpdate,
         entityType: 'campaign',
         entityId: c.id,
         campaignId: c.id,
@@ -182,7 +183,7 @@ export class CampaignsService {
       const after = (await repo.find({ where: { campaignId }, order: { sortOrder: 'ASC' } })).map(criterionView);
       await this.audit.record(m, {
         actorId,
-        action: 'criteria.replace',
+        action: AuditAction.CriteriaReplace,
         entityType: 'campaign',
         entityId: campaignId,
         campaignId,

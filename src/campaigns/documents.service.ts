@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError, ValidationError } from '../common/domain-error';
 import { referenceData } from '../reference/reference-data';
@@ -145,7 +146,7 @@ export class DocumentsService {
         const view = documentView(doc, version);
         await this.audit.record(m, {
           actorId,
-          action: 'document.create',
+          action: AuditAction.DocumentCreate,
           entityType: 'document',
           entityId: doc.id,
           campaignId,
@@ -188,7 +189,7 @@ export class DocumentsService {
         const view = versionView(version);
         await this.audit.record(m, {
           actorId,
-          action: 'document.version',
+          action: AuditAction.DocumentVersion,
           entityType: 'document',
           entityId: doc.id,
           campaignId,
@@ -226,7 +227,7 @@ export class DocumentsService {
       const after = documentView(doc, versions.find((v) => v.number === doc.currentVersionNumber) ?? null, versions);
       await this.audit.record(m, {
         actorId,
-        action: 'document.update',
+        action: AuditAction.DocumentUpdate,
         entityType: 'document',
         entityId: doc.id,
         campaignId,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError, ValidationError } from '../common/domain-error';
 import { referenceData } from '../reference/reference-data';
@@ -134,7 +135,7 @@ export class QuestionsService {
       );
       await this.replaceOptions(m, q.id, dto.options ?? []);
       const view = questionView(await this.load(m, campaignId, q.id));
-      await this.audit.record(m, { actorId, action: 'question.create', entityType: 'question', entityId: q.id, campaignId, after: view });
+      await this.audit.record(m, { actorId, action: AuditAction.QuestionCreate, entityType: 'question', entityId: q.id, campaignId, after: view });
       return view;
     });
   }
@@ -163,7 +164,7 @@ export class QuestionsService {
       if (dto.options) await this.replaceOptions(m, q.id, dto.options);
       if (dto.position !== undefined) await this.move(m, campaignId, q.id, dto.position);
       const after = questionView(await this.load(m, campaignId, q.id));
-      await this.audit.record(m, { actorId, action: 'question.update', entityType: 'question', entityId: q.id, campaignId, before, after });
+      await this.audit.record(m, { actorId, action: AuditAction.QuestionUpdate, entityType: 'question', entityId: q.id, campaignId, before, after });
       return after;
     });
   }
@@ -175,7 +176,7 @@ export class QuestionsService {
       const before = questionView(q);
       await m.getRepository(Question).delete({ id: q.id });
       await this.renumber(m, campaignId, null);
-      await this.audit.record(m, { actorId, action: 'question.delete', entityType: 'question', entityId: q.id, campaignId, before });
+      await this.audit.record(m, { actorId, action: AuditAction.QuestionDelete, entityType: 'question', entityId: q.id, campaignId, before });
     });
   }
 
@@ -191,7 +192,7 @@ export class QuestionsService {
       await this.move(m, campaignId, q.id, to);
       await this.audit.record(m, {
         actorId,
-        action: 'question.move',
+        action: AuditAction.QuestionMove,
         entityType: 'question',
         entityId: q.id,
         campaignId,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PasswordService } from '../accounts/password.service';
 import { UsersService } from '../accounts/users.service';
+import { AuditRepository } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 import { QuestionsService } from '../campaigns/questions.service';
 import { AppConfigModule } from '../config/config.module';
@@ -21,6 +22,7 @@ import { UserCommandService } from './user-command.service';
     UsersService,
     ReferenceService,
     StorageService,
+    AuditRepository,
     AuditService,
     QuestionsService,
     DemoSeedService,

@@ -212,6 +212,14 @@ export class AppConfig {
 
   @IsString()
   CENTRE_PHONE: string = '+7 (351) 000-00-00';
+
+  /** 152-FZ: where the personal-data policy text is published (linked next to the consent checkbox). */
+  @IsString()
+  PRIVACY_POLICY_URL: string = '/privacy';
+
+  /** Version of that policy text; stored with each expert's consent. */
+  @IsString()
+  PRIVACY_POLICY_VERSION: string = '2026-01';
 }
 
 /** The centre's contacts as the layout shows them; `demo` when they are still the defaults. */

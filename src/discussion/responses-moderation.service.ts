@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError, ValidationError } from '../common/domain-error';
 import { OutboxService } from '../queue/outbox.service';
@@ -123,7 +124,7 @@ export class ResponsesModerationService {
       await this.repo.setExcluded(m, responseId, excluded, excluded ? reason : null, excluded ? actorId : null);
       await this.audit.record(m, {
         actorId,
-        action: excluded ? 'response.exclude' : 'response.include',
+        action: excluded ? AuditAction.ResponseExclude : AuditAction.ResponseInclude,
         entityType: 'response',
         entityId: responseId,
         campaignId,

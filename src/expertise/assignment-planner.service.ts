@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
@@ -125,7 +126,7 @@ export class AssignmentPlannerService {
         if (p.conflict) {
           await this.audit.record(m, {
             actorId,
-            action: 'assignment.conflict_override',
+            action: AuditAction.AssignmentConflictOverride,
             entityType: 'assignment',
             entityId: id,
             campaignId,
@@ -133,7 +134,7 @@ export class AssignmentPlannerService {
           });
         }
       }
-      await this.afterCreate(m, actorId, campaign, created, 'assignment.created');
+      await this.afterCreate(m, actorId, campaign, created, AuditAction.AssignmentCreated);
       return created;
     });
   }
@@ -160,7 +161,7 @@ export class AssignmentPlannerService {
     actorId: string,
     campaign: { id: string; status: CampaignStatus },
     ids: string[],
-    action: string,
+    action: AuditAction,
   ) {
     if (!ids.length) return;
     await this.audit.record(m, {
@@ -265,7 +266,13 @@ export class AssignmentPlannerService {
           }
         }
       }
-      await this.afterCreate(m, actorId, campaign, created, `assignment.bulk_${mode}`);
+      await this.afterCreate(
+        m,
+        actorId,
+        campaign,
+        created,
+        mode === 'direction' ? AuditAction.AssignmentBulkDirection : AuditAction.AssignmentBulkBalanced,
+      );
       return created;
     });
     return { createdIds: ids, skippedConflicts: skipped };

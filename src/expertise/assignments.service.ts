@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
@@ -128,7 +129,7 @@ export class AssignmentsService {
       await m.query(`DELETE FROM assignments WHERE id = $1`, [assignmentId]);
       await this.audit.record(m, {
         actorId,
-        action: 'assignment.deleted',
+        action: AuditAction.AssignmentDeleted,
         entityType: 'assignment',
         entityId: assignmentId,
         campaignId,
@@ -143,7 +144,13 @@ export class AssignmentsService {
       const a = await this.lockAssignment(m, campaignId, assignmentId);
       if (a.status === AssignmentStatus.Submitted) throw new ConflictError('status: оценка уже отправлена, напоминание не нужно');
       await this.notifications.queueForAssignment(m, assignmentId, 'expert-manual-reminder');
-      await this.audit.record(m, { actorId, action: 'assignment.reminded', entityType: 'assignment', entityId: assignmentId, campaignId });
+      await this.audit.record(m, {
+        actorId,
+        action: AuditAction.AssignmentReminded,
+        entityType: 'assignment',
+        entityId: assignmentId,
+        campaignId,
+      });
     });
   }
 
@@ -164,7 +171,7 @@ export class AssignmentsService {
       );
       await this.audit.record(m, {
         actorId,
-        action: 'review.reopened',
+        action: AuditAction.ReviewReopened,
         entityType: 'assignment',
         entityId: assignmentId,
         campaignId,

@@ -6,8 +6,10 @@ import { Role, User } from '../accounts/entities/user.entity';
 import { UserTokenKind } from '../accounts/entities/user-token.entity';
 import { consumeUserToken, TokenRefusal } from '../accounts/user-tokens';
 import { UsersService } from '../accounts/users.service';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ValidationError } from '../common/domain-error';
+import { AppConfig } from '../config/app.config';
 import { MailService, QueueMailInput } from '../mail/mail.service';
 import { ApplicationThrottleService } from './application-throttle.service';
 import { ExpertStatus } from './expert-status';
@@ -22,6 +24,8 @@ export interface ExpertApplicationInput {
   position?: unknown;
   competences?: unknown;
   about?: unknown;
+  /** 152-FZ consent to personal-data processing: true (API) or the checked box "on" (page) */
+  consent?: unknown;
 }
 
 export type ConfirmOutcome = 'confirmed' | TokenRefusal;
@@ -56,6 +60,7 @@ export class ExpertApplicationsService {
     private readonly mail: MailService,
     private readonly audit: AuditService,
     private readonly throttle: ApplicationThrottleService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -105,6 +110,8 @@ export class ExpertApplicationsService {
       const unknown = competences.filter((c) => !known.some((k) => k.code === c));
       if (unknown.length) bad('competences', `неизвестное направление: ${unknown.map((c) => `«${c}»`).join(', ')}`);
     }
+    if (input.consent !== true && input.consent !== 'on')
+      bad('consent', 'без согласия на обработку персональных данных заявку принять нельзя');
     if (problems.length) throw new ValidationError(problems, fields);
     return { email, password, fullName, territoryId, organizationName, position, competences, about };
   }
@@ -132,7 +139,7 @@ export class ExpertApplicationsService {
       }
       await this.createProfile(m, user.id, data);
       await this.mail.queue(m, confirmationMail(user));
-      await this.audit.record(m, { actorId: user.id, action: 'expert.applied', entityType: 'expert', entityId: user.id });
+      await this.audit.record(m, { actorId: user.id, action: AuditAction.ExpertApplied, entityType: 'expert', entityId: user.id });
       this.logger.log({ expertId: user.id }, 'expert applied');
       return { id: user.id, status: ExpertStatus.Applied };
     });
@@ -149,9 +156,21 @@ export class ExpertApplicationsService {
       data.organizationName,
     ]);
     await m.query(
-      `INSERT INTO expert_profiles (user_id, status, territory_id, organization_id, organization_name, position, competences, about)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8)`,
-      [userId, ExpertStatus.Applied, data.territoryId, org?.id ?? null, data.organizationName, data.position, data.competences, data.about],
+      `INSERT INTO expert_profiles (user_id, status, territory_id, organization_id, organization_name, position, competences, about,
+                                    consent_version, consent_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, now())`,
+      [
+        userId,
+        ExpertStatus.Applied,
+        data.territoryId,
+        org?.id ?? null,
+        data.organizationName,
+        data.position,
+        data.competences,
+        data.about,
+        // which policy text the applicant agreed to: the text may change later, the consent stays tied to this one
+        this.config.PRIVACY_POLICY_VERSION,
+      ],
     );
   }
 
@@ -177,7 +196,7 @@ export class ExpertApplicationsService {
       ]);
       await this.audit.record(m, {
         actorId: used.userId,
-        action: 'expert.email_confirmed',
+        action: AuditAction.ExpertEmailConfirmed,
         entityType: 'expert',
         entityId: used.userId,
       });

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, Public, Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app.config';
 import { formRefusal } from '../common/form-refusal';
 import { isConfirmed, refusalView, sendConfirmPage, sendPage } from '../common/page-form';
 import { pageContext } from '../common/page-context';
@@ -48,6 +49,7 @@ export class ExpertPagesController {
     private readonly reference: ReferenceService,
     private readonly proposalsSummary: ProposalsSummaryService,
     private readonly upkeep: RegistryUpkeepService,
+    private readonly config: AppConfig,
   ) {}
 
   private async applyForm(req: FastifyRequest, values: Record<string, unknown>, error?: DomainError) {
@@ -58,6 +60,7 @@ export class ExpertPagesController {
       pageContext(req, {
         title: 'Заявка в реестр экспертов',
         values,
+        privacyPolicyUrl: this.config.PRIVACY_POLICY_URL,
         territories: territories
           .filter((t) => t.active)
           .map((t) => ({ id: t.id, label: `${t.name} (${TERRITORY_KIND_LABELS[t.kind]})`, selected: t.id === values.territoryId })),

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SessionService } from '../accounts/session.service';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ErrorCode, NotFoundError, ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
@@ -39,6 +40,13 @@ const ACTION_TARGET = {
   restore: ExpertStatus.Approved,
 } as const;
 export type ExpertAction = keyof typeof ACTION_TARGET;
+
+const EXPERT_ACTION_AUDIT: Readonly<Record<ExpertAction, AuditAction>> = {
+  approve: AuditAction.ExpertApprove,
+  reject: AuditAction.ExpertReject,
+  suspend: AuditAction.ExpertSuspend,
+  restore: AuditAction.ExpertRestore,
+};
 
 /**
  * The regional expert registry: listing and the organizers' decisions (approve, reject, suspend, restore), each one
@@ -137,7 +145,7 @@ export class ExpertRegistryService {
       }
       await this.audit.record(m, {
         actorId,
-        action: `expert.${action}`,
+        action: EXPERT_ACTION_AUDIT[action],
         entityType: 'expert',
         entityId: expertId,
         before: { status: from },

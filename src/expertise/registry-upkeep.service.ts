@@ -10,6 +10,7 @@ import { MailService } from '../mail/mail.service';
 import { ApplicationThrottleService } from './application-throttle.service';
 import { confirmationMail } from './expert-applications.service';
 import { ExpertApplicationsRepository } from './expert-applications.repository';
+import { AuditAction } from '../audit/audit-action';
 
 /** The digest goes at the first scheduler tick after this local hour. */
 export const DIGEST_LOCAL_HOUR = 9;
@@ -72,7 +73,7 @@ export class RegistryUpkeepService {
       await this.mail.queue(m, confirmationMail({ id: applicant.id, email: applicant.email, fullName: applicant.full_name }));
       await this.audit.record(m, {
         actorId: applicant.id,
-        action: 'expert.confirmation_resent',
+        action: AuditAction.ExpertConfirmationResent,
         entityType: 'expert',
         entityId: applicant.id,
       });
@@ -101,7 +102,12 @@ export class RegistryUpkeepService {
           context: { fullName: o.full_name, total, applicants, more: Math.max(total - applicants.length, 0), day },
         });
       }
-      await this.audit.record(m, { actorId: null, action: 'expert.applications_digest', entityType: 'expert', after: { day, total } });
+      await this.audit.record(m, {
+        actorId: null,
+        action: AuditAction.ExpertApplicationsDigest,
+        entityType: 'expert',
+        after: { day, total },
+      });
       this.logger.log({ day, total, organizers: organizers.length }, 'applications digest queued');
       return organizers.length;
     });

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ScaleLabel } from '../campaigns/entities/campaign.entity';
 import { CampaignStatus } from '../campaigns/campaign-status';
@@ -190,7 +191,7 @@ export class ReviewsService {
       if (shape.submit) {
         await this.audit.record(m, {
           actorId: expertId,
-          action: 'review.submitted',
+          action: AuditAction.ReviewSubmitted,
           entityType: 'assignment',
           entityId: assignmentId,
           campaignId: a.campaign_id,

@@ -16,6 +16,7 @@ import {
   ProposalsSummary,
 } from './proposal-decision';
 import { CampaignRow, ProposalFilter, ProposalRow, ProposalsRepository } from './proposals.repository';
+import { AuditAction } from '../audit/audit-action';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Answer ids are bigint identities. */
@@ -181,7 +182,7 @@ export class ProposalsService {
       for (const t of targets) {
         await this.audit.record(m, {
           actorId,
-          action: 'proposal.decide',
+          action: AuditAction.ProposalDecide,
           entityType: 'proposal',
           entityId: t.id,
           campaignId,

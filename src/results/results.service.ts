@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -99,7 +100,7 @@ export class ResultsService {
       ]);
       await this.audit.record(m, {
         actorId,
-        action: published ? 'results.publish' : 'results.unpublish',
+        action: published ? AuditAction.ResultsPublish : AuditAction.ResultsUnpublish,
         entityType: 'campaign',
         entityId: campaignId,
         campaignId,

@@ -26,6 +26,7 @@ describe('organizer pages: the registry with filters and decisions, a campaign�
 
   it('lists the registry with filters, links the XLSX export with the same filters, and records decisions with reasons', async () => {
     const applied = await api.post('/api/v1/experts/applications', {
+      consent: true,
       email: `page-applicant-${Date.now()}@example.org`,
       password: 'long-enough-password',
       fullName: 'Заявитель <Страницы>',

@@ -26,6 +26,7 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
     position: 'Заместитель директора',
     competences: ['knowledge', 'health'],
     about: 'Двадцать лет в школе',
+    consent: true,
     ...extra,
   });
   const uniq = (p: string) => `${p}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.org`;
@@ -47,6 +48,7 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
       organizationName: '',
       position: '',
       competences: ['knowledge', 'astrology'],
+      consent: true,
     });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
@@ -268,6 +270,7 @@ describe('expert registry: apply → confirm → approve/reject, suspend/restore
         organizationName: 'Гимназия',
         position: 'Учитель',
         competences: ['knowledge', 'creativity'],
+        consent: 'on',
       },
     });
     expect(ok.status).toBe(200);

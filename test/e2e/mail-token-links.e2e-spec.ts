@@ -98,6 +98,7 @@ describe('emailed tokens are minted at sending and never stored', () => {
     const [{ id: territoryId }] = await t.dataSource.query(`SELECT id FROM territories ORDER BY name LIMIT 1`);
     const applicant = `applicant-${Date.now().toString(36)}@example.org`;
     const applied = await api.post('/api/v1/experts/applications', {
+      consent: true,
       email: applicant,
       password: 'long-enough-password',
       fullName: 'Заявитель Реестра',

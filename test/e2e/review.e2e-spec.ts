@@ -47,6 +47,7 @@ describe('reviews: apply → confirm → approve → assign → invitation (real
     // apply (the organization name matches a known organization of the territory, so it is linked)
     const email = `full-path-${Date.now()}@example.org`;
     const applied = await api.post('/api/v1/experts/applications', {
+      consent: true,
       email,
       password: 'expert-password-1',
       fullName: 'Сидоров Иван',

@@ -109,6 +109,7 @@ describe('security: bad inputs (corpus) and property tests of submissions and re
           organizationName: 'Школа №1',
           position: 'Учитель',
           competences: [direction],
+          consent: true,
         }),
         state: count(
           `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM expert_profiles)::int AS profiles,

@@ -64,6 +64,8 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
       expertId: fx.experts[0].id,
       reportId,
       organizationId,
+      userId: organizer.id,
+      territoryId: fx.territories[0].id,
     };
     routes = registeredRoutes(t);
   });
@@ -123,7 +125,12 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
         const res = await api.request(r.method, url, { cookie, ...a });
         if (res.status !== 403) failures.push(`${r.method} ${r.path} (${i ? 'wrong' : 'no'} token as ${who}): ${res.status}`);
         else if (!isPage(r.path))
-          expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('Форма устарела'), code: 'CSRF_INVALID' });
+          expect(res.body).toEqual({
+            statusCode: 403,
+            error: 'Forbidden',
+            message: expect.stringContaining('Форма устарела'),
+            code: 'CSRF_INVALID',
+          });
       }
     }
     console.log(`CSRF: ${unsafe.length} cookie-authenticated unsafe routes × 2 (no token, wrong token) refused`);
@@ -176,6 +183,7 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
       organizationName: 'Школа',
       position: 'Учитель',
       competences: [code],
+      consent: true,
     };
     const res = await rawRequest('POST', '/api/v1/experts/applications', application);
     expect(res.status).toBe(201);
@@ -196,6 +204,7 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
       const [{ code }] = await t.dataSource.query(`SELECT code FROM directions ORDER BY sort_order LIMIT 1`);
       const email = `conf-${randomUUID().slice(0, 8)}@example.org`;
       const res = await api.post('/api/v1/experts/applications', {
+        consent: true,
         email,
         password: 'long-enough-password',
         fullName: 'Токен Проверка',
@@ -320,7 +329,12 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
     for (const email of spellings) expect((await api.post('/api/v1/auth/login', { email, password: 'wrong-password' })).status).toBe(401);
     const blocked = await api.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
     expect(blocked.status).toBe(429);
-    expect(blocked.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringContaining('Слишком много'), code: 'RATE_LIMITED' });
+    expect(blocked.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: expect.stringContaining('Слишком много'),
+      code: 'RATE_LIMITED',
+    });
     const page = await api.request('POST', '/login', { form: { email: user.email, password: TEST_PASSWORD } });
     expect(page.status).toBe(429);
     // per address: 30 failures over different accounts from one address block even a right password of another account

@@ -55,7 +55,9 @@ describe('security: the outside probe’s findings stay closed', () => {
       `INSERT INTO reports (campaign_id, kind, format) VALUES ($1, 'full', 'csv') RETURNING id`,
       [fx.campaignId],
     );
-    const [{ id: organizationId }] = await t.dataSource.query(`SELECT id FROM organizations ORDER BY name LIMIT 1`);
+    const [{ id: organizationId, territory_id: territoryId }] = await t.dataSource.query(
+      `SELECT id, territory_id FROM organizations ORDER BY name LIMIT 1`,
+    );
     ids = {
       campaignId: fx.campaignId,
       slug: fx.slug,
@@ -66,6 +68,8 @@ describe('security: the outside probe’s findings stay closed', () => {
       expertId: expert.id,
       reportId,
       organizationId,
+      userId: organizer.id,
+      territoryId,
     };
     routes = registeredRoutes(t);
     [{ code: direction }] = await t.dataSource.query(`SELECT code FROM directions ORDER BY sort_order LIMIT 1`);

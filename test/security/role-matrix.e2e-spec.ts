@@ -88,6 +88,7 @@ describe('security: role × route matrix with real ids', () => {
       expertId: assigned.id,
       reportId,
       organizationId,
+      userId: organizer.id,
       territoryId: organizationTerritoryId,
     });
 

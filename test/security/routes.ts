@@ -9,8 +9,9 @@ export interface RealIds {
   expertId: string;
   reportId: string;
   organizationId: string;
+  userId: string;
   /** A territory with organizations (the public picker's list). */
-  territoryId?: string;
+  territoryId: string;
 }
 
 /** The path with every parameter replaced by a real id. */
@@ -19,6 +20,8 @@ export function realUrl(path: string, ids: RealIds): string {
     switch (name) {
       case 'id':
         if (/^\/(api\/v1\/|organizer\/)campaigns\//.test(path)) return ids.campaignId;
+        if (path.startsWith('/admin/users/')) return ids.userId;
+        if (path.startsWith('/admin/territories/')) return ids.territoryId;
         if (path.includes('/experts/')) return ids.expertId;
         if (path.includes('/reports/')) return ids.reportId;
         if (path.includes('/territories/') && ids.territoryId) return ids.territoryId;

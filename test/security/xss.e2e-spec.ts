@@ -101,6 +101,7 @@ describe('stored XSS and formula injection: emails, PDF, CSV and XLSX', () => {
     const email = `xss-${Date.now()}@example.org`;
     const fullName = hostile('applicant', 0);
     const res = await api.post('/api/v1/experts/applications', {
+      consent: true,
       email,
       password: 'long-enough-password',
       fullName,

@@ -15,6 +15,7 @@ export class ExpertApplicationDto {
   @ApiProperty({ example: 'Заместитель директора' }) @Allow() position: string;
   @ApiProperty({ type: [String], example: ['knowledge'] }) @Allow() competences: string[];
   @ApiPropertyOptional({ maxLength: 2000 }) @Allow() about?: string;
+  @ApiProperty({ description: 'Consent to personal-data processing (152-FZ), must be true', example: true }) @Allow() consent: boolean;
 }
 
 export class ReasonDto {

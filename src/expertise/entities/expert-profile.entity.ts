@@ -49,6 +49,17 @@ export class ExpertProfile {
   @Column({ type: 'timestamptz', name: 'decided_at', nullable: true })
   decidedAt: Date | null;
 
+  /** 152-FZ: the version of the personal-data policy the applicant consented to, and when. */
+  @Column({ type: 'text', name: 'consent_version', nullable: true })
+  consentVersion: string | null;
+
+  @Column({ type: 'timestamptz', name: 'consent_at', nullable: true })
+  consentAt: Date | null;
+
+  /** When the expert's personal data was erased on request (reviews stay, anonymized). */
+  @Column({ type: 'timestamptz', name: 'erased_at', nullable: true })
+  erasedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 

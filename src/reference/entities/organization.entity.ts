@@ -32,6 +32,14 @@ export class Organization {
   @Column({ type: 'boolean', name: 'innovation_site', default: false })
   innovationSite: boolean;
 
+  /** Taxpayer number (10 digits for an organization), checked by its checksum; optional. */
+  @Column({ type: 'text', nullable: true })
+  inn: string | null;
+
+  /** Direction codes the organization is a base site for (the base-site network is organized by direction). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  directions: string[];
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }

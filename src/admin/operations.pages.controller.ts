@@ -1,0 +1,113 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bull';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Queue } from 'bull';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Roles } from '../accounts/current-user';
+import { Role } from '../accounts/entities/user.entity';
+import { pageContext } from '../common/page-context';
+import { projectRoot } from '../common/project-root';
+import { ViewService } from '../common/view.service';
+import { ALL_QUEUES, QueueName } from '../queue/queue-registry';
+import { QUEUE_DASHBOARD_PATH } from '../queue/queue-dashboard';
+import { OperationsRepository } from './operations.repository';
+import { HTML } from './reference-pages.helpers';
+
+const QUEUE_LABELS: Record<QueueName, string> = {
+  [QueueName.Aggregation]: 'Подсчёт результатов',
+  [QueueName.Reports]: 'Отчёты',
+  [QueueName.Mail]: 'Почта',
+  [QueueName.Scheduler]: 'Расписание этапов',
+};
+
+const JOB_LABELS: Record<string, string> = {
+  'aggregate-results': 'подсчёт результатов',
+  'render-report': 'построение отчёта',
+  'send-mail': 'отправка письма',
+  'stage-closed': 'завершение этапа',
+  'invite-experts': 'приглашения экспертам',
+  'scheduler-tick': 'проверка расписания',
+};
+
+const MAIL_LABELS: Record<string, string> = {
+  'account-invitation': 'приглашение пользователю',
+  'password-reset': 'смена пароля',
+  'expert-confirmation': 'подтверждение адреса эксперта',
+  'expert-approved': 'одобрение заявки эксперта',
+  'expert-rejected': 'отклонение заявки эксперта',
+  'expert-invitation': 'приглашение к экспертизе',
+  'expert-reminder': 'напоминание эксперту',
+  'expert-manual-reminder': 'напоминание эксперту',
+  'expert-reopened': 'возврат заключения',
+  'report-final': 'итоговый отчёт',
+};
+
+/** An SMTP failure in words: the server's reply code if there was one, else "no connection". */
+export function mailFailureInWords(error: string | null): string {
+  const code = /\b([45]\d\d)\b/.exec(error ?? '')?.[1];
+  if (code) return `почтовый сервер ответил отказом (код ${code})`;
+  if (/timeout|timed out/i.test(error ?? '')) return 'почтовый сервер не ответил вовремя';
+  return 'не удалось связаться с почтовым сервером';
+}
+
+const version = (): string => (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
+/** /admin/operations: the state of the system for administrators, with the queue dashboard one click away. */
+@ApiExcludeController()
+@Roles(Role.Admin)
+@Controller('admin/operations')
+export class OperationsPagesController {
+  constructor(
+    private readonly views: ViewService,
+    private readonly repo: OperationsRepository,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  private async queues() {
+    return Promise.all(
+      ALL_QUEUES.map(async (name) => {
+        const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+        const [counts, failed] = await Promise.all([queue.getJobCounts(), queue.getFailed(0, 4)]);
+        return {
+          label: QUEUE_LABELS[name],
+          counts,
+          failed: failed.map((j) => ({ job: JOB_LABELS[j.name] ?? 'задача', at: j.finishedOn ?? j.timestamp, attempts: j.attemptsMade })),
+        };
+      }),
+    );
+  }
+
+  @Get()
+  async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const [migrations, mail, outbox, queues] = await Promise.all([
+      this.repo.migrations(),
+      this.repo.lastMailFailures(10),
+      this.repo.outbox(),
+      this.queues().catch(() => null),
+    ]);
+    const html = this.views.render(
+      'pages/admin/operations',
+      pageContext(req, {
+        title: 'Работа системы',
+        version: version(),
+        migrationCount: migrations.length,
+        lastMigration: migrations[0] ? new Date(Number(migrations[0].timestamp)) : null,
+        queues,
+        failedJobs: (queues ?? []).flatMap((q) => q.failed.map((f) => ({ ...f, queue: q.label }))),
+        outbox,
+        mailFailures: mail.map((m) => ({
+          to: m.to_address,
+          kind: MAIL_LABELS[m.template] ?? 'письмо',
+          at: m.updated_at,
+          attempts: m.attempts,
+          why: mailFailureInWords(m.last_error),
+        })),
+        dashboardUrl: QUEUE_DASHBOARD_PATH,
+      }),
+    );
+    return reply.type(HTML).send(html);
+  }
+}
