@@ -69,9 +69,9 @@ export class ReportsPagesController {
     const format = String(body?.format ?? '');
     const fieldErrors: Record<string, string> = {};
     if (!(Object.values(ReportKind) as string[]).includes(kind)) fieldErrors.kind = 'Выберите содержание отчёта';
-    const choice = PAGE_FORMATS[format];
+    const choice = Object.hasOwn(PAGE_FORMATS, format) ? PAGE_FORMATS[format] : undefined;
     if (!choice) fieldErrors.format = 'Выберите формат файла';
-    if (Object.keys(fieldErrors).length) {
+    if (!choice || Object.keys(fieldErrors).length) {
       return this.render(id, req, reply, 400, {
         formError: 'Отчёт не заказан: исправьте отмеченные поля',
         formErrors: Object.entries(fieldErrors).map(([field, message]) => ({ field: `${field}-fieldset`, message })),

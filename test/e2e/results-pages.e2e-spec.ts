@@ -43,6 +43,8 @@ describe('results pages: the organizer’s results page and the public results p
   it('orders a report from the form, refusing a form without a format with the error next to the field', async () => {
     const bad = await post(`/organizer/campaigns/${fx.campaignId}/reports`, { kind: 'full' });
     expect(bad.status).toBe(400);
+    // a name of Object.prototype is no format either
+    expect((await post(`/organizer/campaigns/${fx.campaignId}/reports`, { kind: 'full', format: 'constructor' })).status).toBe(400);
     expect(bad.text).toContain('id="format-error"');
     expect(bad.text).toContain('Выберите формат файла');
     const ok = await post(`/organizer/campaigns/${fx.campaignId}/reports`, { kind: 'discussion', format: 'csv' });

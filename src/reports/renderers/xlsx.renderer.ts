@@ -122,17 +122,16 @@ export class XlsxRenderer {
     const batches = this.data.rawBatches(ctx.campaignId, columns)[Symbol.asyncIterator]();
     let next = await batches.next();
     const sheet = new SheetTable(wb, RAW_SHEET, rawTableColumns(columns), next.done ? [] : next.value.slice(0, 500));
-    const input = zipInput(sheet.worksheet);
     let written = 0;
     try {
       while (!next.done) {
         const batch = next.value;
         for (let i = 0; i < batch.length; i++) {
           sheet.add(batch[i]);
-          if ((i + 1) % ROWS_PER_TURN === 0) await letZipCatchUp(input);
+          if ((i + 1) % ROWS_PER_TURN === 0) await letZipCatchUp(zipInput(sheet.worksheet));
         }
         written += batch.length;
-        await letZipCatchUp(input);
+        await letZipCatchUp(zipInput(sheet.worksheet));
         await ctx.progress(10 + Math.floor((written / total) * 85));
         next = await batches.next();
       }
