@@ -6,7 +6,7 @@ import { Role } from '../accounts/entities/user.entity';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app.config';
 import { formRefusal } from '../common/form-refusal';
-import { isConfirmed, refusalView, sendConfirmPage, sendPage } from '../common/page-form';
+import { isConfirmed, refusalView, sendConfirmPage, sendPage, splitFieldMessage } from '../common/page-form';
 import { pageContext } from '../common/page-context';
 import { requestIp } from '../common/request-ip';
 import { ViewService } from '../common/view.service';
@@ -69,7 +69,7 @@ export class ExpertPagesController {
         formError: error
           ? Object.keys(error.fieldErrors).length
             ? 'Заявка не отправлена: исправьте ошибки, отмеченные ниже.'
-            : error.message
+            : plainText(error)
           : undefined,
         formErrors: error ? Object.entries(error.fieldErrors).map(([field, message]) => ({ field, message })) : undefined,
       }),
@@ -222,7 +222,7 @@ export class ExpertPagesController {
               ? { kind: 'success', message: 'Оценка отправлена. Спасибо!' }
               : undefined,
         formError: error
-          ? `Оценка не сохранена: ${error.status === 400 || error.status === 422 ? 'исправьте ошибки, отмеченные ниже.' : error.message}`
+          ? `Оценка не сохранена: ${error.status === 400 || error.status === 422 ? 'исправьте ошибки, отмеченные ниже.' : plainText(error)}`
           : undefined,
         formErrors: error
           ? Object.entries(fieldErrors).map(([field, message]) => ({
@@ -308,4 +308,12 @@ function reviewComplete(
   const byId = new Map(scores.map((s) => [s.criterionId, s]));
   const scored = a.criteria.every((c) => byId.has(c.id) && (byId.get(c.id)!.score !== 0 || byId.get(c.id)!.comment.trim() !== ''));
   return scored && typeof recommendation === 'string' && recommendation !== '';
+}
+
+/** A refusal's text for a banner: the API's field keys taken off (`campaign: оценки принимаются…` → `оценки принимаются…`). */
+function plainText(error: DomainError): string {
+  return ([] as string[])
+    .concat(error.messages)
+    .map((m) => splitFieldMessage(m).text)
+    .join('; ');
 }

@@ -110,9 +110,12 @@ describe('reviews: apply → confirm → approve → assign → invitation (real
     // expertise opens: the lifecycle enqueues the invitations
     await setCampaignStatus(t.dataSource, campaign.id, 'expertise');
     await t.app.get(OutboxService).enqueue(null, JobName.InviteExperts, { campaignId: campaign.id });
-    const invitation = await mailTo(email, 'Приглашение к экспертизе: Модель оценки');
+    // one invitation for the campaign, listing both documents with their due dates
+    const [{ title: campaignTitle }] = await t.dataSource.query(`SELECT title FROM campaigns WHERE id = $1`, [campaign.id]);
+    const invitation = await mailTo(email, `Приглашение к экспертизе: ${campaignTitle}`);
     expect(invitation.text).toContain(`http://platform.test/expert/assignments/${assignment.id}`);
-    expect(invitation.text).toContain('Срок: 01.05.2031, 15:00 (время челябинское).');
+    expect(invitation.text).toContain('«Модель оценки», срок: 01.05.2031, 15:00 (время челябинское)');
+    expect(invitation.text).toContain('«Свой документ»');
 
     const mine = await api.get('/api/v1/me/assignments', { token });
     expect(mine.body).toHaveLength(2);
