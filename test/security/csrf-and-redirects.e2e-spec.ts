@@ -9,7 +9,7 @@ import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
 import { ReceivedMail, startSmtp, TestSmtp } from '../setup/smtp';
 import { isPage, registeredRoutes, RouteInfo } from '../setup/routes';
-import { RealIds, realUrl } from './routes';
+import { proposalIdOf, RealIds, realUrl } from './routes';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const APP_URL = 'http://platform.test';
@@ -64,6 +64,7 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
       expertId: fx.experts[0].id,
       reportId,
       organizationId,
+      proposalId: await proposalIdOf(t.dataSource, fx.campaignId),
     };
     routes = registeredRoutes(t);
   });
@@ -123,7 +124,12 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
         const res = await api.request(r.method, url, { cookie, ...a });
         if (res.status !== 403) failures.push(`${r.method} ${r.path} (${i ? 'wrong' : 'no'} token as ${who}): ${res.status}`);
         else if (!isPage(r.path))
-          expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('Форма устарела'), code: 'CSRF_INVALID' });
+          expect(res.body).toEqual({
+            statusCode: 403,
+            error: 'Forbidden',
+            message: expect.stringContaining('Форма устарела'),
+            code: 'CSRF_INVALID',
+          });
       }
     }
     console.log(`CSRF: ${unsafe.length} cookie-authenticated unsafe routes × 2 (no token, wrong token) refused`);
@@ -320,7 +326,12 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
     for (const email of spellings) expect((await api.post('/api/v1/auth/login', { email, password: 'wrong-password' })).status).toBe(401);
     const blocked = await api.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
     expect(blocked.status).toBe(429);
-    expect(blocked.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringContaining('Слишком много'), code: 'RATE_LIMITED' });
+    expect(blocked.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: expect.stringContaining('Слишком много'),
+      code: 'RATE_LIMITED',
+    });
     const page = await api.request('POST', '/login', { form: { email: user.email, password: TEST_PASSWORD } });
     expect(page.status).toBe(429);
     // per address: 30 failures over different accounts from one address block even a right password of another account
