@@ -155,8 +155,8 @@ export class ProposalsService {
 
   /**
    * One decision for many proposals, all or nothing: every id must be a counted proposal of this campaign (404
-   * naming the others), checked and written in one transaction under a share lock on the campaign row, so a stage
-   * move cannot slip in between. Every change is audited, one entry per proposal.
+   * naming the others, checked before the stage), checked and written in one transaction under a share lock on the
+   * campaign row, so a stage move cannot slip in between. Every change is audited, one entry per proposal.
    */
   async decideMany(
     campaignId: string,
@@ -170,7 +170,7 @@ export class ProposalsService {
     const wanted = [...new Set(ids.map((id) => String(id)))];
     return this.repo.transaction(async (m) => {
       const campaign = (await this.repo.campaign(campaignId, m, true))!;
-      this.checkStage(campaign.status);
+      // a proposal of another campaign is 404 whatever the stage, as for every object of another campaign
       const valid = wanted.filter((id) => ID_RE.test(id));
       const targets = valid.length ? await this.repo.lockTargets(m, campaignId, valid) : [];
       if (targets.length !== wanted.length) {
@@ -178,6 +178,7 @@ export class ProposalsService {
         const missing = wanted.filter((id) => !found.has(id));
         throw new DomainError(ErrorCode.NotFound, `Предложение не найдено: ${missing.slice(0, 20).join(', ')}`);
       }
+      this.checkStage(campaign.status);
       await this.repo.upsertDecisions(m, targets, checked.decision, checked.justification, actorId);
       for (const t of targets) {
         await this.audit.record(m, {

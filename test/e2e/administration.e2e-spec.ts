@@ -53,6 +53,7 @@ describe('administration', () => {
         organizationId: someOrganization,
         userId: admin.id,
         territoryId: someTerritory,
+        proposalId: someTerritory,
       });
       for (const caller of [organizer, expert]) {
         const res = await api.request(r.method, url, {

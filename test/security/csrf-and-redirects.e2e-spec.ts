@@ -9,7 +9,7 @@ import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
 import { ReceivedMail, startSmtp, TestSmtp } from '../setup/smtp';
 import { isPage, registeredRoutes, RouteInfo } from '../setup/routes';
-import { RealIds, realUrl } from './routes';
+import { proposalIdOf, RealIds, realUrl } from './routes';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const APP_URL = 'http://platform.test';
@@ -66,6 +66,7 @@ describe('security: CSRF, redirects, Host header, throttling, tokens, error bodi
       organizationId,
       userId: organizer.id,
       territoryId: fx.territories[0].id,
+      proposalId: await proposalIdOf(t.dataSource, fx.campaignId),
     };
     routes = registeredRoutes(t);
   });

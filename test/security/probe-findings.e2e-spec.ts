@@ -13,7 +13,7 @@ import { startApp, startWorker, TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
 import { isPage, registeredRoutes, RouteInfo } from '../setup/routes';
 import { ReceivedMail, startSmtp, TestSmtp } from '../setup/smtp';
-import { RealIds, realUrl } from './routes';
+import { proposalIdOf, RealIds, realUrl } from './routes';
 
 /** What a leaked internal error looks like: stack frames, source paths, Node's error codes. */
 const INTERNALS = /\bat [\w.<>]+ \(|\.ts:\d+|\.js:\d+|node_modules|ERR_[A-Z_]+|Invalid character|TypeError/;
@@ -70,6 +70,7 @@ describe('security: the outside probe’s findings stay closed', () => {
       organizationId,
       userId: organizer.id,
       territoryId,
+      proposalId: await proposalIdOf(t.dataSource, fx.campaignId),
     };
     routes = registeredRoutes(t);
     [{ code: direction }] = await t.dataSource.query(`SELECT code FROM directions ORDER BY sort_order LIMIT 1`);

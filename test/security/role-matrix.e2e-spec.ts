@@ -6,7 +6,7 @@ import { createUser, TestUser } from '../factories/users.factory';
 import { startApp, TestApp } from '../setup/app';
 import { client } from '../setup/http';
 import { isPage, registeredRoutes, RouteInfo } from '../setup/routes';
-import { realUrl } from './routes';
+import { proposalIdOf, realUrl } from './routes';
 
 /*
  * Issue 7: nobody sees what is not theirs. Every route × every kind of caller, with REAL ids of one campaign, so a
@@ -42,6 +42,7 @@ describe('security: role × route matrix with real ids', () => {
   let reportId: string;
   let organizationId: string;
   let organizationTerritoryId: string;
+  let proposalId: string;
   let routes: RouteInfo[];
   const tokens = {} as Record<Caller, string | undefined>;
 
@@ -67,6 +68,7 @@ describe('security: role × route matrix with real ids', () => {
     [{ id: organizationId, territory_id: organizationTerritoryId }] = await t.dataSource.query(
       `SELECT id, territory_id FROM organizations ORDER BY name LIMIT 1`,
     );
+    proposalId = await proposalIdOf(t.dataSource, fx.campaignId);
     tokens.anonymous = undefined;
     tokens['expert (not assigned)'] = unassigned.token;
     tokens['expert (assigned)'] = assigned.token;
@@ -90,6 +92,7 @@ describe('security: role × route matrix with real ids', () => {
       organizationId,
       userId: organizer.id,
       territoryId: organizationTerritoryId,
+      proposalId,
     });
 
   function allowed(caller: Caller, r: RouteInfo): boolean {
@@ -192,6 +195,7 @@ describe('security: role × route matrix with real ids', () => {
     const question = A.questions.find((q) => q.documentId === doc)!.id;
     const response = A.responses[0].id;
     const assignment = A.reviews[0].assignmentId;
+    const proposal = proposalId;
     const before = await snapshot(A.campaignId);
     const checks: [string, string, Record<string, unknown>?][] = [
       ['GET', `/api/v1/campaigns/${B}/documents/${doc}`],
@@ -213,6 +217,9 @@ describe('security: role × route matrix with real ids', () => {
       ['POST', `/organizer/campaigns/${B}/assignments/${assignment}/remind`, { form: {} }],
       ['POST', `/organizer/campaigns/${B}/assignments/${assignment}/reopen`, { form: { reason: 'Чужое' } }],
       ['POST', `/organizer/campaigns/${B}/assignments/${assignment}/delete`, { form: {} }],
+      ['PUT', `/api/v1/campaigns/${B}/proposals/${proposal}/decision`, { body: { decision: 'accepted' } }],
+      ['POST', `/api/v1/campaigns/${B}/proposals/decisions`, { body: { ids: [proposal], decision: 'accepted' } }],
+      ['POST', `/organizer/campaigns/${B}/proposals/decisions`, { form: { group: proposal, decision: 'accepted' } }],
     ];
     const failures: string[] = [];
     for (const status of ['draft', 'discussion', 'revision', 'expertise', 'completed']) {
@@ -255,7 +262,8 @@ describe('security: role × route matrix with real ids', () => {
       `SELECT (SELECT json_agg(d ORDER BY d.id) FROM (SELECT id, title, description FROM documents WHERE campaign_id = $1) d) AS documents,
               (SELECT json_agg(q ORDER BY q.id) FROM (SELECT id, text, sort_order FROM questions WHERE campaign_id = $1) q) AS questions,
               (SELECT json_agg(r ORDER BY r.id) FROM (SELECT id, excluded, excluded_reason FROM responses WHERE campaign_id = $1) r) AS responses,
-              (SELECT json_agg(a ORDER BY a.id) FROM (SELECT id, status, reopened_reason, row_version FROM assignments WHERE campaign_id = $1) a) AS assignments`,
+              (SELECT json_agg(a ORDER BY a.id) FROM (SELECT id, status, reopened_reason, row_version FROM assignments WHERE campaign_id = $1) a) AS assignments,
+              (SELECT count(*)::int FROM proposal_decisions d JOIN responses r ON r.id = d.response_id WHERE r.campaign_id = $1) AS decisions`,
       [campaignId],
     );
     return row;

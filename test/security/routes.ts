@@ -12,6 +12,18 @@ export interface RealIds {
   userId: string;
   /** A territory with organizations (the public picker's list). */
   territoryId: string;
+  /** a proposal: the id of a free-text answer of a counted response */
+  proposalId: string;
+}
+
+/** A free-text answer of a counted response of the campaign (a proposal). */
+export async function proposalIdOf(ds: { query: (sql: string, params: unknown[]) => Promise<{ id: string }[]> }, campaignId: string) {
+  const [row] = await ds.query(
+    `SELECT a.id::text AS id FROM response_answers a JOIN responses r ON r.id = a.response_id
+      WHERE r.campaign_id = $1 AND NOT r.excluded AND a.text IS NOT NULL ORDER BY a.id LIMIT 1`,
+    [campaignId],
+  );
+  return row.id;
 }
 
 /** The path with every parameter replaced by a real id. */
@@ -34,6 +46,8 @@ export function realUrl(path: string, ids: RealIds): string {
         return ids.questionId;
       case 'responseId':
         return ids.responseId;
+      case 'proposalId':
+        return ids.proposalId;
       case 'assignmentId':
         return ids.assignmentId;
       case 'action':
