@@ -79,7 +79,7 @@ export async function readTable(data: Buffer): Promise<string[][]> {
     if (!ws) throw new ImportFileError('В файле нет ни одного листа');
     const rows: string[][] = [];
     ws.eachRow({ includeEmpty: true }, (row, n) => {
-      if (n > IMPORT_MAX_ROWS + 1) return;
+      if (n > IMPORT_MAX_ROWS + 2) return;
       const cells: string[] = [];
       for (let c = 1; c <= Math.min(row.cellCount, 20); c++) cells.push(unquote(row.getCell(c).text.trim()));
       rows[n - 1] = cells;
@@ -91,7 +91,7 @@ export async function readTable(data: Buffer): Promise<string[][]> {
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   try {
-    const rows: string[][] = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false, to_line: IMPORT_MAX_ROWS + 1 });
+    const rows: string[][] = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false, to_line: IMPORT_MAX_ROWS + 2 });
     return rows.map((r) => r.slice(0, 20).map((c) => unquote(String(c).trim())));
   } catch {
     throw new ImportFileError('Файл не читается как таблица CSV');
@@ -110,17 +110,65 @@ function flag(value: string, label: string, problems: string[]): boolean {
 
 const norm = (s: string) => s.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
 
+interface Lookups {
+  ctx: ImportContext;
+  kindByLabel: Map<string, TerritoryKind>;
+  typeByName: Map<string, string>;
+  directionByName: Map<string, string>;
+}
+
+function findTerritory(name: string, kindText: string, l: Lookups, p: string[]): ImportContext['territories'][number] | undefined {
+  if (!name) {
+    p.push('не указана территория');
+    return undefined;
+  }
+  const kind = kindText ? l.kindByLabel.get(norm(kindText)) : undefined;
+  if (kindText && !kind) p.push(`неизвестный вид территории «${kindText.slice(0, 60)}»`);
+  const candidates = l.ctx.territories.filter((t) => norm(t.name) === norm(name) && (!kind || t.kind === kind));
+  if (!candidates.length) p.push(`неизвестная территория «${name.slice(0, 100)}»`);
+  else if (candidates.length > 1) p.push(`территорий «${name.slice(0, 100)}» несколько: укажите вид территории`);
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/** One data row: its values, and each problem in words pushed to `p`. */
+function checkRow(get: (f: keyof ImportCells) => string, l: Lookups, p: string[]) {
+  const name = get('name').replace(/\s+/g, ' ');
+  if (!name) p.push('не указано название');
+  else if (name.length > 300) p.push('название длиннее 300 символов');
+  const territory = findTerritory(get('territory'), get('kind'), l, p);
+  const typeText = get('type');
+  const typeCode = l.typeByName.get(norm(typeText));
+  if (!typeText) p.push('не указан тип организации');
+  else if (!typeCode) p.push(`неизвестный тип организации «${typeText.slice(0, 100)}»`);
+  const baseSite = flag(get('baseSite'), 'Базовая площадка', p);
+  const innovationSite = flag(get('innovationSite'), 'РИП', p);
+  const inn = get('inn').replace(/\s/g, '');
+  if (inn && !isValidInn(inn)) p.push(`ИНН «${inn.slice(0, 20)}» неверен: нужно 10 или 12 цифр с верной контрольной цифрой`);
+  const directions: string[] = [];
+  for (const part of get('directions').split(/[;\n]/)) {
+    if (!part.trim()) continue;
+    const code = l.directionByName.get(norm(part));
+    if (!code) p.push(`неизвестное направление «${part.trim().slice(0, 60)}»`);
+    else if (!directions.includes(code)) directions.push(code);
+  }
+  return { name, territory, typeCode, baseSite, innovationSite, inn: inn || null, directions };
+}
+
+function columnIndex(headerRow: string[]): Partial<Record<keyof ImportCells, number>> {
+  const index: Partial<Record<keyof ImportCells, number>> = {};
+  headerRow.forEach((h, i) => {
+    const field = FIELD_BY_HEADER[norm(h)];
+    if (field && index[field] === undefined) index[field] = i;
+  });
+  return index;
+}
+
 /**
  * Checks every row and names each problem in words, with the row number the spreadsheet shows. Nothing is saved here:
  * the caller saves only a file without problems, all rows in one transaction.
  */
 export function validateImport(table: string[][], ctx: ImportContext): { rows: ImportRow[]; problems: ImportProblem[] } {
-  const header = (table[0] ?? []).map((h) => norm(h));
-  const index: Partial<Record<keyof ImportCells, number>> = {};
-  header.forEach((h, i) => {
-    const field = FIELD_BY_HEADER[h];
-    if (field && index[field] === undefined) index[field] = i;
-  });
+  const index = columnIndex(table[0] ?? []);
   const missing = (['name', 'territory', 'type'] as const).filter((f) => index[f] === undefined);
   if (missing.length) {
     const names = { name: 'Название', territory: 'Территория', type: 'Тип организации' };
@@ -129,69 +177,32 @@ export function validateImport(table: string[][], ctx: ImportContext): { rows: I
       problems: [{ row: 1, messages: [`в первой строке нет столбцов: ${missing.map((f) => `«${names[f]}»`).join(', ')}`] }],
     };
   }
-  const kindByLabel = new Map(Object.entries(TERRITORY_KIND_LABELS).map(([k, label]) => [norm(label), k as TerritoryKind]));
-  const typeByName = new Map(ctx.types.flatMap((t) => [[norm(t.name), t.code] as const, [norm(t.code), t.code] as const]));
-  const directionByName = new Map(ctx.directions.flatMap((d) => [[norm(d.name), d.code] as const, [norm(d.code), d.code] as const]));
+  const lookups: Lookups = {
+    ctx,
+    kindByLabel: new Map(Object.entries(TERRITORY_KIND_LABELS).map(([k, label]) => [norm(label), k as TerritoryKind])),
+    typeByName: new Map(ctx.types.flatMap((t) => [[norm(t.name), t.code] as const, [norm(t.code), t.code] as const])),
+    directionByName: new Map(ctx.directions.flatMap((d) => [[norm(d.name), d.code] as const, [norm(d.code), d.code] as const])),
+  };
   const rows: ImportRow[] = [];
   const problems: ImportProblem[] = [];
   const seen = new Map<string, number>();
-  for (let i = 1; i < table.length; i++) {
+  for (let i = 1; i < Math.min(table.length, IMPORT_MAX_ROWS + 1); i++) {
     const cells = table[i];
-    const get = (f: keyof ImportCells) => (index[f] === undefined ? '' : (cells[index[f]!] ?? '').trim());
     if (cells.every((c) => !c.trim())) continue;
     const rowNo = i + 1;
     const p: string[] = [];
-    const name = get('name').replace(/\s+/g, ' ');
-    if (!name) p.push('не указано название');
-    else if (name.length > 300) p.push('название длиннее 300 символов');
-    const territoryName = get('territory');
-    const kindText = get('kind');
-    let territory: ImportContext['territories'][number] | undefined;
-    if (!territoryName) p.push('не указана территория');
-    else {
-      const kind = kindText ? kindByLabel.get(norm(kindText)) : undefined;
-      if (kindText && !kind) p.push(`неизвестный вид территории «${kindText.slice(0, 60)}»`);
-      const candidates = ctx.territories.filter((t) => norm(t.name) === norm(territoryName) && (!kind || t.kind === kind));
-      if (!candidates.length) p.push(`неизвестная территория «${territoryName.slice(0, 100)}»`);
-      else if (candidates.length > 1) p.push(`территорий «${territoryName.slice(0, 100)}» несколько: укажите вид территории`);
-      else territory = candidates[0];
-    }
-    const typeText = get('type');
-    const typeCode = typeByName.get(norm(typeText));
-    if (!typeText) p.push('не указан тип организации');
-    else if (!typeCode) p.push(`неизвестный тип организации «${typeText.slice(0, 100)}»`);
-    const baseSite = flag(get('baseSite'), 'Базовая площадка', p);
-    const innovationSite = flag(get('innovationSite'), 'РИП', p);
-    const inn = get('inn').replace(/\s/g, '');
-    if (inn && !isValidInn(inn)) p.push(`ИНН «${inn.slice(0, 20)}» неверен: нужно 10 или 12 цифр с верной контрольной цифрой`);
-    const directions: string[] = [];
-    for (const part of get('directions')
-      .split(/[;\n]/)
-      .map((s) => s.trim())
-      .filter(Boolean)) {
-      const code = directionByName.get(norm(part));
-      if (!code) p.push(`неизвестное направление «${part.slice(0, 60)}»`);
-      else if (!directions.includes(code)) directions.push(code);
-    }
-    if (name && territory) {
-      const key = `${norm(name)}|${territory.id}`;
+    const r = checkRow((f) => (index[f] === undefined ? '' : (cells[index[f]!] ?? '').trim()), lookups, p);
+    if (r.name && r.territory) {
+      const key = `${norm(r.name)}|${r.territory.id}`;
       const earlier = seen.get(key);
       if (earlier) p.push(`повторяет строку ${earlier}: та же организация той же территории`);
       else seen.set(key, rowNo);
     }
     if (p.length) problems.push({ row: rowNo, messages: p });
-    else
-      rows.push({
-        row: rowNo,
-        name,
-        territoryId: territory!.id,
-        territoryLabel: territory!.name,
-        typeCode: typeCode!,
-        baseSite,
-        innovationSite,
-        inn: inn || null,
-        directions,
-      });
+    else {
+      const { territory, typeCode, ...rest } = r;
+      rows.push({ row: rowNo, ...rest, territoryId: territory!.id, territoryLabel: territory!.name, typeCode: typeCode! });
+    }
   }
   if (!rows.length && !problems.length) problems.push({ row: 0, messages: ['в файле нет ни одной организации'] });
   if (table.length > IMPORT_MAX_ROWS + 1)
