@@ -8,7 +8,7 @@ describe('security headers (helmet, computed once)', () => {
     );
     expect(h['x-content-type-options']).toBe('nosniff');
     expect(h['x-frame-options']).toBe('SAMEORIGIN');
-    expect(h['referrer-policy']).toBe('no-referrer');
+    expect(h['referrer-policy']).toBe('same-origin');
     expect(h['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     expect(h['x-powered-by']).toBeUndefined();
   });

@@ -16,6 +16,9 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
       upgradeInsecureRequests: null,
     },
   },
+  // nothing goes to other sites (tokens in links stay here), while this site's own form posts carry their real Origin:
+  // with `no-referrer` browsers send `Origin: null`, which the cross-site check of public forms must refuse
+  referrerPolicy: { policy: 'same-origin' },
 };
 
 /**

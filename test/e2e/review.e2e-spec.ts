@@ -11,7 +11,7 @@ import {
   TestCampaign,
   TestExpert,
 } from '../factories/expertise.factory';
-import { TestUser } from '../factories/users.factory';
+import { TEST_PASSWORD, TestUser } from '../factories/users.factory';
 import { TestApp, waitFor } from '../setup/app';
 import { client } from '../setup/http';
 import { TestSmtp } from '../setup/smtp';
@@ -198,7 +198,12 @@ describe('reviews: apply → confirm → approve → assign → invitation (real
     // locked
     const later = await api.put(`/api/v1/me/assignments/${assignment.id}/review`, { ...full, submit: false }, { token });
     expect(later.status).toBe(409);
-    expect(later.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'status: оценка уже отправлена и заблокирована', code: 'CONFLICT' });
+    expect(later.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'status: оценка уже отправлена и заблокирована',
+      code: 'CONFLICT',
+    });
 
     // the organizer reopens it with a logged reason; the expert can edit again
     const noReason = await api.post(`/api/v1/campaigns/${campaign.id}/assignments/${assignment.id}/reopen`, {}, { token: organizer.token });
@@ -264,7 +269,12 @@ describe('reviews: apply → confirm → approve → assign → invitation (real
       await setCampaignStatus(t.dataSource, campaign.id, 'completed');
       const res = await put(assignmentId, valid());
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'campaign: оценки принимаются только на этапе экспертизы', code: 'STAGE_CLOSED' });
+      expect(res.body).toEqual({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'campaign: оценки принимаются только на этапе экспертизы',
+        code: 'STAGE_CLOSED',
+      });
       await setCampaignStatus(t.dataSource, campaign.id, 'expertise');
     });
 
@@ -327,9 +337,16 @@ describe('reviews: apply → confirm → approve → assign → invitation (real
     it('an unapproved or suspended expert sees no assignments and cannot write', async () => {
       const suspended = await api.post(`/api/v1/experts/${other.id}/suspend`, { reason: 'Проверка' }, { token: organizer.token });
       expect(suspended.status).toBe(200);
-      // the session issued before suspension still exists until it expires, but shows nothing
-      expect((await api.get('/api/v1/me/assignments', { token: other.token })).body).toEqual([]);
-      expect((await put(otherAssignmentId, valid(), other.token)).status).toBe(404);
+      // suspension ends the sessions issued before it (issue 11): nothing can be read or written with them
+      expect((await api.get('/api/v1/me/assignments', { token: other.token })).status).toBe(401);
+      expect((await put(otherAssignmentId, valid(), other.token)).status).toBe(401);
+      // and should a session survive anyway, a suspended profile shows nothing and cannot write
+      const [{ email }] = await t.dataSource.query(`SELECT email FROM users WHERE id = $1`, [other.id]);
+      await t.dataSource.query(`UPDATE users SET active = true WHERE id = $1`, [other.id]);
+      const relogin = await api.post('/api/v1/auth/login', { email, password: TEST_PASSWORD });
+      await t.dataSource.query(`UPDATE users SET active = false WHERE id = $1`, [other.id]);
+      expect((await api.get('/api/v1/me/assignments', { token: relogin.body.accessToken })).body).toEqual([]);
+      expect((await put(otherAssignmentId, valid(), relogin.body.accessToken)).status).toBe(404);
       await api.post(`/api/v1/experts/${other.id}/restore`, {}, { token: organizer.token });
     });
 

@@ -211,6 +211,8 @@ describe('security: the outside probe’s findings stay closed', () => {
       ['Origin of another site', { origin: 'http://evil.example' }],
       ['Origin: null', { origin: 'null' }],
       ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+      ['Sec-Fetch-Site: cross-site with this site as Origin', { 'sec-fetch-site': 'cross-site', origin: 'http://platform.test' }],
+      ['Sec-Fetch-Site: same-site from a sibling subdomain', { 'sec-fetch-site': 'same-site', origin: 'http://evil.platform.test' }],
     ];
 
     it.each(crossSite)('POST /login with %s: 403, a Russian page, no session cookie', async (_label, headers) => {
@@ -258,10 +260,13 @@ describe('security: the outside probe’s findings stay closed', () => {
     });
 
     it('the same forms from this site (Origin = APP_URL or the Host asked for, Sec-Fetch-Site: same-origin) still work', async () => {
-      for (const headers of [{ origin: t.url }, { origin: config().APP_URL }, { 'sec-fetch-site': 'same-origin' }, {}] as Record<
-        string,
-        string
-      >[]) {
+      for (const headers of [
+        { origin: t.url },
+        { origin: config().APP_URL },
+        { 'sec-fetch-site': 'same-origin' },
+        { 'sec-fetch-site': 'same-origin', origin: 'null' },
+        {},
+      ] as Record<string, string>[]) {
         const res = await api.request('POST', '/login', { form: { email: organizer.email, password: TEST_PASSWORD }, headers });
         expect([headers, res.status]).toEqual([headers, 303]);
         expect(res.headers.get('set-cookie')).toMatch(/^sid=/);
