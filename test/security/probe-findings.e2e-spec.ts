@@ -94,6 +94,7 @@ describe('security: the outside probe’s findings stay closed', () => {
     organizationName: 'Школа',
     position: 'Учитель',
     competences: [direction],
+    consent: true,
   });
 
   async function cookieLogin(email: string, password = TEST_PASSWORD): Promise<{ cookie: string; csrf: string }> {
@@ -361,10 +362,11 @@ describe('security: the outside probe’s findings stay closed', () => {
       expect(row).toEqual({ role: 'organizer', profiles: 0 });
 
       const pageFresh = await api.request('POST', '/experts/apply', {
-        form: application(`fresh-${randomUUID().slice(0, 8)}@example.org`) as unknown as Record<string, string>,
+        // the page's consent box sends "on" when ticked
+        form: { ...application(`fresh-${randomUUID().slice(0, 8)}@example.org`), consent: 'on' } as unknown as Record<string, string>,
       });
       const pageExisting = await api.request('POST', '/experts/apply', {
-        form: application(organizer.email) as unknown as Record<string, string>,
+        form: { ...application(organizer.email), consent: 'on' } as unknown as Record<string, string>,
       });
       expect([pageFresh.status, pageExisting.status]).toEqual([200, 200]);
       for (const page of [pageFresh, pageExisting]) expect(page.text).toContain('Откройте ссылку из письма, чтобы подтвердить адрес');
@@ -450,7 +452,8 @@ describe('security: the outside probe’s findings stay closed', () => {
       const org = await cookieLogin(organizer.email);
       const res = await api.request('POST', `/organizer/experts/${applicant.id}/reject`, {
         cookie: org.cookie,
-        form: { _csrf: org.csrf, reason: 'Мало опыта' },
+        // a rejection is made only with its confirmation (issue 14)
+        form: { _csrf: org.csrf, reason: 'Мало опыта', confirm: 'yes' },
       });
       expect(res.status).toBe(303);
       expect((await api.get('/api/v1/me/assignments', { token: applicant.token })).status).toBe(401);
