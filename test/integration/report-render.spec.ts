@@ -311,6 +311,10 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
     expect(layout).toMatch(new RegExp(`Респондентов:\\s+${f.counted.length}`));
     expect(layout).toMatch(new RegExp(`Территорий охвачено:\\s+${f.covered.length} из ${f.active.length}`));
     expect(layout).toContain('<script>alert(1)</script>');
+    // Krippendorff's alpha: two decimals with a decimal comma, as on the pages and in the emails
+    const alphas = [...flat.matchAll(/порядковая шкала\): (не определена|[−-]?\d+(?:,\d+)?)/g)].map((m) => m[1]);
+    expect(alphas.length).toBeGreaterThan(0);
+    for (const a of alphas) expect([a, /^(не определена|[−-]?\d,\d\d)$/.test(a)]).toEqual([a, true]);
 
     // the territory chart: each covered territory once, whole, its kind not repeated after a name that says it
     const chart = flat.slice(flat.indexOf('Респонденты по территориям'), flat.indexOf('Территории без ответов ('));

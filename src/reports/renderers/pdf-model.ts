@@ -1,4 +1,5 @@
 import type { QuestionFigures, ResultsSnapshotView } from '../../results/results-snapshot.types';
+import { formatAlpha } from '../../common/view-helpers';
 import { barChart } from '../bar-chart';
 import type { ReviewRow } from '../report-data.service';
 import { silentTerritories, stageLabel, territoryKindPluralLabel, territoryLabel } from '../report-labels';
@@ -78,7 +79,7 @@ function expertiseModel(snapshot: ResultsSnapshotView, reviews: readonly ReviewR
       ...doc,
       anchor: `expertise-${i + 1}`,
       scores: doc.criteria[0]?.distribution.map((x) => x.score) ?? [],
-      alphaText: doc.alpha === null ? 'не определена' : fmt(doc.alpha),
+      alphaText: formatAlpha(doc.alpha),
       criteria: doc.criteria.map((c) => ({ ...c, meanText: fmt(c.mean), fullyText: fmt(c.fullyPercent) })),
       farExperts: doc.farExperts.map((f) => ({ ...f, deviationText: fmt(f.deviation) })),
       comments: commentsOf(reviews.filter((r) => r.document_id === doc.documentId)),
