@@ -74,6 +74,7 @@ describe('the demo mail page (/dev/mail) in Chromium', () => {
       organizationName: 'МАОУ «Лицей № 2»',
       position: 'Учитель истории',
       competences: ['knowledge'],
+      consent: true,
     });
     expect(res.status).toBe(201);
     await waitFor(async () => caught.find((m) => m.to.includes(email)), 20_000, 'the confirmation email at the sink');
