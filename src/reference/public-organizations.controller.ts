@@ -1,8 +1,10 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../accounts/current-user';
+import { ApiErrors } from '../common/api-docs';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { TerritoryOrganizationsDto } from './dto/reference.response';
 import { OrganizationDirectoryService } from './organization-directory.service';
 
 /** Browsers keep the list 5 minutes, then revalidate with the ETag (an unchanged list costs a 304 with no body). */
@@ -18,8 +20,9 @@ export class PublicOrganizationsController {
   @ApiOperation({
     summary: "A territory's registry organizations for the questionnaire's picker: {territoryId, organizations: [{id, name}]}",
   })
-  @ApiResponse({ status: 200, description: 'Sorted by name; ETag and Cache-Control set; If-None-Match → 304' })
-  @ApiResponse({ status: 404, description: 'Unknown or inactive territory' })
+  @ApiOkResponse({ type: TerritoryOrganizationsDto, description: 'Sorted by name; ETag and Cache-Control set' })
+  @ApiResponse({ status: 304, description: 'If-None-Match equals the current ETag: no body' })
+  @ApiErrors(404, 503)
   async organizations(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const directory = await this.directory.territory(id);
     if (!directory) throw new DomainError(ErrorCode.NotFound, 'Территория не найдена');

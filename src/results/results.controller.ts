@@ -4,7 +4,7 @@ import { OrganizerOnly } from '../accounts/current-user';
 import { BreakdownDimension } from './breakdown.repository';
 import { Breakdown, BreakdownService } from './breakdown.service';
 import { ResultsService } from './results.service';
-import { QueuedStatusDto, ResultsSnapshotDto } from './dto/results.response';
+import { BreakdownDto, QueuedStatusDto, ResultsSnapshotDto } from './dto/results.response';
 import { ApiSignedInErrors } from '../common/api-docs';
 
 @ApiTags('results')
@@ -28,7 +28,10 @@ export class ResultsController {
   @Get('breakdown')
   @ApiQuery({ name: 'questionId', required: true })
   @ApiQuery({ name: 'by', required: true, enum: BreakdownDimension })
-  @ApiOkResponse({ description: 'One question by one dimension: counts and percents of each group’s answerers (docs/results.md)' })
+  @ApiOkResponse({
+    type: BreakdownDto,
+    description: 'One question by one dimension: counts and percents of each group’s answerers (docs/results.md)',
+  })
   async breakdown(@Param('id') id: string, @Query('questionId') questionId: unknown, @Query('by') by: unknown): Promise<Breakdown> {
     await this.results.campaignOrFail(id);
     return this.breakdowns.breakdown(id, questionId, by);

@@ -58,3 +58,21 @@ export class OrganizationViewDto {
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt: string;
 }
+
+/** One registry entry as the public questionnaire's picker receives it. */
+export class OrganizationChoiceDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'МАОУ «СОШ № 1»' })
+  name: string;
+}
+
+/** GET /api/v1/public/territories/:id/organizations (src/reference/organization-directory.service.ts). */
+export class TerritoryOrganizationsDto {
+  @ApiProperty({ format: 'uuid' })
+  territoryId: string;
+
+  @ApiProperty({ type: [OrganizationChoiceDto], description: 'Sorted by name' })
+  organizations: OrganizationChoiceDto[];
+}
