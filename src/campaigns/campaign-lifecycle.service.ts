@@ -49,7 +49,7 @@ interface DueMove {
 }
 
 /**
- * The campaign lifecycle, in one place (DESIGN.md): every stage move — from the API, the pages or the scheduler —
+ * The campaign lifecycle, in one place (docs/product.md): every stage move — from the API, the pages or the scheduler —
  * goes through transition(), which locks the campaign row, checks the move against CAMPAIGN_TRANSITIONS and its
  * preconditions, applies the effects and writes the audit and outbox rows in the same transaction.
  */

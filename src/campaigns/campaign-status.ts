@@ -1,4 +1,4 @@
-/** The campaign lifecycle (DESIGN.md). The allowed moves live in one table, used by CampaignLifecycleService only. */
+/** The campaign lifecycle (docs/product.md). The allowed moves live in one table, used by CampaignLifecycleService only. */
 export enum CampaignStatus {
   Draft = 'draft',
   Discussion = 'discussion',

@@ -7,7 +7,7 @@ import { Question } from './entities/question.entity';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-/** The API shape of a campaign (API.md). */
+/** The API shape of a campaign (docs/api.md). */
 export function campaignView(c: Campaign) {
   return {
     id: c.id,

@@ -57,7 +57,7 @@ const RU_MESSAGES: Record<number, string> = {
   503: 'Сервис временно недоступен, попробуйте позже',
 };
 
-/** Maps any thrown error to API.md's error shape (JSON) or, for pages, a Russian error page. Never leaks internals. */
+/** Maps any thrown error to docs/api.md's error shape (JSON) or, for pages, a Russian error page. Never leaks internals. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);

@@ -118,7 +118,7 @@ export class QuestionnaireService {
     }));
   }
 
-  /** API.md's public view of a campaign: documents and the questionnaire. */
+  /** docs/api.md's public view of a campaign: documents and the questionnaire. */
   async publicCampaign(slug: string) {
     const meta = await this.campaign(slug);
     const [documents, questionnaire] = await Promise.all([this.documents(meta.id), this.questionnaire(meta)]);

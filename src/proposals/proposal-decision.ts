@@ -1,4 +1,4 @@
-/** Decisions on proposals (API.md «Proposals») and what people read for them. */
+/** Decisions on proposals (docs/api.md «Proposals») and what people read for them. */
 export const DECISIONS = ['accepted', 'partially', 'rejected', 'not_applicable'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
@@ -12,7 +12,7 @@ export const DECISION_LABELS: Readonly<Record<Decision, string>> = {
 /** What an undecided proposal shows in pages and files. */
 export const UNDECIDED_LABEL = 'решение не принято';
 
-/** These decisions must say why (API.md: 1–2000 characters). */
+/** These decisions must say why (docs/api.md: 1–2000 characters). */
 export const NEEDS_JUSTIFICATION: readonly Decision[] = ['partially', 'rejected'];
 export const JUSTIFICATION_MAX = 2000;
 
@@ -30,7 +30,7 @@ export function emptyByDecision(): ByDecision {
   return { accepted: 0, partially: 0, rejected: 0, not_applicable: 0 };
 }
 
-/** API.md: GET .../proposals/summary, and the results snapshot's `proposals`. */
+/** docs/api.md: GET .../proposals/summary, and the results snapshot's `proposals`. */
 export interface ProposalsSummary {
   total: number;
   decided: number;

@@ -7,7 +7,7 @@ import { DecisionsUpdatedDto, ProposalDto, ProposalPageDto, ProposalsSummaryDto 
 import { DECISIONS } from './proposal-decision';
 import { ListQuery, ProposalsService } from './proposals.service';
 
-/** API.md «Proposals». */
+/** docs/api.md «Proposals». */
 @ApiTags('proposals (organizer)')
 @ApiBearerAuth()
 @OrganizerOnly()

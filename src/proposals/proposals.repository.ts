@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Decision } from './proposal-decision';
 
-/** Listing filters (API.md «Proposals»); every value is checked by the service before it gets here. */
+/** Listing filters (docs/api.md «Proposals»); every value is checked by the service before it gets here. */
 export interface ProposalFilter {
   documentId?: string;
   /** only proposals on questions about the questionnaire as a whole (no document) */

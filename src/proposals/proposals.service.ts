@@ -68,7 +68,7 @@ export function proposalView(r: ProposalRow): ProposalView {
 }
 
 /**
- * Proposals (API.md «Proposals»): listing, decisions one by one or many at once (all or nothing), the summary.
+ * Proposals (docs/api.md «Proposals»): listing, decisions one by one or many at once (all or nothing), the summary.
  * Whether a proposal counts is read from its response at query time, so excluding a response later takes its
  * proposals out of every figure.
  */
@@ -211,7 +211,7 @@ export class ProposalsService {
     return DECIDING_STAGES.includes(status);
   }
 
-  /** API.md's summary object; 404 for an unknown campaign. */
+  /** docs/api.md's summary object; 404 for an unknown campaign. */
   async summary(campaignId: string): Promise<ProposalsSummary> {
     await this.campaignOrFail(campaignId);
     return this.summaryOf(campaignId);

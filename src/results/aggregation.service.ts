@@ -43,7 +43,7 @@ export class AggregationService {
         documents: documents.map((d) => ({ documentId: d.id, title: d.title })),
         discussion,
         expertise,
-        // API.md: the summary object, once any decision exists
+        // docs/api.md: the summary object, once any decision exists
         ...(proposals.decided > 0 ? { proposals } : {}),
       };
       return { stage: campaign.status as string, data };

@@ -1,6 +1,6 @@
 import type { ProposalsSummary } from '../proposals/proposal-decision';
 
-/** The snapshot shape of API.md ("Results and reports"); fields beyond API.md are additions, API.md's stay. */
+/** The snapshot shape of docs/api.md ("Results and reports"); fields beyond docs/api.md are additions, docs/api.md's stay. */
 import type { KindCoverage, SilentTerritory } from './coverage';
 
 export interface TerritoryFigure {
@@ -16,7 +16,7 @@ export interface CodeFigure {
   code: string;
   name: string;
   respondents: number;
-  /** share of all respondents (an addition to API.md) */
+  /** share of all respondents (an addition to docs/api.md) */
   percent: number;
 }
 
@@ -83,7 +83,7 @@ export interface ResultsData {
     territories: { covered: number; total: number; percent: number };
     documents: DocumentExpertise[];
   };
-  /** The revision stage's decisions on proposals (API.md «Proposals»), present once any decision exists. */
+  /** The revision stage's decisions on proposals (docs/api.md «Proposals»), present once any decision exists. */
   proposals?: ProposalsSummary;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Small pure helpers shared by the aggregation, the reports and the tests' documentation. Rounding rules (API.md):
+ * Small pure helpers shared by the aggregation, the reports and the tests' documentation. Rounding rules (docs/api.md):
  * percentages to one decimal, means to two decimals, half away from zero on the decimal representation.
  */
 

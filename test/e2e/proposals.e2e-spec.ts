@@ -84,7 +84,7 @@ describe('proposals of the revision stage at seed scale (784 proposals over 2,60
     expect(fx.answers.length - fx.proposals.length).toBe(30);
   });
 
-  it('the listing pages through every proposal exactly once, in API.md shape, nextCursor null on the last page', async () => {
+  it('the listing pages through every proposal exactly once, in docs/api.md shape, nextCursor null on the last page', async () => {
     const { totals, ids, pages } = await listAll('');
     expect(pages).toBe(8);
     expect(new Set(totals)).toEqual(new Set([784]));

@@ -3,7 +3,7 @@ import type { ResultsFixture } from '../factories/results.factory';
 
 /**
  * Independent recomputations of the analysis figures from the rows a fixture inserted (plain loops; the app
- * computes in SQL). Percent and mean rounding as API.md says: one decimal, two decimals, half away from zero.
+ * computes in SQL). Percent and mean rounding as docs/api.md says: one decimal, two decimals, half away from zero.
  */
 export const pct = (n: number, d: number) => (d ? Math.round((n * 1000) / d) / 10 : 0);
 export const mean2 = (sum: number, n: number) => (n ? Math.round((sum * 100) / n) / 100 : null);

@@ -27,7 +27,7 @@ describe('results and reports API (real app, worker, PostgreSQL, Redis)', () => 
     await t.close();
   });
 
-  it('GET results: 404 before the first snapshot; refresh → 202, then the snapshot in API.md shape', async () => {
+  it('GET results: 404 before the first snapshot; refresh → 202, then the snapshot in docs/api.md shape', async () => {
     const path = `/api/v1/campaigns/${fx.campaignId}/results`;
     const before = await api.get(path, { token: organizer.token });
     expect(before.status).toBe(404);

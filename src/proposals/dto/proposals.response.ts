@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DECISIONS, type Decision } from '../proposal-decision';
 
-/** The proposals API as it answers (src/proposals/proposals.service.ts, proposal-decision.ts; API.md «Proposals»). */
+/** The proposals API as it answers (src/proposals/proposals.service.ts, proposal-decision.ts; docs/api.md «Proposals»). */
 
 export class ProposalTerritoryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
