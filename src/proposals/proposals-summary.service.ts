@@ -73,8 +73,8 @@ export class ProposalsSummaryService {
   ) {}
 
   /** Per document (optionally one): figures, versions and the groups of proposals with their decisions. */
-  async documents(campaignId: string, onlyDocumentId?: string): Promise<SummaryDocumentView[]> {
-    const [summary, documents] = await Promise.all([this.proposals.summaryOf(campaignId), this.repo.documents(campaignId)]);
+  async documents(campaignId: string, onlyDocumentId?: string, known?: ProposalsSummary): Promise<SummaryDocumentView[]> {
+    const [summary, documents] = await Promise.all([known ?? this.proposals.summaryOf(campaignId), this.repo.documents(campaignId)]);
     const titles = new Map(documents.map((d) => [d.id, d.title]));
     const wanted = summary.documents.filter((d) => (onlyDocumentId ? d.documentId === onlyDocumentId : true));
     const versions = await this.repo.versions(wanted.map((d) => d.documentId).filter((id): id is string => id !== null));
@@ -107,8 +107,11 @@ export class ProposalsSummaryService {
 
   /** What the public results page publishes: the summary per document once any decision exists, else nothing. */
   async published(campaignId: string): Promise<SummaryDocumentView[]> {
-    const documents = await this.documents(campaignId);
-    return documents.some((d) => d.decided > 0) ? documents.filter((d) => d.total > 0) : [];
+    // the counts first: grouping the texts costs ~1.7 s at 100,000 responses, and is not needed before any decision
+    const summary = await this.proposals.summaryOf(campaignId);
+    if (!summary.decided) return [];
+    const documents = await this.documents(campaignId, undefined, summary);
+    return documents.filter((d) => d.total > 0);
   }
 
   /** Every proposal, in summary order, for the PDF and XLSX files. */
