@@ -12,6 +12,9 @@ const sha256 = (value: string): string => createHash('sha256').update(value).dig
  * stored. It replaces the user's unused tokens of that kind: only the newest emailed link works.
  */
 export async function issueUserToken(m: EntityManager, userId: string, kind: UserTokenKind, ttlHours: number): Promise<string> {
+  // the user's row is the lock: two links minted at once (mail jobs run concurrently) would each see no newer token
+  // and both stay usable; in turn, the second marks the first used
+  await m.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
   await m.query(`UPDATE user_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [userId, kind]);
   const token = randomBytes(32).toString('base64url');
   await m.query(
