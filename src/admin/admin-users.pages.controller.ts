@@ -10,6 +10,7 @@ import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { AdminUserRow, AdminUsersRepository } from './admin-users.repository';
 import { AdminUsersService } from './admin-users.service';
+import { flashFor } from '../common/page-form';
 
 const HTML = 'text/html; charset=utf-8';
 const PAGE_SIZE = 50;
@@ -123,7 +124,7 @@ export class AdminUsersPagesController {
 
   @Get(':id')
   async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
-    const flash = done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined;
+    const flash = flashFor(done, DONE);
     return reply.type(HTML).send(await this.userPage(req, id, { flash }));
   }
 

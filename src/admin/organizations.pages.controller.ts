@@ -14,6 +14,7 @@ import { IMPORT_MAX_BYTES, ORGANIZATION_COLUMNS } from '../reference/organizatio
 import { OrganizationRow, ReferenceAdminRepository } from '../reference/reference-admin.repository';
 import { ReferenceAdminService } from '../reference/reference-admin.service';
 import { fieldErrorList, HTML, territoryLabel } from './reference-pages.helpers';
+import { flashFor } from '../common/page-form';
 
 const PAGE_SIZE = 50;
 const DONE: Record<string, string> = { created: 'Организация добавлена', saved: 'Изменения сохранены', deleted: 'Организация удалена' };
@@ -236,9 +237,7 @@ export class OrganizationsPagesController {
 
   @Get(':id')
   async edit(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
-    return reply
-      .type(HTML)
-      .send(await this.editPage(req, id, { flash: done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined }));
+    return reply.type(HTML).send(await this.editPage(req, id, { flash: flashFor(done, DONE) }));
   }
 
   @Post(':id')

@@ -11,6 +11,7 @@ import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ReferenceAdminRepository } from '../reference/reference-admin.repository';
 import { ReferenceAdminService } from '../reference/reference-admin.service';
 import { fieldErrorList, HTML, kindOptions } from './reference-pages.helpers';
+import { flashFor } from '../common/page-form';
 
 const DONE: Record<string, string> = { created: 'Территория добавлена', saved: 'Изменения сохранены' };
 
@@ -47,9 +48,7 @@ export class TerritoriesPagesController {
 
   @Get('territories')
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
-    return reply
-      .type(HTML)
-      .send(await this.listPage(req, { flash: done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined }));
+    return reply.type(HTML).send(await this.listPage(req, { flash: flashFor(done, DONE) }));
   }
 
   @Post('territories')

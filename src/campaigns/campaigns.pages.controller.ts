@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { ValidationError } from '../common/domain-error';
-import { isConfirmed, sendConfirmPage } from '../common/page-form';
+import { flashFor, isConfirmed, sendConfirmPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
 import { StorageService } from '../storage/storage.service';
@@ -52,7 +52,7 @@ export class CampaignsPagesController {
 
   @Get(':id')
   async show(@Param('id') id: string, @Query('done') done: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.pages.renderCampaign(id, req, reply, 200, { flash: done && DONE[done] ? { kind: 'success', message: DONE[done] } : null });
+    return this.pages.renderCampaign(id, req, reply, 200, { flash: flashFor(done, DONE) });
   }
 
   @Post(':id')

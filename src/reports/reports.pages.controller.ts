@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/current-user';
 import { CAMPAIGN_STATUS_LABELS } from '../campaigns/campaign-status';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { flashFor } from '../common/page-form';
 import { pageContext } from '../common/page-context';
 import { ProposalsSummaryService } from '../proposals/proposals-summary.service';
 import { ViewService } from '../common/view.service';
@@ -46,7 +47,7 @@ export class ReportsPagesController {
   @OrganizerOnly()
   @Get('organizer/campaigns/:id/results')
   async page(@Param('id') id: string, @Query('done') done: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.render(id, req, reply, 200, { flash: done && DONE[done] ? { kind: 'success', message: DONE[done] } : null });
+    return this.render(id, req, reply, 200, { flash: flashFor(done, DONE) });
   }
 
   @OrganizerOnly()
