@@ -22,10 +22,9 @@ export class CampaignFiguresService {
   async figures(campaignId: string): Promise<LiveFigures> {
     const [row] = await this.dataSource.query(
       `SELECT
-         (SELECT count(*)::int FROM responses r WHERE r.campaign_id = $1 AND NOT r.excluded) AS responses,
-         (SELECT count(*)::int FROM (SELECT r.territory_id FROM responses r WHERE r.campaign_id = $1 AND NOT r.excluded
-                                      GROUP BY r.territory_id) c
-            JOIN territories t ON t.id = c.territory_id AND t.active) AS covered,
+         (SELECT coalesce(sum(n), 0)::int FROM response_tallies WHERE campaign_id = $1 AND NOT excluded) AS responses,
+         (SELECT count(DISTINCT c.territory_id)::int FROM response_tallies c JOIN territories t ON t.id = c.territory_id AND t.active
+           WHERE c.campaign_id = $1 AND NOT c.excluded AND c.n > 0) AS covered,
          (SELECT count(*)::int FROM territories WHERE active) AS total,
          (SELECT count(*)::int FROM assignments a WHERE a.campaign_id = $1 AND a.status = 'submitted') AS submitted,
          (SELECT count(*)::int FROM assignments a WHERE a.campaign_id = $1) AS assigned`,

@@ -20,6 +20,7 @@ import { Territory } from '../reference/entities/territory.entity';
 import { ProposalDecision } from '../proposals/entities/proposal-decision.entity';
 import { Report } from '../reports/entities/report.entity';
 import { ResultsSnapshot } from '../results/entities/results-snapshot.entity';
+import { OptionTally, QuestionTally, ResponseTally, ScaleTally } from '../results/entities/tallies.entity';
 
 /** Every entity; the migrations must describe exactly these (test/integration/schema-drift.spec.ts). */
 export const ENTITIES = [
@@ -44,6 +45,10 @@ export const ENTITIES = [
   ReviewScore,
   ProposalDecision,
   ResultsSnapshot,
+  ResponseTally,
+  OptionTally,
+  ScaleTally,
+  QuestionTally,
   Report,
   MailMessage,
   AuditEntry,

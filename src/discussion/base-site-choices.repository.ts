@@ -34,7 +34,7 @@ export class BaseSiteChoicesRepository {
   }
 
   async countedResponses(campaignId: string): Promise<number> {
-    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM responses WHERE campaign_id = $1 AND excluded = false`, [
+    const [{ n }] = await this.dataSource.query(`SELECT coalesce(sum(n), 0)::int AS n FROM response_tallies WHERE campaign_id = $1 AND NOT excluded`, [
       campaignId,
     ]);
     return n;

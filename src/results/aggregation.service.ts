@@ -7,15 +7,12 @@ import { answerCounts, breakdowns, loadQuestions, questionFigures, respondentCou
 import { expertiseFigures } from './expertise-figures';
 import type { ResultsData } from './results-snapshot.types';
 
-/** The distinct-respondent counts sort ~100,000 ids per question: in memory rather than in temporary files. */
-const WORK_MEM = `SET LOCAL work_mem = '32MB'`;
-
 /**
- * Computes a campaign's results inside PostgreSQL: every figure over responses is a GROUP BY (answer rows never
- * reach Node); only the few submitted review scores are loaded, for Krippendorff's alpha and the far-experts check.
- * Runs in one REPEATABLE READ transaction so all figures describe the same moment; the costliest counts run at the
- * same time on a second connection that imports the transaction's snapshot (the same moment, a second core).
- * Deterministic ordering everywhere: the same data gives the same snapshot.
+ * Computes a campaign's results inside PostgreSQL: the discussion's figures come from the tallies the database keeps
+ * in the same transaction as every write to responses and answers (a few hundred rows whatever the round's size:
+ * docs/results.md «Tallies»), never from the answer rows; only the few submitted review scores are loaded, for
+ * Krippendorff's alpha and the far-experts check. Runs in one REPEATABLE READ transaction so all figures describe
+ * the same moment. Deterministic ordering everywhere: the same data gives the same snapshot.
  */
 @Injectable()
 export class AggregationService {
@@ -27,7 +24,6 @@ export class AggregationService {
   /** Null when the campaign does not exist (deleted since the job was queued). */
   async compute(campaignId: string): Promise<{ stage: string; data: ResultsData } | null> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
-      await m.query(WORK_MEM);
       const [campaign] = await m.query(`SELECT id, title, status, criterion_scale FROM campaigns WHERE id = $1`, [campaignId]);
       if (!campaign) return null;
       const documents: { id: string; title: string }[] = await m.query(
@@ -52,34 +48,9 @@ export class AggregationService {
 
   private async discussion(m: EntityManager, campaignId: string): Promise<ResultsData['discussion']> {
     const { questions, options } = await loadQuestions(m, campaignId);
-    // the second connection first: its snapshot export is then the next statement on this one
-    const [respondents, [totals, counts]] = await Promise.all([
-      this.onSnapshotOf(m, (s) => respondentCounts(s, questions)),
-      (async () => [await breakdowns(m, campaignId), await answerCounts(m, campaignId, questions)] as const)(),
-    ]);
+    const totals = await breakdowns(m, campaignId);
+    const counts = await answerCounts(m, questions, options);
+    const respondents = await respondentCounts(m, questions);
     return { ...totals, questions: questionFigures(questions, options, counts, respondents) };
-  }
-
-  /**
-   * Runs `work` on a second connection whose REPEATABLE READ transaction imports the snapshot of `m`'s transaction
-   * (pg_export_snapshot / SET TRANSACTION SNAPSHOT), so its figures describe the same moment as the rest.
-   */
-  private async onSnapshotOf<T>(m: EntityManager, work: (s: EntityManager) => Promise<T>): Promise<T> {
-    const [{ snapshot }]: { snapshot: string }[] = await m.query(`SELECT pg_export_snapshot() AS snapshot`);
-    if (!/^[0-9A-F-]+$/i.test(snapshot)) throw new Error(`unexpected snapshot id ${snapshot}`);
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction('REPEATABLE READ');
-      await runner.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
-      await runner.query(WORK_MEM);
-      return await work(runner.manager);
-    } finally {
-      try {
-        if (runner.isTransactionActive) await runner.rollbackTransaction();
-      } finally {
-        await runner.release();
-      }
-    }
   }
 }

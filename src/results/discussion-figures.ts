@@ -3,9 +3,6 @@ import { coverageOf } from './coverage';
 import type { QuestionFigures, ResultsData } from './results-snapshot.types';
 import { meanOf, medianOf, percent } from './statistics';
 
-/** Responses that count: stored for the campaign and not excluded by an organizer. */
-const INCLUDED = `r.campaign_id = $1 AND r.excluded = false`;
-
 export interface QuestionRow {
   id: string;
   document_id: string | null;
@@ -21,15 +18,13 @@ export interface OptionRow {
   text: string;
 }
 
-/** Per-option, per-scale-value and excluded-response counts (index-only scans of the answers' covering indexes). */
+/** Per-option and per-scale-value counts of the responses that count, read from the tallies. */
 export interface AnswerCounts {
   options: { option_id: string; n: number }[];
   scale: { question_id: string; value: number; n: number }[];
-  excluded: { question_id: string; option_id: string | null; value: number | null; has_text: boolean; n: number; respondents: number }[];
-  excludedMulti: { question_id: string; n: number }[];
 }
 
-/** Distinct respondents of each multi-select and of each free-text question (the costly sorts). */
+/** Distinct respondents of each multi-select and of each free-text question (non-blank texts), from the tallies. */
 export interface RespondentCounts {
   multi: { question_id: string; n: number }[];
   text: { question_id: string; n: number }[];
@@ -55,8 +50,9 @@ export async function loadQuestions(m: EntityManager, campaignId: string): Promi
 
 /**
  * Respondents, territories (covered of the active ones) and the breakdowns by territory kind, organization type and
- * position, from one pass over the campaign's responses: counts per (territory, organization type, position), from
- * which PostgreSQL derives the four lists, each ordered as its reference list is.
+ * position, from the campaign's response tallies (responses that count per territory, organization type and
+ * position: at most a few thousand rows whatever the round's size), from which PostgreSQL derives the four lists,
+ * each ordered as its reference list is.
  */
 export async function breakdowns(m: EntityManager, campaignId: string): Promise<Breakdowns> {
   const [row]: {
@@ -66,8 +62,8 @@ export async function breakdowns(m: EntityManager, campaignId: string): Promise<
     by_position: { code: string; name: string; respondents: number }[];
   }[] = await m.query(
     `WITH g AS MATERIALIZED (
-       SELECT r.territory_id, r.organization_type, r.position, count(*)::int AS n
-         FROM responses r WHERE ${INCLUDED} GROUP BY 1, 2, 3),
+       SELECT territory_id, organization_type, position, n FROM response_tallies
+        WHERE campaign_id = $1 AND NOT excluded AND n > 0),
      per_territory AS (SELECT territory_id, sum(n)::int AS n FROM g GROUP BY territory_id)
      SELECT
        (SELECT COALESCE(json_agg(json_build_object('id', t.id, 'name', t.name, 'kind', t.kind, 'active', t.active,
@@ -100,58 +96,32 @@ export async function breakdowns(m: EntityManager, campaignId: string): Promise<
 }
 
 /**
- * Excluded responses are few: every answer row is counted through the covering indexes (index-only scans, no join),
- * then what the excluded responses contributed is counted apart (a small GROUP BY over their rows) to be subtracted.
+ * The tallies hold only what responses that count contributed (an exclusion takes its answers out in the same
+ * transaction), so nothing is subtracted here. A value or option that lost its last answer keeps a row at 0.
  */
-export async function answerCounts(m: EntityManager, campaignId: string, questions: QuestionRow[]): Promise<AnswerCounts> {
-  const ids = (kind?: string) => questions.filter((q) => !kind || q.kind === kind).map((q) => q.id);
-  // one row per chosen option: a multi-select is counted per option, never as a combination
-  const options = await m.query(
-    `SELECT a.option_id, count(*)::int AS n FROM response_answers a
-      WHERE a.question_id = ANY($1::uuid[]) AND a.option_id IS NOT NULL GROUP BY a.option_id`,
-    [ids()],
-  );
-  const scale = await m.query(
-    `SELECT a.question_id, a.value, count(*)::int AS n FROM response_answers a
-      WHERE a.question_id = ANY($1::uuid[]) AND a.value IS NOT NULL GROUP BY a.question_id, a.value`,
-    [ids('scale')],
-  );
-  const excluded = await m.query(
-    `SELECT a.question_id, a.option_id, a.value, (a.text IS NOT NULL AND btrim(a.text) <> '') AS has_text,
-            count(*)::int AS n, count(DISTINCT a.response_id)::int AS respondents
-       FROM responses r JOIN response_answers a ON a.response_id = r.id
-      WHERE r.campaign_id = $1 AND r.excluded GROUP BY 1, 2, 3, 4`,
-    [campaignId],
-  );
-  const excludedMulti = await m.query(
-    `SELECT a.question_id, count(DISTINCT a.response_id)::int AS n
-       FROM responses r JOIN response_answers a ON a.response_id = r.id
-      WHERE r.campaign_id = $1 AND r.excluded AND a.option_id IS NOT NULL AND a.question_id = ANY($2::uuid[]) GROUP BY 1`,
-    [campaignId, ids('multi')],
-  );
-  return { options, scale, excluded, excludedMulti };
+export async function answerCounts(m: EntityManager, questions: QuestionRow[], options: OptionRow[]): Promise<AnswerCounts> {
+  const scaleIds = questions.filter((q) => q.kind === 'scale').map((q) => q.id);
+  const optionRows = await m.query(`SELECT option_id, n FROM option_tallies WHERE option_id = ANY($1::uuid[]) AND n > 0`, [
+    options.map((o) => o.id),
+  ]);
+  const scale = await m.query(`SELECT question_id, value, n FROM scale_tallies WHERE question_id = ANY($1::uuid[]) AND n > 0`, [scaleIds]);
+  return { options: optionRows, scale };
 }
 
-/**
- * "Answered" of a multi-select is distinct respondents (several rows each; a single choice or a scale has one row),
- * and of a free-text question the distinct respondents with a non-blank text: sorts of ~100,000 ids per question.
- */
+/** "Answered" of a multi-select (several rows a respondent) and of a free-text question: distinct respondents. */
 export async function respondentCounts(m: EntityManager, questions: QuestionRow[]): Promise<RespondentCounts> {
-  const ids = (kind: string) => questions.filter((q) => q.kind === kind).map((q) => q.id);
-  const multi = await m.query(
-    `SELECT a.question_id, count(DISTINCT a.response_id)::int AS n FROM response_answers a
-      WHERE a.question_id = ANY($1::uuid[]) AND a.option_id IS NOT NULL GROUP BY a.question_id`,
-    [ids('multi')],
+  const rows: { question_id: string; n: number }[] = await m.query(
+    `SELECT question_id, respondents AS n FROM question_tallies WHERE question_id = ANY($1::uuid[])`,
+    [questions.filter((q) => q.kind === 'multi' || q.kind === 'text').map((q) => q.id)],
   );
-  const text = await m.query(
-    `SELECT a.question_id, count(DISTINCT a.response_id)::int AS n FROM response_answers a
-      WHERE a.question_id = ANY($1::uuid[]) AND a.text IS NOT NULL AND btrim(a.text) <> '' GROUP BY a.question_id`,
-    [ids('text')],
-  );
-  return { multi, text };
+  const kindOf = new Map(questions.map((q) => [q.id, q.kind]));
+  return {
+    multi: rows.filter((r) => kindOf.get(r.question_id) === 'multi'),
+    text: rows.filter((r) => kindOf.get(r.question_id) === 'text'),
+  };
 }
 
-/** Per question figures from the counts, with the excluded responses' share taken out. */
+/** Per question figures from the counts. */
 export function questionFigures(
   questions: QuestionRow[],
   options: OptionRow[],
@@ -162,13 +132,6 @@ export function questionFigures(
   const scaleN = new Map(counts.scale.map((r) => [`${r.question_id}/${r.value}`, r.n]));
   const multiN = new Map(respondents.multi.map((r) => [r.question_id, r.n]));
   const textN = new Map(respondents.text.map((r) => [r.question_id, r.n]));
-  const minus = <K>(map: Map<K, number>, key: K, n: number) => map.has(key) && map.set(key, map.get(key)! - n);
-  for (const x of counts.excluded) {
-    if (x.option_id) minus(optionN, x.option_id, x.n);
-    else if (x.value !== null) minus(scaleN, `${x.question_id}/${x.value}`, x.n);
-    else if (x.has_text) minus(textN, x.question_id, x.respondents);
-  }
-  for (const x of counts.excludedMulti) minus(multiN, x.question_id, x.n);
   return questions.map((q): QuestionFigures => {
     const base = { questionId: q.id, documentId: q.document_id, kind: q.kind, text: q.text };
     if (q.kind === 'single' || q.kind === 'multi') {

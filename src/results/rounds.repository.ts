@@ -28,7 +28,7 @@ export interface RoundDocumentRow {
 
 /**
  * The read model of the cross-campaign page: every campaign past its draft, oldest round first (by the opening of
- * its discussion, else its creation), each with GROUP BYs over its responses and submitted reviews.
+ * its discussion, else its creation), each with its response tallies (docs/results.md «Tallies») and GROUP BYs over its submitted reviews.
  */
 @Injectable()
 export class RoundsRepository {
@@ -37,7 +37,7 @@ export class RoundsRepository {
   rounds(): Promise<RoundRow[]> {
     return this.dataSource.query(
       `WITH per_territory AS (
-         SELECT r.campaign_id, r.territory_id, count(*)::int AS n FROM responses r WHERE NOT r.excluded GROUP BY 1, 2),
+         SELECT campaign_id, territory_id, sum(n)::int AS n FROM response_tallies WHERE NOT excluded GROUP BY 1, 2 HAVING sum(n) > 0),
        resp AS (
          SELECT c.campaign_id, sum(c.n)::int AS respondents, count(*) FILTER (WHERE t.active)::int AS covered
            FROM per_territory c JOIN territories t ON t.id = c.territory_id GROUP BY c.campaign_id),

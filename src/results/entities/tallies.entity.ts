@@ -1,0 +1,90 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Campaign } from '../../campaigns/entities/campaign.entity';
+import { QuestionOption } from '../../campaigns/entities/question-option.entity';
+import { Question } from '../../campaigns/entities/question.entity';
+import { Territory } from '../../reference/entities/territory.entity';
+
+/*
+ * Running counts of a round, kept by database triggers on `responses` and `response_answers` in the same statement
+ * that changes those rows (migration DiscussionTallies1796300000000; docs/results.md «Tallies»). Nothing in the
+ * application writes them: every writer — the submission batch, an exclusion, a deletion, a fixture — moves them.
+ * Aggregation and the live figures read them instead of counting millions of answer rows.
+ */
+
+/** Responses per (campaign, territory, organization type, position, excluded). */
+@Entity({ name: 'response_tallies' })
+export class ResponseTally {
+  @PrimaryColumn({ type: 'uuid', name: 'campaign_id' })
+  campaignId: string;
+
+  @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'campaign_id' })
+  campaign?: Campaign;
+
+  @PrimaryColumn({ type: 'uuid', name: 'territory_id' })
+  territoryId: string;
+
+  @ManyToOne(() => Territory)
+  @JoinColumn({ name: 'territory_id' })
+  territory?: Territory;
+
+  @PrimaryColumn({ type: 'text', name: 'organization_type' })
+  organizationType: string;
+
+  @PrimaryColumn({ type: 'text' })
+  position: string;
+
+  @PrimaryColumn({ type: 'boolean' })
+  excluded: boolean;
+
+  @Column({ type: 'integer' })
+  n: number;
+}
+
+/** Answer rows choosing an option, of responses that count (not excluded). */
+@Entity({ name: 'option_tallies' })
+export class OptionTally {
+  @PrimaryColumn({ type: 'uuid', name: 'option_id' })
+  optionId: string;
+
+  @ManyToOne(() => QuestionOption, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'option_id' })
+  option?: QuestionOption;
+
+  @Column({ type: 'integer' })
+  n: number;
+}
+
+/** Answer rows giving a scale value, of responses that count. */
+@Entity({ name: 'scale_tallies' })
+export class ScaleTally {
+  @PrimaryColumn({ type: 'uuid', name: 'question_id' })
+  questionId: string;
+
+  @ManyToOne(() => Question, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'question_id' })
+  question?: Question;
+
+  @PrimaryColumn({ type: 'integer' })
+  value: number;
+
+  @Column({ type: 'integer' })
+  n: number;
+}
+
+/**
+ * Responses that count and answered the question: at least one option, a value or a non-blank text. A multi-select
+ * has several rows per respondent, so this is the distinct count its «ответили» needs.
+ */
+@Entity({ name: 'question_tallies' })
+export class QuestionTally {
+  @PrimaryColumn({ type: 'uuid', name: 'question_id' })
+  questionId: string;
+
+  @ManyToOne(() => Question, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'question_id' })
+  question?: Question;
+
+  @Column({ type: 'integer' })
+  respondents: number;
+}
