@@ -127,9 +127,13 @@ export class XlsxRenderer {
       while (!next.done) {
         const batch = next.value;
         for (let i = 0; i < batch.length; i++) {
-          sheet.add(batch[i]);
-          if ((i + 1) % ROWS_PER_TURN === 0) await letZipCatchUp(zipInput(sheet.worksheet));
+          sheet.addFast(batch[i]);
+          if ((i + 1) % ROWS_PER_TURN === 0) {
+            sheet.flush();
+            await letZipCatchUp(zipInput(sheet.worksheet));
+          }
         }
+        sheet.flush();
         written += batch.length;
         await letZipCatchUp(zipInput(sheet.worksheet));
         await ctx.progress(10 + Math.floor((written / total) * 85));
