@@ -19,7 +19,7 @@ import { UsersService } from '../src/accounts/users.service';
 import { createApp } from '../src/app.factory';
 import { CoverageRepository } from '../src/results/coverage.repository';
 import { ResultsService } from '../src/results/results.service';
-import { openBenchDatabase, insertBenchDocuments } from './lib/bench-database';
+import { insertBenchDocuments, insertBenchResponses, openBenchDatabase } from './lib/bench-database';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30);
@@ -38,46 +38,8 @@ async function fill(url: string): Promise<{ campaignId: string; slug: string; te
   );
   const started = Date.now();
   // respondents from the first 34 active municipalities: 9 stay silent, as in the region's 2023 round
-  await ds.query(
-    `INSERT INTO responses (campaign_id, receipt, idempotency_key, body_hash, territory_id, organization_type, position, client_hash, excluded, created_at)
-     SELECT $1, 'B' || lpad(i::text, 7, '0'), 'k' || i, 'h',
-            (SELECT array_agg(id ORDER BY sort_order) FROM territories WHERE active)[1 + (i * 7919) % $3::int],
-            (ARRAY(SELECT code FROM organization_types ORDER BY sort_order))[1 + (i * 31) % 8],
-            (ARRAY(SELECT code FROM positions ORDER BY sort_order))[1 + (i * 17) % 8],
-            'c' || (i % 5000), i % 250 = 0, now() - (i * interval '1 second')
-       FROM generate_series(1, $2::int) AS i`,
-    [campaignId, RESPONSES, USED_TERRITORIES],
-  );
   const questions = await insertBenchDocuments(ds, campaignId, 2);
-  const all = `FROM responses r WHERE r.campaign_id = $1`;
-  for (const q of questions) {
-    const options = q.options.map((o) => o.id);
-    if (q.kind === 'single') {
-      await ds.query(
-        `INSERT INTO response_answers (response_id, question_id, option_id) SELECT r.id, $2, ($3::uuid[])[1 + floor(random() * $4::int)::int] ${all}`,
-        [campaignId, q.id, options, options.length],
-      );
-    } else if (q.kind === 'multi') {
-      for (const option of options) {
-        await ds.query(`INSERT INTO response_answers (response_id, question_id, option_id) SELECT r.id, $2, $3 ${all} AND random() < 0.4`, [
-          campaignId,
-          q.id,
-          option,
-        ]);
-      }
-    } else if (q.kind === 'scale') {
-      await ds.query(
-        `INSERT INTO response_answers (response_id, question_id, value) SELECT r.id, $2, $3::int + floor(random() * ($4::int - $3::int + 1))::int ${all}`,
-        [campaignId, q.id, q.min, q.max],
-      );
-    } else {
-      await ds.query(
-        `INSERT INTO response_answers (response_id, question_id, text)
-         SELECT r.id, $2, 'Предложение по документу: добавить примеры для сельских школ, ответ ' || r.receipt ${all} AND random() < 0.3`,
-        [campaignId, q.id],
-      );
-    }
-  }
+  await insertBenchResponses(ds, campaignId, questions, RESPONSES, USED_TERRITORIES);
   const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM response_answers`);
   console.log(`filled ${RESPONSES} responses (${n} answer rows) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await ds.query(`VACUUM ANALYZE`);
