@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DECISION_LABELS, DECISIONS, decisionLabel, ProposalsSummary, UNDECIDED_LABEL } from './proposal-decision';
-import { ProposalGroupRow, ProposalRow, ProposalsRepository } from './proposals.repository';
-import { ProposalsService } from './proposals.service';
+import { DecisionCountRow, ProposalGroupRow, ProposalRow, ProposalsRepository } from './proposals.repository';
+import { ProposalsService, summarize } from './proposals.service';
 
 /** Groups shown at most per document on the public and expert pages (the files hold every proposal). */
 export const GROUPS_SHOWN = 1000;
@@ -19,6 +19,13 @@ export interface GroupView {
   outcomes: { label: string; justification: string | null; count: number; decided: boolean }[];
   decided: number;
   undecided: number;
+}
+
+/** The summary files' input: figures, document titles by id, and every proposal in summary order. */
+export interface ProposalsFileData {
+  summary: ProposalsSummary;
+  titles: Map<string, string>;
+  rows: ProposalRow[];
 }
 
 export interface SummaryDocumentView {
@@ -114,8 +121,19 @@ export class ProposalsSummaryService {
     return documents.filter((d) => d.total > 0);
   }
 
-  /** Every proposal, in summary order, for the PDF and XLSX files. */
-  async rows(campaignId: string): Promise<ProposalRow[]> {
-    return this.repo.all(campaignId);
+  /**
+   * What the summary files print (the organizer's downloads and the final report): every proposal in summary order,
+   * and the figures counted from those same rows, so the counts and the list always agree.
+   */
+  async fileData(campaignId: string): Promise<ProposalsFileData> {
+    const [rows, documents] = await Promise.all([this.repo.all(campaignId), this.repo.documents(campaignId)]);
+    const counts = new Map<string, DecisionCountRow>();
+    for (const r of rows) {
+      const key = `${r.document_id}|${r.decision}`;
+      const count = counts.get(key);
+      if (count) count.n++;
+      else counts.set(key, { document_id: r.document_id, decision: r.decision, n: 1 });
+    }
+    return { summary: summarize([...counts.values()], documents), titles: new Map(documents.map((d) => [d.id, d.title])), rows };
   }
 }
