@@ -20,6 +20,7 @@ import { Territory } from '../reference/entities/territory.entity';
 import { ProposalDecision } from '../proposals/entities/proposal-decision.entity';
 import { Report } from '../reports/entities/report.entity';
 import { ResultsSnapshot } from '../results/entities/results-snapshot.entity';
+import { PublishedProposals } from '../proposals/entities/published-proposals.entity';
 
 /** Every entity; the migrations must describe exactly these (test/integration/schema-drift.spec.ts). */
 export const ENTITIES = [
@@ -43,6 +44,7 @@ export const ENTITIES = [
   Assignment,
   ReviewScore,
   ProposalDecision,
+  PublishedProposals,
   ResultsSnapshot,
   Report,
   MailMessage,
