@@ -21,6 +21,7 @@ import { ProposalDecision } from '../proposals/entities/proposal-decision.entity
 import { Report } from '../reports/entities/report.entity';
 import { ResultsSnapshot } from '../results/entities/results-snapshot.entity';
 import { OptionTally, QuestionTally, ResponseTally, ScaleTally } from '../results/entities/tallies.entity';
+import { PublishedProposals } from '../proposals/entities/published-proposals.entity';
 
 /** Every entity; the migrations must describe exactly these (test/integration/schema-drift.spec.ts). */
 export const ENTITIES = [
@@ -44,6 +45,7 @@ export const ENTITIES = [
   Assignment,
   ReviewScore,
   ProposalDecision,
+  PublishedProposals,
   ResultsSnapshot,
   ResponseTally,
   OptionTally,

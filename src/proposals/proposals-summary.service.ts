@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DECISION_LABELS, DECISIONS, decisionLabel, ProposalsSummary, UNDECIDED_LABEL } from './proposal-decision';
-import { ProposalGroupRow, ProposalRow, ProposalsRepository } from './proposals.repository';
-import { ProposalsService } from './proposals.service';
+import { DecisionCountRow, ProposalGroupRow, ProposalRow, ProposalsRepository } from './proposals.repository';
+import { ProposalsService, summarize } from './proposals.service';
 
 /** Groups shown at most per document on the public and expert pages (the files hold every proposal). */
 export const GROUPS_SHOWN = 1000;
@@ -21,16 +21,39 @@ export interface GroupView {
   undecided: number;
 }
 
-export interface SummaryDocumentView {
+/** The summary files' input: figures, document titles by id, and every proposal in summary order. */
+export interface ProposalsFileData {
+  summary: ProposalsSummary;
+  titles: Map<string, string>;
+  rows: ProposalRow[];
+}
+
+/** A document's figures and its groups of proposals with their decisions. */
+interface DocumentGroups<G> {
   documentId: string | null;
   title: string;
   total: number;
   decided: number;
   figures: { label: string; count: number }[];
-  versions: { versionNumber: number; fileName: string; notes: string; createdAt: Date; current: boolean }[];
-  groups: GroupView[];
+  groups: G[];
   groupsShortened: boolean;
 }
+
+/** A group as the public page shows it: without the ids (nothing is decided there; a group may hold thousands). */
+export type PublishedGroupView = Omit<GroupView, 'ids' | 'idsValue'>;
+
+/** What the public results page shows of one document apart from its versions: kept per snapshot (published-proposals). */
+export type PublishedDocument = DocumentGroups<PublishedGroupView>;
+
+export interface VersionView {
+  versionNumber: number;
+  fileName: string;
+  notes: string;
+  createdAt: Date;
+  current: boolean;
+}
+
+export type SummaryDocumentView<G = GroupView> = DocumentGroups<G> & { versions: VersionView[] };
 
 export function groupView(g: ProposalGroupRow): GroupView {
   const ids = g.ids.split(',');
@@ -73,31 +96,62 @@ export class ProposalsSummaryService {
   ) {}
 
   /** Per document (optionally one): figures, versions and the groups of proposals with their decisions. */
-  async documents(campaignId: string, onlyDocumentId?: string, known?: ProposalsSummary): Promise<SummaryDocumentView[]> {
-    const [summary, documents] = await Promise.all([known ?? this.proposals.summaryOf(campaignId), this.repo.documents(campaignId)]);
+  async documents(campaignId: string, onlyDocumentId?: string): Promise<SummaryDocumentView[]> {
+    return this.withVersions(await this.grouped(campaignId, await this.proposals.summaryOf(campaignId), onlyDocumentId));
+  }
+
+  /**
+   * What the public results page publishes apart from the versions, computed now: the summary per document once any
+   * decision exists, else nothing. Costly at scale (see PublishedProposalsService, which keeps it per snapshot).
+   */
+  async publishedDocuments(campaignId: string): Promise<PublishedDocument[]> {
+    // the counts first: grouping the texts costs ~1.7 s at 100,000 responses, and is not needed before any decision
+    const summary = await this.proposals.summaryOf(campaignId);
+    if (!summary.decided) return [];
+    const documents = await this.grouped(campaignId, summary);
+    return documents
+      .filter((d) => d.total > 0)
+      .map((d) => ({ ...d, groups: d.groups.map(({ ids: _ids, idsValue: _idsValue, ...shown }) => shown) }));
+  }
+
+  /** The public page's summary computed from the current rows (what PublishedProposalsService keeps per snapshot). */
+  async published(campaignId: string): Promise<SummaryDocumentView<PublishedGroupView>[]> {
+    return this.withVersions(await this.publishedDocuments(campaignId));
+  }
+
+  /** Each document with its versions (the revised one marked current), read now: a new version shows at once. */
+  async withVersions<G>(documents: DocumentGroups<G>[]): Promise<SummaryDocumentView<G>[]> {
+    const versions = await this.repo.versions(documents.map((d) => d.documentId).filter((id): id is string => id !== null));
+    return documents.map((d) => {
+      const own = versions.filter((v) => v.document_id === d.documentId);
+      const latest = own.length ? own[own.length - 1].number : null;
+      const shown = own.map((v) => ({
+        versionNumber: v.number,
+        fileName: v.file_name,
+        notes: v.notes,
+        createdAt: v.created_at,
+        current: v.number === latest,
+      }));
+      return { ...d, versions: shown };
+    });
+  }
+
+  /** Per document of the summary (optionally one): its figures and up to GROUPS_SHOWN groups of proposals. */
+  private async grouped(campaignId: string, summary: ProposalsSummary, onlyDocumentId?: string): Promise<DocumentGroups<GroupView>[]> {
+    const documents = await this.repo.documents(campaignId);
     const titles = new Map(documents.map((d) => [d.id, d.title]));
     const wanted = summary.documents.filter((d) => (onlyDocumentId ? d.documentId === onlyDocumentId : true));
-    const versions = await this.repo.versions(wanted.map((d) => d.documentId).filter((id): id is string => id !== null));
-    const out: SummaryDocumentView[] = [];
+    const out: DocumentGroups<GroupView>[] = [];
     for (const d of wanted) {
       // proposals without a document come from questions about the questionnaire as a whole
       const filter = d.documentId ? { documentId: d.documentId } : { withoutDocument: true };
       const own = d.total ? await this.repo.groups(campaignId, filter, 0, GROUPS_SHOWN + 1) : [];
-      const docVersions = versions.filter((v) => v.document_id === d.documentId);
-      const latest = docVersions.length ? docVersions[docVersions.length - 1].number : null;
       out.push({
         documentId: d.documentId,
         title: d.documentId ? (titles.get(d.documentId) ?? '') : GENERAL_TITLE,
         total: d.total,
         decided: d.decided,
         figures: figuresOf(d),
-        versions: docVersions.map((v) => ({
-          versionNumber: v.number,
-          fileName: v.file_name,
-          notes: v.notes,
-          createdAt: v.created_at,
-          current: v.number === latest,
-        })),
         groups: own.slice(0, GROUPS_SHOWN).map(groupView),
         groupsShortened: own.length > GROUPS_SHOWN,
       });
@@ -105,17 +159,19 @@ export class ProposalsSummaryService {
     return out;
   }
 
-  /** What the public results page publishes: the summary per document once any decision exists, else nothing. */
-  async published(campaignId: string): Promise<SummaryDocumentView[]> {
-    // the counts first: grouping the texts costs ~1.7 s at 100,000 responses, and is not needed before any decision
-    const summary = await this.proposals.summaryOf(campaignId);
-    if (!summary.decided) return [];
-    const documents = await this.documents(campaignId, undefined, summary);
-    return documents.filter((d) => d.total > 0);
-  }
-
-  /** Every proposal, in summary order, for the PDF and XLSX files. */
-  async rows(campaignId: string): Promise<ProposalRow[]> {
-    return this.repo.all(campaignId);
+  /**
+   * What the summary files print (the organizer's downloads and the final report): every proposal in summary order,
+   * and the figures counted from those same rows, so the counts and the list always agree.
+   */
+  async fileData(campaignId: string): Promise<ProposalsFileData> {
+    const [rows, documents] = await Promise.all([this.repo.all(campaignId), this.repo.documents(campaignId)]);
+    const counts = new Map<string, DecisionCountRow>();
+    for (const r of rows) {
+      const key = `${r.document_id}|${r.decision}`;
+      const count = counts.get(key);
+      if (count) count.n++;
+      else counts.set(key, { document_id: r.document_id, decision: r.decision, n: 1 });
+    }
+    return { summary: summarize([...counts.values()], documents), titles: new Map(documents.map((d) => [d.id, d.title])), rows };
   }
 }

@@ -8,6 +8,8 @@ import { ProposalsService } from './proposals.service';
 import { ProposalsSummaryService } from './proposals-summary.service';
 import { ProposalsPdfRenderer } from './renderers/proposals-pdf.renderer';
 import { ProposalsXlsxRenderer } from './renderers/proposals-xlsx.renderer';
+import { PublishedProposalsRepository } from './published-proposals.repository';
+import { PublishedProposalsService } from './published-proposals.service';
 
 /**
  * The revision stage (docs/revision.md): proposals, decisions, the summary and its files. The modules that show
@@ -16,7 +18,15 @@ import { ProposalsXlsxRenderer } from './renderers/proposals-xlsx.renderer';
 @Module({
   imports: [AuditModule, QueueModule],
   controllers: [ProposalsController, ProposalsPagesController],
-  providers: [ProposalsRepository, ProposalsService, ProposalsSummaryService, ProposalsPdfRenderer, ProposalsXlsxRenderer],
-  exports: [ProposalsService, ProposalsSummaryService],
+  providers: [
+    ProposalsRepository,
+    ProposalsService,
+    ProposalsSummaryService,
+    PublishedProposalsRepository,
+    PublishedProposalsService,
+    ProposalsPdfRenderer,
+    ProposalsXlsxRenderer,
+  ],
+  exports: [ProposalsService, ProposalsSummaryService, PublishedProposalsService],
 })
 export class ProposalsModule {}

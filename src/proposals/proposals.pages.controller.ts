@@ -8,7 +8,7 @@ import { formRefusal } from '../common/form-refusal';
 import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { DECISION_LABELS, DECISIONS } from './proposal-decision';
-import { GENERAL_TITLE, groupView } from './proposals-summary.service';
+import { GENERAL_TITLE, groupView, ProposalsSummaryService } from './proposals-summary.service';
 import { ProposalsRepository } from './proposals.repository';
 import { ProposalsService } from './proposals.service';
 import { ProposalsPdfRenderer } from './renderers/proposals-pdf.renderer';
@@ -49,6 +49,7 @@ export class ProposalsPagesController {
   constructor(
     private readonly proposals: ProposalsService,
     private readonly repo: ProposalsRepository,
+    private readonly summary: ProposalsSummaryService,
     private readonly views: ViewService,
     private readonly pdf: ProposalsPdfRenderer,
     private readonly xlsx: ProposalsXlsxRenderer,
@@ -100,22 +101,16 @@ export class ProposalsPagesController {
 
   @Get('summary.xlsx')
   async summaryXlsx(@Param('id') id: string, @Res() reply: FastifyReply) {
-    const { campaign, summary, titles, rows } = await this.summaryData(id);
-    const file = await this.xlsx.render(campaign.title, summary, titles, rows);
+    const campaign = await this.proposals.campaignOrFail(id);
+    const file = await this.xlsx.render(campaign.title, await this.summary.fileData(id));
     return this.send(reply, file, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Сводка предложений.xlsx');
   }
 
   @Get('summary.pdf')
   async summaryPdf(@Param('id') id: string, @Res() reply: FastifyReply) {
-    const { campaign, summary, titles, rows } = await this.summaryData(id);
-    const file = await this.pdf.render(campaign.title, summary, titles, rows);
-    return this.send(reply, file, 'application/pdf', 'Сводка предложений.pdf');
-  }
-
-  private async summaryData(id: string) {
     const campaign = await this.proposals.campaignOrFail(id);
-    const [summary, documents, rows] = await Promise.all([this.proposals.summaryOf(id), this.repo.documents(id), this.repo.all(id)]);
-    return { campaign, summary, titles: new Map(documents.map((d) => [d.id, d.title])), rows };
+    const file = await this.pdf.render(campaign.title, await this.summary.fileData(id));
+    return this.send(reply, file, 'application/pdf', 'Сводка предложений.pdf');
   }
 
   private send(reply: FastifyReply, file: Buffer, type: string, name: string) {

@@ -15,7 +15,7 @@ import {
   NEEDS_JUSTIFICATION,
   ProposalsSummary,
 } from './proposal-decision';
-import { CampaignRow, ProposalFilter, ProposalRow, ProposalsRepository } from './proposals.repository';
+import { CampaignRow, DecisionCountRow, ProposalFilter, ProposalRow, ProposalsRepository } from './proposals.repository';
 import { AuditAction } from '../audit/audit-action';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,6 +65,29 @@ export function proposalView(r: ProposalRow): ProposalView {
     justification: r.justification,
     decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
   };
+}
+
+/** The summary object from counts per (document, decision): every campaign document, then `documentId: null`. */
+export function summarize(counts: readonly DecisionCountRow[], documents: readonly { id: string }[]): ProposalsSummary {
+  const summary: ProposalsSummary = { total: 0, decided: 0, byDecision: emptyByDecision(), documents: [] };
+  const perDocument = new Map<string | null, ProposalsSummary['documents'][number]>();
+  for (const d of documents) perDocument.set(d.id, { documentId: d.id, total: 0, decided: 0, byDecision: emptyByDecision() });
+  for (const row of counts) {
+    let doc = perDocument.get(row.document_id);
+    if (!doc)
+      perDocument.set(row.document_id, (doc = { documentId: row.document_id, total: 0, decided: 0, byDecision: emptyByDecision() }));
+    for (const target of [summary, doc]) {
+      target.total += row.n;
+      if (row.decision) {
+        target.decided += row.n;
+        target.byDecision[row.decision] += row.n;
+      }
+    }
+  }
+  const general = perDocument.get(null);
+  perDocument.delete(null);
+  summary.documents = [...perDocument.values(), ...(general ? [general] : [])];
+  return summary;
 }
 
 /**
@@ -220,25 +243,7 @@ export class ProposalsService {
   /** The summary computed from the current rows (documents in campaign order, then proposals without a document). */
   async summaryOf(campaignId: string, m?: EntityManager): Promise<ProposalsSummary> {
     const [counts, documents] = await Promise.all([this.repo.decisionCounts(campaignId, m), this.repo.documents(campaignId)]);
-    const summary: ProposalsSummary = { total: 0, decided: 0, byDecision: emptyByDecision(), documents: [] };
-    const perDocument = new Map<string | null, ProposalsSummary['documents'][number]>();
-    for (const d of documents) perDocument.set(d.id, { documentId: d.id, total: 0, decided: 0, byDecision: emptyByDecision() });
-    for (const row of counts) {
-      let doc = perDocument.get(row.document_id);
-      if (!doc)
-        perDocument.set(row.document_id, (doc = { documentId: row.document_id, total: 0, decided: 0, byDecision: emptyByDecision() }));
-      for (const target of [summary, doc]) {
-        target.total += row.n;
-        if (row.decision) {
-          target.decided += row.n;
-          target.byDecision[row.decision] += row.n;
-        }
-      }
-    }
-    const general = perDocument.get(null);
-    perDocument.delete(null);
-    summary.documents = [...perDocument.values(), ...(general ? [general] : [])];
-    return summary;
+    return summarize(counts, documents);
   }
 
   /** «решено N из M» for the campaign page; null before the discussion (nothing to decide yet). */

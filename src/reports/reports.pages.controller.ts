@@ -6,7 +6,7 @@ import { CAMPAIGN_STATUS_LABELS } from '../campaigns/campaign-status';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { flashFor } from '../common/page-form';
 import { pageContext } from '../common/page-context';
-import { ProposalsSummaryService } from '../proposals/proposals-summary.service';
+import { PublishedProposalsService } from '../proposals/published-proposals.service';
 import { ViewService } from '../common/view.service';
 import { MailService } from '../mail/mail.service';
 import { PUBLIC_STAGES } from '../results/published-results.repository';
@@ -41,7 +41,7 @@ export class ReportsPagesController {
     private readonly reports: ReportsService,
     private readonly mail: MailService,
     private readonly views: ViewService,
-    private readonly proposalsSummary: ProposalsSummaryService,
+    private readonly publishedProposals: PublishedProposalsService,
   ) {}
 
   @OrganizerOnly()
@@ -116,7 +116,7 @@ export class ReportsPagesController {
     }
     const [snapshot, proposalsSummary] = await Promise.all([
       this.results.latest(campaign.id),
-      this.proposalsSummary.published(campaign.id),
+      this.publishedProposals.forPage(campaign.id),
     ]);
     const html = this.views.render(
       'pages/public/results',

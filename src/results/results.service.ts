@@ -7,6 +7,7 @@ import { Campaign } from '../campaigns/entities/campaign.entity';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
+import { PublishedProposalsService } from '../proposals/published-proposals.service';
 import { AggregationService } from './aggregation.service';
 import { ResultsSnapshot } from './entities/results-snapshot.entity';
 import type { ResultsData, ResultsSnapshotView } from './results-snapshot.types';
@@ -23,6 +24,7 @@ export class ResultsService {
     private readonly aggregation: AggregationService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly publishedProposals: PublishedProposalsService,
   ) {}
 
   /**
@@ -38,6 +40,10 @@ export class ResultsService {
       [campaignId, computed.stage, JSON.stringify(computed.data)],
     );
     this.logger.log({ campaignId, snapshotId: row.id, ms: Date.now() - started }, 'results aggregated');
+    // the public page's «Сводка предложений» for this snapshot; a failure leaves it to the first page that needs it
+    await this.publishedProposals.onSnapshot(campaignId, row.id, computed.stage).catch((err: Error) => {
+      this.logger.warn({ campaignId, snapshotId: row.id }, `public proposals summary not computed: ${err.message}`);
+    });
     return toView({ id: row.id, stage: computed.stage, computedAt: row.computed_at, data: computed.data });
   }
 

@@ -9,6 +9,7 @@ import { buildProposalsCampaign, DUPLICATE_GROUPS, FxProposal, ProposalsFixture 
 import { createUser, TEST_PASSWORD, TestUser } from '../factories/users.factory';
 import { startApp, TestApp } from '../setup/app';
 import { client } from '../setup/http';
+import { PROPOSALS_HEADER } from '../integration/report-expectations';
 
 const LABELS: Record<string, string> = {
   accepted: 'учтено',
@@ -318,18 +319,7 @@ describe('proposals of the revision stage at seed scale (784 proposals over 2,60
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(ws.autoFilter).toBeTruthy();
     const header = (ws.getRow(1).values as unknown[]).slice(1);
-    expect(header).toEqual([
-      '№',
-      'Документ',
-      'Вопрос',
-      'Предложение',
-      'Территория',
-      'Должность',
-      'Тип организации',
-      'Решение',
-      'Обоснование',
-      'Дата решения',
-    ]);
+    expect(header).toEqual(PROPOSALS_HEADER);
     const rows: { text: string; decision: string; justification: string }[] = [];
     ws.eachRow((row, i) => {
       if (i === 1) return;

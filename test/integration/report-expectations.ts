@@ -106,3 +106,103 @@ export async function codeValues(ds: DataSource): Promise<string[]> {
     'expertise',
   ];
 }
+
+export const DECISION_LABELS: Record<string, string> = {
+  accepted: 'учтено',
+  partially: 'учтено частично',
+  rejected: 'не учтено',
+  not_applicable: 'не относится к документу',
+};
+export const UNDECIDED = 'решение не принято';
+
+/** The header of a sheet of proposals: the organizer's «Сводка предложений» file and the full report's sheet. */
+export const PROPOSALS_HEADER = [
+  '№',
+  'Документ',
+  'Вопрос',
+  'Предложение',
+  'Территория',
+  'Должность',
+  'Тип организации',
+  'Решение',
+  'Обоснование',
+  'Дата решения',
+];
+
+/** A decision the test stored, by `${responseId}|${questionId}` (one text answer per response and question). */
+export type StoredDecisions = Map<string, { decision: string; justification: string | null }>;
+
+/**
+ * Decides the fixture's text answers with plain SQL (no product code): by answer id order, every fifth one left
+ * undecided and the others cycling through the four decisions; one answer of an excluded response decided too (it
+ * must show nowhere). Returns the decisions of the counted answers.
+ */
+export async function decideProposals(ds: DataSource, fx: ResultsFixture): Promise<StoredDecisions> {
+  const answers: { id: string; response_id: string; question_id: string; excluded: boolean }[] = await ds.query(
+    `SELECT a.id::text AS id, a.response_id, a.question_id, r.excluded FROM response_answers a JOIN responses r ON r.id = a.response_id
+      WHERE r.campaign_id = $1 AND a.text IS NOT NULL ORDER BY a.id`,
+    [fx.campaignId],
+  );
+  const decisions: StoredDecisions = new Map();
+  const cycle = ['accepted', 'partially', 'rejected', 'not_applicable'];
+  const counted = answers.filter((a) => !a.excluded);
+  const chosen = [...counted.filter((_, k) => k % 5 !== 4), answers.find((a) => a.excluded)!];
+  for (const [k, a] of chosen.entries()) {
+    const decision = cycle[k % 4];
+    const justification =
+      decision === 'partially' || decision === 'rejected' ? `=Обоснование ${k}` : k % 3 ? null : `Учтено в разделе ${k}`;
+    await ds.query(
+      `INSERT INTO proposal_decisions (response_id, answer_id, decision, justification, decided_at) VALUES ($1, $2, $3, $4, now())`,
+      [a.response_id, a.id, decision, justification],
+    );
+    if (!a.excluded) decisions.set(`${a.response_id}|${a.question_id}`, { decision, justification });
+  }
+  return decisions;
+}
+
+export interface ExpectedProposal {
+  document: string;
+  question: string;
+  text: string;
+  territory: string;
+  position: string;
+  organizationType: string;
+  decision: string;
+  justification: string;
+  decided: boolean;
+}
+
+/** Every proposal (a text answer of a counted response) in summary order: documents, then insertion (= answer id). */
+export function expectedProposals(fx: ResultsFixture, decisions: StoredDecisions): ExpectedProposal[] {
+  const textQuestions = fx.questions.filter((q) => q.kind === 'text');
+  return fx.documents.flatMap((d) =>
+    textQuestions
+      .filter((q) => q.documentId === d.id)
+      .flatMap((q) =>
+        fx.responses
+          .filter((r) => !r.excluded)
+          .flatMap((r) => r.answers.filter((a) => a.questionId === q.id && a.text).map((a) => ({ r, q, text: a.text! }))),
+      )
+      .map(({ r, q, text }) => {
+        const stored = decisions.get(`${r.id}|${q.id}`);
+        return {
+          document: d.title,
+          question: q.text,
+          text,
+          territory: fx.territories.find((t) => t.id === r.territoryId)!.name,
+          position: fx.positions.find((p) => p.code === r.position)!.name,
+          organizationType: fx.organizationTypes.find((o) => o.code === r.organizationType)!.name,
+          decision: stored ? DECISION_LABELS[stored.decision] : UNDECIDED,
+          justification: stored?.justification ?? '',
+          decided: !!stored,
+        };
+      }),
+  );
+}
+
+/** «Предложений: N. учтено — a; …; решение не принято — u.» as the summary prints each document's figures. */
+export function figuresLine(list: readonly ExpectedProposal[]): string {
+  const count = (label: string) => list.filter((p) => p.decision === label).length;
+  const parts = [...Object.values(DECISION_LABELS), UNDECIDED].map((label) => `${label} — ${count(label)}`);
+  return `Предложений: ${list.length}. ${parts.join('; ')}.`;
+}

@@ -12,7 +12,17 @@ import { ReportsService } from '../../src/reports/reports.service';
 import { StorageService } from '../../src/storage/storage.service';
 import { buildResultsCampaign, ResultsFixture } from '../factories/results.factory';
 import { LibreOffice } from '../setup/libreoffice';
-import { cellRows, expectedRaw, figures, localDateTime, TERRITORY_KINDS, wallClock } from './report-expectations';
+import {
+  cellRows,
+  decideProposals,
+  expectedProposals,
+  expectedRaw,
+  figures,
+  localDateTime,
+  safe,
+  TERRITORY_KINDS,
+  wallClock,
+} from './report-expectations';
 
 /** LibreOffice's CSV import as a Russian-locale user gets it: `;`, `"`, UTF-8, from line 1, Russian, special numbers. */
 const RUSSIAN_CSV_IMPORT = 'CSV:59,34,76,1,,1049,false,true';
@@ -93,7 +103,7 @@ describe('reports opened by real office software: LibreOffice Calc reads the XLS
       const file = files.find((x) => basename(x).endsWith(`-${name}.csv`))!;
       return parse(readFileSync(file, 'utf8'), { delimiter: ';', relax_column_count: true }) as string[][];
     };
-    expect(files).toHaveLength(11);
+    expect(files).toHaveLength(12);
     const expected = expectedRaw(fx);
     expect(
       sheet('Ответы')
@@ -104,6 +114,30 @@ describe('reports opened by real office software: LibreOffice Calc reads the XLS
     expect(sheet('Содержание').find((r) => r[0] === 'Результаты подсчитаны')![1]).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
     expect(sheet('Сводка').find((r) => r[0] === 'Охват территорий')![2]).toMatch(/^\d+\.\d%$/);
   });
+
+  it('«Сводка предложений» of the full report opened by Calc: every proposal once, decisions in Russian, dates, no formula', async () => {
+    const expected = expectedProposals(fx, await decideProposals(ds, fx));
+    const decided = expected.filter((p) => p.decided);
+    expect([expected.length > 15, decided.length > 10]).toEqual([true, true]);
+    const { path, name } = await render(ReportKind.Full, ReportFormat.Xlsx);
+    const [resaved] = await office.convert(path, name, 'xlsx');
+    const ws = (await workbook(resaved)).getWorksheet('Сводка предложений')!;
+    const body = cellRows(ws).slice(1);
+    expect(body.map((r) => r[0])).toEqual(expected.map((_, i) => i + 1));
+    // text cells as written: formula starters behind the neutralising apostrophe
+    expect(body.map((r) => [3, 7, 8].map((j) => r[j] ?? ''))).toEqual(
+      expected.map((p) => [safe(p.text), p.decision, safe(p.justification)]),
+    );
+    expect(body.filter((r) => r[9] instanceof Date)).toHaveLength(decided.length);
+    ws.eachRow((row) => row.eachCell((c) => expect(c.type).not.toBe(ExcelJS.ValueType.Formula)));
+    // and as Calc shows it: the decision column in Russian, the date as ДД.ММ.ГГГГ ЧЧ:ММ
+    const files = await office.convert(path, name, EVERY_SHEET_AS_SHOWN);
+    const file = files.find((x) => basename(x).endsWith('-Сводка предложений.csv'))!;
+    const shown = (parse(readFileSync(file, 'utf8'), { delimiter: ';', relax_column_count: true }) as string[][]).slice(1);
+    expect(shown.map((r) => r[7])).toEqual(expected.map((p) => p.decision));
+    expect(shown.filter((r) => /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/.test(r[9] ?? ''))).toHaveLength(decided.length);
+    expect(shown.map((r) => r[3])).toEqual(expected.map((p) => safe(p.text)));
+  }, 180_000);
 
   it('CSV (excel-ru) opened with Russian settings: every field in its own column, dates as dates, numbers as numbers', async () => {
     const { path, name } = await render(ReportKind.Discussion, ReportFormat.Csv);

@@ -13,7 +13,21 @@ import { CsvDialect, ReportFormat, ReportKind } from '../../src/reports/report-s
 import { ReportsService } from '../../src/reports/reports.service';
 import { StorageService } from '../../src/storage/storage.service';
 import { buildResultsCampaign, ResultsFixture } from '../factories/results.factory';
-import { cellRows, codeValues, expectedRaw, figures, localDateTime, safe, TERRITORY_KINDS, wallClock } from './report-expectations';
+import {
+  cellRows,
+  codeValues,
+  decideProposals,
+  expectedProposals,
+  expectedRaw,
+  figures,
+  figuresLine,
+  localDateTime,
+  PROPOSALS_HEADER,
+  safe,
+  StoredDecisions,
+  TERRITORY_KINDS,
+  wallClock,
+} from './report-expectations';
 
 /** An expected raw row as the XLSX cells hold it: the time a date cell, empty cells null and left off at the end. */
 function asCells(row: (string | number)[]): unknown[] {
@@ -44,6 +58,8 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
   let ds: DataSource;
   let reports: ReportsService;
   let fx: ResultsFixture;
+  /** decisions stored on the fixture's proposals by the «Сводка предложений» tests (the first one to run) */
+  let decisions: StoredDecisions | undefined;
 
   beforeAll(async () => {
     ctx = await NestFactory.createApplicationContext(CoreModule, { logger: false });
@@ -135,6 +151,7 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
       'Без ответов',
       'Разрезы',
       'Вопросы',
+      'Сводка предложений',
       'Экспертиза',
       'Рекомендации',
       'Расхождения',
@@ -280,6 +297,7 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
     const contents = cellRows(wb.getWorksheet('Содержание')!);
     const why = contents.slice(contents.findIndex((r) => r[0] === 'Не включены') + 1);
     expect(why).toEqual([
+      ['Сводка предложений', 'участники обсуждения не написали ни одного предложения'],
       ['Расхождения', 'ни один документ не оценён двумя и более экспертами: сравнивать не с кем'],
       ['Ответы', 'нет ни одного учтённого ответа'],
     ]);
@@ -338,7 +356,7 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
     const documents = fx.documents.map((d) => d.title).join(' ');
     expect(flat).toContain(
       `Содержание 1. Профессионально-общественное обсуждение Респонденты Территории без ответов Общие вопросы ${documents} ` +
-        `2. Профессиональная экспертиза ${documents}`,
+        `2. Сводка предложений ${documents} 3. Профессиональная экспертиза ${documents}`,
     );
     expect(flat).toContain('Критерий Средний балл Доля «полностью», % Число оценок 0 1 2');
     for (const c of fx.criteria) expect([c.text, flat.includes(c.text)]).toEqual([c.text, true]);
@@ -365,4 +383,77 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
     expect(await reports.renderReport(id, true)).toBe('failed');
     expect(await reports.get(id)).toMatchObject({ id, status: 'failed', error: 'unknown report format: docx' });
   });
+  it('full report XLSX: «Сводка предложений» holds every proposal once, its decision in Russian, counts as recomputed', async () => {
+    decisions ??= await decideProposals(ds, fx);
+    const expected = expectedProposals(fx, decisions);
+    const decided = expected.filter((p) => p.decided);
+    expect([expected.length > 30, decided.length > 20, decided.length < expected.length]).toEqual([true, true, true]);
+    const wb = await readXlsx((await render(ReportKind.Full, ReportFormat.Xlsx)).path);
+    const ws = wb.getWorksheet('Сводка предложений')!;
+    const rows = cellRows(ws);
+    expect(rows[0]).toEqual(PROPOSALS_HEADER);
+    const body = rows.slice(1);
+    expect(body.map((r) => r[0])).toEqual(expected.map((_, i) => i + 1));
+    // in summary order, each proposal once with its decision and justification (formula starters neutralised)
+    const cells = (r: unknown[]) => Array.from({ length: 8 }, (_, j) => r[j + 1] ?? '');
+    expect(body.map(cells)).toEqual(
+      expected.map((p) => [
+        p.document,
+        p.question,
+        safe(p.text),
+        p.territory,
+        p.position,
+        p.organizationType,
+        p.decision,
+        safe(p.justification),
+      ]),
+    );
+    expect(body.filter((r) => r[9] instanceof Date)).toHaveLength(decided.length);
+    const firstDecided = body.findIndex((r) => r[9] instanceof Date) + 2;
+    expect(ws.getCell(`J${firstDecided}`).numFmt).toBe('dd.mm.yyyy hh:mm');
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.autoFilter).toBe(`A1:J${expected.length + 1}`);
+    expect(ws.getColumn(4).width).toBeGreaterThanOrEqual(40);
+    ws.eachRow((row) => row.eachCell((c) => expect(c.type).not.toBe(ExcelJS.ValueType.Formula)));
+    const contents = cellRows(wb.getWorksheet('Содержание')!).find((r) => r[0] === 'Сводка предложений')!;
+    expect(contents[1]).toContain(`решение принято по ${decided.length} из ${expected.length} — на момент формирования отчёта`);
+    expect(contents[2]).toBe(expected.length);
+    // the discussion report is made before any decision can exist: no summary there
+    const discussion = await readXlsx((await render(ReportKind.Discussion, ReportFormat.Xlsx)).path);
+    expect(discussion.worksheets.map((w) => w.name)).not.toContain('Сводка предложений');
+  });
+
+  it('full report PDF: «Сводка предложений» per document, every proposal once in order with its decision in Russian', async () => {
+    decisions ??= await decideProposals(ds, fx);
+    const expected = expectedProposals(fx, decisions);
+    const decided = expected.filter((p) => p.decided);
+    expect(decided.length).toBeGreaterThan(20);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', (await render(ReportKind.Full, ReportFormat.Pdf)).path, '-'], {
+      encoding: 'utf8',
+    });
+    const section = text.slice(
+      text.indexOf('Предложения участников обсуждения (свободные ответы)'),
+      text.lastIndexOf('Профессиональная экспертиза'),
+    );
+    const flat = section.replace(/\s+/g, ' ');
+    expect(flat).toContain(`Предложений: ${expected.length}, решение принято по ${decided.length}.`);
+    for (const d of fx.documents) {
+      const own = expected.filter((p) => p.document === d.title);
+      expect([d.title, flat.includes(`${d.title} ${figuresLine(own)}`)]).toEqual([d.title, true]);
+    }
+    // each proposal's numbered first line once, in order, followed by its decision and justification
+    const lines = section.split(/[\n\f]/);
+    expect(lines.filter((l) => /^\d+\. /.test(l))).toHaveLength(expected.length);
+    let at = 0;
+    const seq = new Map<string, number>();
+    for (const p of expected) {
+      seq.set(p.document, (seq.get(p.document) ?? 0) + 1);
+      const head = `${seq.get(p.document)}. ${p.text.split('\n')[0]}`;
+      at = lines.indexOf(head, at);
+      expect([head, at >= 0]).toEqual([head, true]);
+      const decision = lines.slice(at).find((l) => l.startsWith('Решение: '))!;
+      const shown = p.justification ? `Решение: ${p.decision}. Обоснование: ${p.justification}` : `Решение: ${p.decision}`;
+      expect([head, decision]).toEqual([head, shown]);
+    }
+  }, 60_000);
 });

@@ -3,9 +3,30 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../common/chromium';
 import { ViewService } from '../../common/view.service';
 import { AppConfig } from '../../config/app.config';
-import { decisionLabel, ProposalsSummary } from '../proposal-decision';
-import type { ProposalRow } from '../proposals.repository';
-import { figuresOf, GENERAL_TITLE } from '../proposals-summary.service';
+import { decisionLabel } from '../proposal-decision';
+import { figuresOf, GENERAL_TITLE, ProposalsFileData } from '../proposals-summary.service';
+
+/**
+ * Per document, its figures and every proposal with where it came from and its decision in Russian: what the
+ * partial templates/partials/proposals-documents.hbs prints, in this summary and in the final report's section.
+ */
+export function proposalDocuments({ summary, titles, rows }: ProposalsFileData) {
+  return summary.documents.map((d) => ({
+    title: d.documentId ? (titles.get(d.documentId) ?? '') : GENERAL_TITLE,
+    total: d.total,
+    figures: figuresOf(d),
+    proposals: rows
+      .filter((r) => r.document_id === d.documentId)
+      .map((r, i) => ({
+        seq: i + 1,
+        text: r.text,
+        question: r.question_text,
+        origin: [r.territory_name, r.position_name ?? r.position].join(', '),
+        decision: decisionLabel(r.decision),
+        justification: r.justification,
+      })),
+  }));
+}
 
 /**
  * «Сводка предложений» as PDF: templates/reports/proposals-summary.hbs printed by the system Chromium
@@ -22,31 +43,17 @@ export class ProposalsPdfRenderer implements OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
-  html(campaignTitle: string, summary: ProposalsSummary, titles: Map<string, string>, rows: ProposalRow[]): string {
-    const documents = summary.documents.map((d) => ({
-      title: d.documentId ? (titles.get(d.documentId) ?? '') : GENERAL_TITLE,
-      total: d.total,
-      figures: figuresOf(d),
-      proposals: rows
-        .filter((r) => r.document_id === d.documentId)
-        .map((r, i) => ({
-          seq: i + 1,
-          text: r.text,
-          question: r.question_text,
-          origin: [r.territory_name, r.position_name ?? r.position].join(', '),
-          decision: decisionLabel(r.decision),
-          justification: r.justification,
-        })),
-    }));
+  html(campaignTitle: string, data: ProposalsFileData): string {
+    const { summary } = data;
     return this.views.render(
       'reports/proposals-summary',
-      { campaignTitle, total: summary.total, decided: summary.decided, figures: figuresOf(summary), documents },
+      { campaignTitle, total: summary.total, decided: summary.decided, figures: figuresOf(summary), documents: proposalDocuments(data) },
       { layout: null },
     );
   }
 
-  async render(campaignTitle: string, summary: ProposalsSummary, titles: Map<string, string>, rows: ProposalRow[]): Promise<Buffer> {
-    const html = this.html(campaignTitle, summary, titles, rows);
+  async render(campaignTitle: string, data: ProposalsFileData): Promise<Buffer> {
+    const html = this.html(campaignTitle, data);
     const run = this.queue.then(() => this.print(html));
     this.queue = run.catch(() => undefined);
     return run;

@@ -4,7 +4,9 @@ import { barChart } from '../bar-chart';
 import type { ReviewRow } from '../report-data.service';
 import { silentTerritories, stageLabel, territoryKindPluralLabel, territoryLabel } from '../report-labels';
 import { ReportKind } from '../report-status';
-import { documentTitle, includesDiscussion, includesExpertise, KIND_TITLES } from './render-context';
+import { figuresOf, ProposalsFileData } from '../../proposals/proposals-summary.service';
+import { proposalDocuments } from '../../proposals/renderers/proposals-pdf.renderer';
+import { documentTitle, includesDiscussion, includesExpertise, includesProposals, KIND_TITLES } from './render-context';
 
 /** Free-text answers printed per question; all of them are in the XLSX and CSV. */
 export const PDF_TEXTS_PER_QUESTION = 50;
@@ -87,14 +89,27 @@ function expertiseModel(snapshot: ResultsSnapshotView, reviews: readonly ReviewR
   };
 }
 
+/** The «Сводка предложений» section: left out when there is no proposal (no empty section). */
+function proposalsModel(data: ProposalsFileData | null) {
+  if (!data?.rows.length) return null;
+  return {
+    total: data.summary.total,
+    decided: data.summary.decided,
+    figures: figuresOf(data.summary),
+    documents: proposalDocuments(data).map((d, i) => ({ ...d, anchor: `proposals-${i + 1}` })),
+  };
+}
+
 /** Everything templates/reports/report.hbs prints, codes already turned into Russian names. */
 export function pdfModel(
   kind: ReportKind,
   snapshot: ResultsSnapshotView,
   texts: ReadonlyMap<string, FreeText[]>,
   reviews: readonly ReviewRow[],
+  proposalsData: ProposalsFileData | null = null,
 ) {
   const discussion = includesDiscussion(kind) ? discussionModel(snapshot, texts) : null;
+  const proposals = includesProposals(kind) ? proposalsModel(proposalsData) : null;
   const expertise = includesExpertise(kind) ? expertiseModel(snapshot, reviews) : null;
   const toc: { anchor: string; title: string; children: { anchor: string; title: string }[] }[] = [];
   if (discussion) {
@@ -106,6 +121,13 @@ export function pdfModel(
         ...(discussion.silent.length ? [{ anchor: 'silent', title: 'Территории без ответов' }] : []),
         ...discussion.groups.map((g) => ({ anchor: g.anchor, title: g.title })),
       ],
+    });
+  }
+  if (proposals) {
+    toc.push({
+      anchor: 'proposals',
+      title: 'Сводка предложений',
+      children: proposals.documents.map((doc) => ({ anchor: doc.anchor, title: doc.title })),
     });
   }
   if (expertise) {
@@ -123,6 +145,7 @@ export function pdfModel(
     stage: stageLabel(snapshot.stage),
     toc: sections >= PDF_TOC_MIN_SECTIONS ? toc : [],
     discussion,
+    proposals,
     expertise,
   };
 }

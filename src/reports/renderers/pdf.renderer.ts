@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ViewService } from '../../common/view.service';
+import { ProposalsSummaryService } from '../../proposals/proposals-summary.service';
 import { ReportDataService } from '../report-data.service';
 import { PdfBrowserService } from './pdf-browser.service';
 import { FreeText, PDF_TEXTS_PER_QUESTION, pdfModel } from './pdf-model';
-import { includesDiscussion, includesExpertise, RenderContext } from './render-context';
+import { includesDiscussion, includesExpertise, includesProposals, RenderContext } from './render-context';
 
 export { PDF_TEXTS_PER_QUESTION };
 
 /**
- * PDF: templates/reports/report.hbs (HTML, SVG bar charts drawn by the template) printed by headless Chromium, with
+ * PDF: templates/reports/report.hbs (HTML, SVG bar charts drawn by the template; in a full report the «Сводка
+ * предложений» through the partial the organizer's summary file prints with) printed by headless Chromium, with
  * templates/reports/footer.hbs (campaign title, page N of M) as Chromium's footer on every page.
  */
 @Injectable()
@@ -17,6 +19,7 @@ export class PdfRenderer {
     private readonly views: ViewService,
     private readonly browser: PdfBrowserService,
     private readonly data: ReportDataService,
+    private readonly proposals: ProposalsSummaryService,
   ) {}
 
   async render(ctx: RenderContext): Promise<void> {
@@ -33,6 +36,7 @@ export class PdfRenderer {
       await Promise.all(withTexts.map(async (q) => [q.questionId, await this.data.texts(q.questionId, PDF_TEXTS_PER_QUESTION)] as const)),
     );
     const reviews = includesExpertise(ctx.kind) ? await this.data.reviewRows(ctx.campaignId) : [];
-    return this.views.render('reports/report', pdfModel(ctx.kind, snapshot, texts, reviews), { layout: null });
+    const proposals = includesProposals(ctx.kind) ? await this.proposals.fileData(ctx.campaignId) : null;
+    return this.views.render('reports/report', pdfModel(ctx.kind, snapshot, texts, reviews, proposals), { layout: null });
   }
 }

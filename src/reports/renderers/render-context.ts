@@ -15,6 +15,11 @@ export interface RenderContext {
 
 export const includesDiscussion = (kind: ReportKind): boolean => kind !== ReportKind.Expertise;
 export const includesExpertise = (kind: ReportKind): boolean => kind !== ReportKind.Discussion;
+/**
+ * The «Сводка предложений» belongs to the full report (the final report once the expertise closes): proposals are
+ * decided in the revision, after the discussion report was made (docs/reports.md).
+ */
+export const includesProposals = (kind: ReportKind): boolean => kind === ReportKind.Full;
 
 export const KIND_TITLES: Readonly<Record<ReportKind, string>> = {
   [ReportKind.Discussion]: 'Итоги профессионально-общественного обсуждения',

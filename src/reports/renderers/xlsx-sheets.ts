@@ -2,7 +2,9 @@ import type { ResultsSnapshotView } from '../../results/results-snapshot.types';
 import { questionKindLabel, recommendationLabel, silentTerritories, territoryKindLabel, territoryKindPluralLabel } from '../report-labels';
 import type { ReviewRow } from '../report-data.service';
 import { ReportKind } from '../report-status';
-import { documentTitle, includesDiscussion, includesExpertise } from './render-context';
+import type { ProposalsFileData } from '../../proposals/proposals-summary.service';
+import { PROPOSAL_COLUMNS, proposalCells } from '../../proposals/renderers/proposals-xlsx.renderer';
+import { documentTitle, includesDiscussion, includesExpertise, includesProposals } from './render-context';
 import type { Table, TableColumn } from './xlsx-table';
 
 /** A sheet the report leaves out, and why (told on the «Содержание» sheet). */
@@ -24,11 +26,37 @@ const col = (header: string, kind: TableColumn['kind'] = 'text'): TableColumn =>
  * The summary sheets of an XLSX report, from the snapshot (and the submitted review scores): pure, so the figures
  * can be checked against the snapshot directly. Every code is shown by its Russian name.
  */
-export function summarySheets(kind: ReportKind, snapshot: ResultsSnapshotView, reviews: readonly ReviewRow[]): SheetPlan {
+export function summarySheets(
+  kind: ReportKind,
+  snapshot: ResultsSnapshotView,
+  reviews: readonly ReviewRow[],
+  proposals: ProposalsFileData | null = null,
+): SheetPlan {
   const plan: SheetPlan = { tables: [summary(kind, snapshot)], omitted: [] };
   if (includesDiscussion(kind)) discussionSheets(snapshot, plan);
+  if (includesProposals(kind)) proposalsSheet(proposals, plan);
   if (includesExpertise(kind)) expertiseSheets(snapshot, reviews, plan);
   return plan;
+}
+
+export const PROPOSALS_SHEET = 'Сводка предложений';
+
+/** Every proposal once, as in the organizer's «Сводка предложений» file (src/proposals/renderers). */
+function proposalsSheet(proposals: ProposalsFileData | null, plan: SheetPlan): void {
+  if (!proposals?.rows.length) {
+    plan.omitted.push({ name: PROPOSALS_SHEET, reason: 'участники обсуждения не написали ни одного предложения' });
+    return;
+  }
+  const { total, decided } = proposals.summary;
+  plan.tables.push({
+    name: PROPOSALS_SHEET,
+    description:
+      `Каждое предложение участников (свободный ответ) с решением разработчиков и обоснованием; решение принято по ` +
+      `${decided} из ${total}`,
+    columns: PROPOSAL_COLUMNS.map((c) => col(c.header, c.kind)),
+    rows: proposals.rows.map((r, i) => proposalCells(r, i + 1)),
+    readAtRender: true,
+  });
 }
 
 function summary(kind: ReportKind, snapshot: ResultsSnapshotView): Table {

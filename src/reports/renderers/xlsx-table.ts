@@ -21,6 +21,8 @@ export interface Table {
   description: string;
   columns: TableColumn[];
   rows: unknown[][];
+  /** read when the report is made rather than taken from the results snapshot (told on «Содержание») */
+  readAtRender?: boolean;
 }
 
 type Style = Partial<ExcelJS.Style>;
@@ -70,7 +72,7 @@ const HEADER_LINES = 3;
 export function cellValue(kind: ColumnKind, value: unknown): unknown {
   if (value === null || value === undefined || value === '') return undefined;
   if (kind === 'date') {
-    const ms = typeof value === 'number' ? value : Date.parse(String(value));
+    const ms = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(String(value));
     return Number.isNaN(ms) ? undefined : wallClockDate(ms);
   }
   if (kind === 'percent' && typeof value === 'number') return value / 100;

@@ -7,7 +7,8 @@ import { wallClockDate, zoneOffsetMs } from '../../common/display-time-zone';
 import { neutralizeCell } from '../cell-safety';
 import { RAW_FIXED_HEADERS, RAW_TIME_COLUMN, RawColumn, ReportDataService } from '../report-data.service';
 import { stageLabel } from '../report-labels';
-import { includesDiscussion, includesExpertise, KIND_TITLES, RenderContext } from './render-context';
+import { ProposalsSummaryService } from '../../proposals/proposals-summary.service';
+import { includesDiscussion, includesExpertise, includesProposals, KIND_TITLES, RenderContext } from './render-context';
 import { RAW_SHEET, SheetPlan, summarySheets } from './xlsx-sheets';
 import { DATE_STYLE, LABEL_STYLE, PLAIN_STYLE, SheetTable, TableColumn, TITLE_STYLE, writeTable } from './xlsx-table';
 
@@ -57,11 +58,14 @@ function utcOffsetText(instantMs: number): string {
  * strings: they would keep every distinct text in memory), so memory stays flat however many raw rows there are.
  * Styles are on (header, date, number and percent formats) with one shared style object per column kind, which
  * exceljs resolves by identity (see xlsx-table.ts). Sheets: «Содержание» first, then the summary sheets
- * (xlsx-sheets.ts), then the raw answers.
+ * (xlsx-sheets.ts, with «Сводка предложений» in a full report), then the raw answers.
  */
 @Injectable()
 export class XlsxRenderer {
-  constructor(private readonly data: ReportDataService) {}
+  constructor(
+    private readonly data: ReportDataService,
+    private readonly proposals: ProposalsSummaryService,
+  ) {}
 
   async render(ctx: RenderContext): Promise<void> {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -72,7 +76,8 @@ export class XlsxRenderer {
       zip: { zlib: { level: 1 } },
     } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
     const reviews = includesExpertise(ctx.kind) ? await this.data.reviewRows(ctx.campaignId) : [];
-    const plan = summarySheets(ctx.kind, ctx.snapshot, reviews);
+    const proposals = includesProposals(ctx.kind) ? await this.proposals.fileData(ctx.campaignId) : null;
+    const plan = summarySheets(ctx.kind, ctx.snapshot, reviews, proposals);
     let raw: { columns: RawColumn[]; count: number } | null = null;
     if (includesDiscussion(ctx.kind)) {
       const [columns, count] = await Promise.all([this.data.columns(ctx.campaignId), this.data.countIncluded(ctx.campaignId)]);
@@ -105,7 +110,9 @@ export class XlsxRenderer {
     add(['Время', `местное (${utcOffsetText(computed)}), во всех листах`], [LABEL_STYLE]);
     add([]);
     add(['Лист', 'Что содержит', 'Строк'], [LABEL_STYLE, LABEL_STYLE, LABEL_STYLE]);
-    for (const t of plan.tables) add([t.name, `${t.description} — на момент подсчёта результатов`, t.rows.length]);
+    for (const t of plan.tables) {
+      add([t.name, `${t.description} — на момент ${t.readAtRender ? 'формирования отчёта' : 'подсчёта результатов'}`, t.rows.length]);
+    }
     if (rawCount !== null) {
       add([RAW_SHEET, 'Все учтённые ответы анкеты, по одному на строку — на момент формирования отчёта', rawCount]);
     }
