@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ErrorCode } from '../common/domain-error';
 import { JobName } from '../queue/queue-registry';
 import { OutboxService } from '../queue/outbox.service';
 import { ProposalsService } from '../proposals/proposals.service';
-import { CAMPAIGN_STATUS_LABELS, CAMPAIGN_TRANSITIONS, CampaignStatus, canTransition } from './campaign-status';
+import { CampaignLifecycleRepository, DueCampaignRow } from './campaign-lifecycle.repository';
+import { CAMPAIGN_MACHINE, CAMPAIGN_STATUS_LABELS, CampaignAction, CampaignEffect, CampaignStatus, scheduledMove } from './campaign-status';
 import { campaignView } from './campaign-view';
 import { lockCampaign } from './campaigns.service';
 import { transitionNotAllowed } from './campaigns.errors';
@@ -48,17 +48,25 @@ interface DueMove {
   dueAt: Date;
 }
 
+export interface ScheduledFailure {
+  to: CampaignStatus;
+  label: string;
+  /** ISO 8601 */
+  dueAt: string;
+  missing: string[];
+}
+
 /**
- * The campaign lifecycle, in one place (docs/product.md): every stage move — from the API, the pages or the scheduler —
- * goes through transition(), which locks the campaign row, checks the move against CAMPAIGN_TRANSITIONS and its
- * preconditions, applies the effects and writes the audit and outbox rows in the same transaction.
+ * The campaign lifecycle, in one place (docs/lifecycle.md): every stage move — from the API, the pages or the
+ * scheduler — goes through apply(), which, on the campaign row locked by its caller's transaction, finds the move in
+ * CAMPAIGN_MACHINE, checks its preconditions, applies the move's declared effects and writes the audit row.
  */
 @Injectable()
 export class CampaignLifecycleService {
   private readonly logger = new Logger(CampaignLifecycleService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly campaigns: CampaignLifecycleRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly proposals: ProposalsService,
@@ -69,12 +77,13 @@ export class CampaignLifecycleService {
    * expertise while proposals are undecided needs one.
    */
   async transition(campaignId: string, to: CampaignStatus, actorId: string | null, reason?: string) {
-    return this.dataSource.transaction(async (m) => {
+    return this.campaigns.transaction(async (m) => {
       const campaign = await lockCampaign(m, campaignId);
       return campaignView(await this.apply(m, campaign, to, actorId, reason?.trim() || undefined));
     });
   }
 
+  /** The one method that changes a campaign's status; `campaign` is locked in `m`'s transaction. */
   private async apply(
     m: EntityManager,
     campaign: Campaign,
@@ -83,30 +92,22 @@ export class CampaignLifecycleService {
     reason?: string,
   ): Promise<Campaign> {
     const from = campaign.status;
-    if (!canTransition(from, to)) throw new TransitionRefusedError(transitionNotAllowed(from, to));
-    const missing = await this.missingFor(m, campaign, to);
+    const move = CAMPAIGN_MACHINE.toward(from, to);
+    if (!move) throw new TransitionRefusedError(transitionNotAllowed(from, to));
+    const missing = await this.missingFor(campaign, to, m);
     if (missing.length) throw new TransitionRefusedError(missing);
     // a warning, not a precondition: the organizer may move on, but says why (the scheduler's reason is the schedule)
     const undecided =
-      from === CampaignStatus.Revision && to === CampaignStatus.Expertise ? await this.proposals.undecidedCount(campaign.id, m) : 0;
+      from === CampaignStatus.Revision && move.action === CampaignAction.OpenExpertise
+        ? await this.proposals.undecidedCount(campaign.id, m)
+        : 0;
     if (undecided > 0 && !reason) throw new ConflictError(undecidedProposals(undecided), ErrorCode.ProposalsUndecided);
 
     const now = new Date();
-    campaign.status = to;
+    campaign.status = move.to;
     campaign.statusChangedAt = now;
-    if (to === CampaignStatus.Expertise) {
-      // experts score the version current now; criteria stop changing (CampaignsService checks frozenAt)
-      campaign.frozenAt = now;
-      await m.query(`UPDATE documents SET frozen_version_number = current_version_number WHERE campaign_id = $1`, [campaign.id]);
-      await this.outbox.enqueue(m, JobName.InviteExperts, { campaignId: campaign.id });
-    }
-    if (from === CampaignStatus.Discussion && to === CampaignStatus.Revision) {
-      await this.outbox.enqueue(m, JobName.StageClosed, { campaignId: campaign.id, stage: CampaignStatus.Discussion });
-    }
-    if (from === CampaignStatus.Expertise && to === CampaignStatus.Completed) {
-      await this.outbox.enqueue(m, JobName.StageClosed, { campaignId: campaign.id, stage: CampaignStatus.Expertise });
-    }
-    const saved = await m.getRepository(Campaign).save(campaign);
+    for (const effect of move.effects) await this.applyEffect(m, campaign, effect, now);
+    const saved = await this.campaigns.save(m, campaign);
     await this.audit.record(m, {
       actorId,
       action: AuditAction.CampaignTransition,
@@ -120,69 +121,72 @@ export class CampaignLifecycleService {
     return saved;
   }
 
-  /** Everything that stops the move `campaign.status → to` (the move itself is allowed). */
-  async missingFor(m: EntityManager, campaign: Campaign, to: CampaignStatus): Promise<string[]> {
-    const missing: string[] = [];
-    if (to === CampaignStatus.Discussion || to === CampaignStatus.Expertise) {
-      const docs: { id: string; title: string; current_version_number: number }[] = await m.query(
-        `SELECT id, title, current_version_number FROM documents WHERE campaign_id = $1 ORDER BY sort_order, created_at`,
-        [campaign.id],
-      );
-      if (!docs.some((d) => d.current_version_number > 0)) missing.push(MISSING.noDocuments);
-      for (const d of docs) if (d.current_version_number <= 0) missing.push(MISSING.documentWithoutFile(d.title));
+  private async applyEffect(m: EntityManager, campaign: Campaign, effect: CampaignEffect, now: Date): Promise<void> {
+    switch (effect) {
+      case CampaignEffect.FreezeForExpertise:
+        // experts score the version current now; criteria stop changing (CampaignsService checks frozenAt)
+        campaign.frozenAt = now;
+        return this.campaigns.freezeDocumentVersions(m, campaign.id);
+      case CampaignEffect.InviteExperts:
+        return this.outbox.enqueue(m, JobName.InviteExperts, { campaignId: campaign.id });
+      case CampaignEffect.CloseDiscussionStage:
+        return this.outbox.enqueue(m, JobName.StageClosed, { campaignId: campaign.id, stage: CampaignStatus.Discussion });
+      case CampaignEffect.CloseExpertiseStage:
+        return this.outbox.enqueue(m, JobName.StageClosed, { campaignId: campaign.id, stage: CampaignStatus.Expertise });
+    }
+  }
 
-      if (to === CampaignStatus.Discussion) {
-        const questions: { text: string; kind: string; options: number }[] = await m.query(
-          `SELECT q.text, q.kind, (SELECT count(*)::int FROM question_options o WHERE o.question_id = q.id) AS options
-             FROM questions q WHERE q.campaign_id = $1 ORDER BY q.sort_order, q.created_at`,
-          [campaign.id],
-        );
-        if (!questions.length) missing.push(MISSING.noQuestions);
-        for (const q of questions) {
-          if ((q.kind === 'single' || q.kind === 'multi') && q.options < 2) missing.push(MISSING.questionOptions(q.text));
-        }
-      } else {
-        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM criteria WHERE campaign_id = $1`, [campaign.id]);
-        if (n === 0) missing.push(MISSING.noCriteria);
-        const assigned: { document_id: string }[] = await m.query(`SELECT DISTINCT document_id FROM assignments WHERE campaign_id = $1`, [
-          campaign.id,
-        ]);
-        const withExpert = new Set(assigned.map((a) => a.document_id));
-        for (const d of docs) if (!withExpert.has(d.id)) missing.push(MISSING.documentWithoutExpert(d.title));
+  /** Everything that stops the move `campaign.status → to` (the move itself is allowed); `m`: the move's transaction. */
+  async missingFor(campaign: Campaign, to: CampaignStatus, m?: EntityManager): Promise<string[]> {
+    if (to !== CampaignStatus.Discussion && to !== CampaignStatus.Expertise) return [];
+    const missing: string[] = [];
+    const docs = await this.campaigns.documents(campaign.id, m);
+    if (!docs.some((d) => d.current_version_number > 0)) missing.push(MISSING.noDocuments);
+    for (const d of docs) if (d.current_version_number <= 0) missing.push(MISSING.documentWithoutFile(d.title));
+
+    if (to === CampaignStatus.Discussion) {
+      const questions = await this.campaigns.questions(campaign.id, m);
+      if (!questions.length) missing.push(MISSING.noQuestions);
+      for (const q of questions) {
+        if ((q.kind === 'single' || q.kind === 'multi') && q.options < 2) missing.push(MISSING.questionOptions(q.text));
       }
+    } else {
+      if ((await this.campaigns.criteriaCount(campaign.id, m)) === 0) missing.push(MISSING.noCriteria);
+      const withExpert = await this.campaigns.documentsWithExpert(campaign.id, m);
+      for (const d of docs) if (!withExpert.has(d.id)) missing.push(MISSING.documentWithoutExpert(d.title));
     }
     return missing;
   }
 
   /** The moves the table allows from the current stage, each with what is missing (for the campaign page). */
   async availableTransitions(campaignId: string): Promise<AvailableTransition[]> {
-    const campaign = await this.dataSource.getRepository(Campaign).findOneByOrFail({ id: campaignId });
+    const campaign = await this.campaigns.findById(campaignId);
     const out: AvailableTransition[] = [];
-    for (const to of CAMPAIGN_TRANSITIONS[campaign.status]) {
-      out.push({ to, label: CAMPAIGN_STATUS_LABELS[to], missing: await this.missingFor(this.dataSource.manager, campaign, to) });
+    for (const { to } of CAMPAIGN_MACHINE.outOf(campaign.status)) {
+      out.push({ to, label: CAMPAIGN_STATUS_LABELS[to], missing: await this.missingFor(campaign, to) });
     }
     return out;
   }
 
   /** Scheduled moves that were refused at their due time while the campaign is still in that stage (shown on its page). */
-  async scheduledFailures(campaignId: string): Promise<{ to: CampaignStatus; label: string; dueAt: string; missing: string[] }[]> {
-    const rows: { after: { to: CampaignStatus; dueAt: string; missing: string[] } }[] = await this.dataSource.query(
-      `SELECT a.after FROM audit_log a JOIN campaigns c ON c.id = a.campaign_id
-        WHERE a.campaign_id = $1 AND a.action = 'campaign.transition_failed' AND a.before->>'status' = c.status
-        ORDER BY a.id DESC LIMIT 5`,
-      [campaignId],
-    );
-    return rows.map((r) => ({ ...r.after, label: CAMPAIGN_STATUS_LABELS[r.after.to] }));
+  async scheduledFailures(campaignId: string): Promise<ScheduledFailure[]> {
+    const rows = await this.campaigns.currentFailures(campaignId, 5);
+    return rows.map((r) => ({
+      to: r.to_status,
+      label: CAMPAIGN_STATUS_LABELS[r.to_status],
+      dueAt: new Date(r.due_at).toISOString(),
+      missing: r.reasons,
+    }));
   }
 
   /**
-   * The scheduler's part: performs every move whose time has come (opensAt/closesAt), through the same checks.
+   * The scheduler's part: performs every move whose time has come (SCHEDULED_MOVES), through the same checks.
    * Exactly once across any number of workers: each move re-reads the row under FOR UPDATE and does nothing when
-   * the status moved on. A move whose preconditions fail is recorded once in the audit log (per due time) and
-   * skipped until the schedule changes, instead of being retried on every tick.
+   * the status moved on. A move whose preconditions fail is recorded once (scheduled_transition_failures, per due
+   * time) and skipped until the schedule gives it another due time, instead of being retried on every tick.
    */
   async performDueTransitions(now: Date = new Date()): Promise<number> {
-    const due = await this.findDue(this.dataSource.manager, now);
+    const due = (await this.campaigns.dueForSchedule(now)).map(dueMove);
     let done = 0;
     for (const move of due) {
       try {
@@ -194,87 +198,42 @@ export class CampaignLifecycleService {
     return done;
   }
 
-  private async findDue(m: EntityManager, now: Date): Promise<DueMove[]> {
-    const rows: {
-      id: string;
-      status: CampaignStatus;
-      d_open: Date | null;
-      d_close: Date | null;
-      e_open: Date | null;
-      e_close: Date | null;
-    }[] = await m.query(
-      `SELECT id, status, discussion_opens_at AS d_open, discussion_closes_at AS d_close,
-                expertise_opens_at AS e_open, expertise_closes_at AS e_close
-           FROM campaigns
-          WHERE (status = 'draft' AND (discussion_opens_at <= $1 OR (discussion_opens_at IS NULL AND expertise_opens_at <= $1)))
-             OR (status = 'discussion' AND discussion_closes_at <= $1)
-             OR (status = 'revision' AND expertise_opens_at <= $1)
-             OR (status = 'expertise' AND expertise_closes_at <= $1)
-          ORDER BY id`,
-      [now],
-    );
-    return rows.map((r) => {
-      const next = scheduledMove(r.status, r);
-      return { id: r.id, from: r.status, to: next!.to, dueAt: next!.dueAt };
-    });
-  }
-
   private async performDue(move: DueMove, now: Date): Promise<boolean> {
-    return this.dataSource.transaction(async (m) => {
+    return this.campaigns.transaction(async (m) => {
       const campaign = await lockCampaign(m, move.id);
-      const still = scheduledMove(campaign.status, {
-        d_open: campaign.discussionOpensAt,
-        d_close: campaign.discussionClosesAt,
-        e_open: campaign.expertiseOpensAt,
-        e_close: campaign.expertiseClosesAt,
-      });
+      const still = scheduledMove(campaign);
       // another worker moved it first, or the schedule changed meanwhile
       if (!still || still.to !== move.to || still.dueAt > now) return false;
-      const dueAt = still.dueAt.toISOString();
-      const failedBefore = await m.query(
-        `SELECT 1 FROM audit_log WHERE campaign_id = $1 AND action = 'campaign.transition_failed'
-            AND after->>'to' = $2 AND after->>'dueAt' = $3 LIMIT 1`,
-        [campaign.id, move.to, dueAt],
-      );
-      if (failedBefore.length) return false;
-      const missing = canTransition(campaign.status, move.to)
-        ? await this.missingFor(m, campaign, move.to)
-        : [transitionNotAllowed(campaign.status, move.to)];
+      if (await this.campaigns.failureRecorded(m, campaign.id, still.to, still.dueAt)) return false;
+      // every scheduled move is in CAMPAIGN_MACHINE (campaign-status.ts checks it at load): only preconditions can fail
+      const missing = await this.missingFor(campaign, still.to, m);
       if (missing.length) {
-        await this.audit.record(m, {
-          actorId: null,
-          action: AuditAction.CampaignTransitionFailed,
-          entityType: 'campaign',
-          entityId: campaign.id,
-          campaignId: campaign.id,
-          before: { status: campaign.status },
-          after: { to: move.to, dueAt, missing },
-        });
-        this.logger.warn(`scheduled move of campaign ${campaign.id} to ${move.to} refused: ${missing.length} problem(s)`);
+        await this.recordScheduledFailure(m, campaign, still.to, still.dueAt, missing);
         return false;
       }
-      await this.apply(m, campaign, move.to, null, 'schedule');
+      await this.apply(m, campaign, still.to, null, 'schedule');
       return true;
     });
   }
+
+  /** The refusal's own row stops the retries; the audit entry is the history («не удалось перейти» on the audit page). */
+  private async recordScheduledFailure(m: EntityManager, campaign: Campaign, to: CampaignStatus, dueAt: Date, missing: string[]) {
+    await this.campaigns.recordFailure(m, { campaignId: campaign.id, fromStatus: campaign.status, toStatus: to, dueAt, reasons: missing });
+    await this.audit.record(m, {
+      actorId: null,
+      action: AuditAction.CampaignTransitionFailed,
+      entityType: 'campaign',
+      entityId: campaign.id,
+      campaignId: campaign.id,
+      before: { status: campaign.status },
+      after: { to, dueAt: dueAt.toISOString(), missing },
+    });
+    this.logger.warn(`scheduled move of campaign ${campaign.id} to ${to} refused: ${missing.length} problem(s)`);
+  }
 }
 
-/** Which scheduled move applies to a campaign in this status, and when it is due (null: none). */
-function scheduledMove(
-  status: CampaignStatus,
-  t: { d_open: Date | null; d_close: Date | null; e_open: Date | null; e_close: Date | null },
-): { to: CampaignStatus; dueAt: Date } | null {
-  switch (status) {
-    case CampaignStatus.Draft:
-      if (t.d_open) return { to: CampaignStatus.Discussion, dueAt: t.d_open };
-      return t.e_open ? { to: CampaignStatus.Expertise, dueAt: t.e_open } : null;
-    case CampaignStatus.Discussion:
-      return t.d_close ? { to: CampaignStatus.Revision, dueAt: t.d_close } : null;
-    case CampaignStatus.Revision:
-      return t.e_open ? { to: CampaignStatus.Expertise, dueAt: t.e_open } : null;
-    case CampaignStatus.Expertise:
-      return t.e_close ? { to: CampaignStatus.Completed, dueAt: t.e_close } : null;
-    default:
-      return null;
-  }
+function dueMove(row: DueCampaignRow): DueMove {
+  // the due-query and scheduledMove() derive from the same table, so a due row always has its move
+  const next = scheduledMove(row)!;
+  return { id: row.id, from: row.status, to: next.to, dueAt: next.dueAt };
 }

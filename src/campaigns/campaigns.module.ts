@@ -5,6 +5,7 @@ import { ReferenceModule } from '../reference/reference.module';
 import { StorageModule } from '../storage/storage.module';
 import { ProposalsModule } from '../proposals/proposals.module';
 import { CampaignFiguresService } from './campaign-figures.service';
+import { CampaignLifecycleRepository } from './campaign-lifecycle.repository';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
 import { CampaignPageService } from './campaign-page.service';
 import { CampaignQuestionsPagesController } from './campaign-questions.pages.controller';
@@ -35,6 +36,7 @@ import { TransitionConsequencesService } from './transition-consequences.service
     DocumentsService,
     QuestionsService,
     CampaignLifecycleService,
+    CampaignLifecycleRepository,
     CampaignFiguresService,
     CampaignPageService,
     CampaignWorkRepository,

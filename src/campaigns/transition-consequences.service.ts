@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { pluralRu } from '../common/view-helpers';
-import { CampaignStatus } from './campaign-status';
+import { CAMPAIGN_MACHINE, CampaignEffect, CampaignStatus } from './campaign-status';
 import { CampaignWorkRepository } from './campaign-work.repository';
 
 export interface Consequence {
@@ -36,7 +36,10 @@ export class TransitionConsequencesService {
           details: [],
         };
       case CampaignStatus.Completed:
-        return from === CampaignStatus.Expertise ? this.endExpertise(campaignId, c.assignments, c.submitted) : this.plainEnd();
+        // only the move that closes the expertise stage leaves reviews behind (a discussion-only campaign has none)
+        return CAMPAIGN_MACHINE.toward(from, to)?.effects.includes(CampaignEffect.CloseExpertiseStage)
+          ? this.endExpertise(campaignId, c.assignments, c.submitted)
+          : this.plainEnd();
       case CampaignStatus.Archived:
         return { consequence: 'Кампания уйдёт в архив: изменить её будет нельзя.', details: [] };
       default:

@@ -6,6 +6,7 @@ import { Criterion } from '../campaigns/entities/criterion.entity';
 import { DocumentVersion } from '../campaigns/entities/document-version.entity';
 import { CampaignDocument } from '../campaigns/entities/document.entity';
 import { QuestionOption } from '../campaigns/entities/question-option.entity';
+import { ScheduledTransitionFailure } from '../campaigns/entities/scheduled-transition-failure.entity';
 import { Question } from '../campaigns/entities/question.entity';
 import { ResponseAnswer } from '../discussion/entities/response-answer.entity';
 import { Response } from '../discussion/entities/response.entity';
@@ -39,6 +40,7 @@ export const ENTITIES = [
   Question,
   QuestionOption,
   Criterion,
+  ScheduledTransitionFailure,
   Response,
   ResponseAnswer,
   ExpertProfile,

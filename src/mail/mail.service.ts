@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app.config';
 import { ViewService } from '../common/view.service';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { StorageService } from '../storage/storage.service';
 import { MailAttachmentRef, MailMessage, MailTokenLink } from './entities/mail-message.entity';
-import { MailStatus } from './mail-status';
+import { MAIL_MACHINE, MailAction } from './mail-status';
 import { isPermanentSmtpError, MailTransportService } from './mail-transport.service';
+import { MailRepository } from './mail.repository';
 
 export interface QueueMailInput {
   to: string;
@@ -29,6 +29,7 @@ export type LinkTokenMinter = (link: MailTokenLink) => Promise<string>;
 /**
  * Emails are rows first (mail_messages), queued through the outbox in the caller's transaction; the worker
  * delivers them. A sent row is never sent again; a permanent SMTP refusal or the last retry marks it failed.
+ * The status moves only through move(), along MAIL_MACHINE.
  */
 @Injectable()
 export class MailService {
@@ -37,7 +38,7 @@ export class MailService {
   private linkMinter: LinkTokenMinter | null = null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MailRepository,
     private readonly outbox: OutboxService,
     private readonly views: ViewService,
     private readonly transport: MailTransportService,
@@ -53,21 +54,16 @@ export class MailService {
     if (!['subject', 'html', 'text'].every((part) => this.views.has(`emails/${input.template}.${part}`))) {
       throw new Error(`email template missing: ${input.template}`);
     }
-    const m = manager ?? this.dataSource.manager;
-    const [row] = await m.query(
-      `INSERT INTO mail_messages (to_address, template, context, attachments, campaign_id, token_link)
-       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6::jsonb) RETURNING id`,
-      [
-        input.to,
-        input.template,
-        JSON.stringify(input.context),
-        JSON.stringify(input.attachments ?? []),
-        input.campaignId ?? null,
-        input.tokenLink ? JSON.stringify(input.tokenLink) : null,
-      ],
-    );
-    await this.outbox.enqueue(m, JobName.SendMail, { mailId: row.id });
-    return row.id as string;
+    const id = await this.messages.insert(manager, {
+      to: input.to,
+      template: input.template,
+      context: input.context,
+      attachments: input.attachments ?? [],
+      campaignId: input.campaignId ?? null,
+      tokenLink: input.tokenLink ?? null,
+    });
+    await this.outbox.enqueue(manager, JobName.SendMail, { mailId: id });
+    return id;
   }
 
   /** Renders subject, HTML and text of a message. Links use APP_URL, never a request's Host header. */
@@ -84,20 +80,12 @@ export class MailService {
    * 'failed-permanently' on a 5xx or when `finalAttempt` fails, leaving the failure on the row.
    */
   async deliver(mailId: string, finalAttempt: boolean): Promise<DeliveryOutcome> {
-    const repo = this.dataSource.getRepository(MailMessage);
-    // claim the row: a concurrent duplicate job finds it already 'sending' or 'sent'
-    // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]: the rows are the first element (taking the
-    // pair's length made every claim "succeed", so a re-run job sent an already sent email again)
-    const [claimed]: [{ id: string }[], number] = await this.dataSource.query(
-      `UPDATE mail_messages SET status = 'sending', attempts = attempts + 1, updated_at = now()
-        WHERE id = $1 AND status IN ('queued', 'sending', 'failed') RETURNING id`,
-      [mailId],
-    );
-    if (!claimed.length) {
-      const existing = await repo.findOneBy({ id: mailId });
-      return existing ? 'already-sent' : 'missing';
+    // claim the row: a concurrent duplicate job finds it already 'sent'
+    if (!(await this.move(mailId, MailAction.Claim))) {
+      return (await this.messages.findById(mailId)) ? 'already-sent' : 'missing';
     }
-    const mail = await repo.findOneByOrFail({ id: mailId });
+    const mail = await this.messages.findById(mailId);
+    if (!mail) return 'missing';
     try {
       const context = mail.tokenLink ? { ...mail.context, ...(await this.mintLink(mail.tokenLink)) } : mail.context;
       const { subject, html, text } = this.render(mail.template, context);
@@ -107,18 +95,28 @@ export class MailService {
         contentType: a.contentType,
       }));
       await this.transport.send({ to: mail.to, subject, html, text, attachments });
-      await repo.update({ id: mailId }, { status: MailStatus.Sent, sentAt: new Date(), lastError: null });
+      await this.move(mailId, MailAction.MarkSent);
       this.logger.log({ mailId, template: mail.template }, 'mail sent');
       return 'sent';
     } catch (err) {
       const message = (err as Error).message.slice(0, 500);
       const permanent = isPermanentSmtpError(err);
-      const status = permanent || finalAttempt ? MailStatus.Failed : MailStatus.Queued;
-      await repo.update({ id: mailId }, { status, lastError: message });
+      const gaveUp = permanent || finalAttempt;
+      await this.move(mailId, gaveUp ? MailAction.Fail : MailAction.Postpone, message);
       this.logger.warn({ mailId, template: mail.template, permanent, finalAttempt }, `mail not sent: ${message}`);
-      if (status === MailStatus.Failed) return 'failed-permanently';
+      if (gaveUp) return 'failed-permanently';
       throw err;
     }
+  }
+
+  /**
+   * The one method that changes a message's status: the move `action` of MAIL_MACHINE, applied only if the row is in
+   * one of its source statuses (a late worker whose job another worker already finished changes nothing).
+   */
+  private async move(mailId: string, action: MailAction, error: string | null = null): Promise<boolean> {
+    const moved = await this.messages.applyMove(mailId, MAIL_MACHINE.anySource(action), error);
+    if (!moved && action !== MailAction.Claim) this.logger.warn({ mailId, action }, 'mail status move refused: the row moved on');
+    return moved;
   }
 
   /**
@@ -133,8 +131,6 @@ export class MailService {
 
   /** Failed messages of a campaign, for the organizer's page. */
   failedFor(campaignId: string): Promise<MailMessage[]> {
-    return this.dataSource
-      .getRepository(MailMessage)
-      .find({ where: { campaignId, status: MailStatus.Failed }, order: { createdAt: 'DESC' } });
+    return this.messages.failedForCampaign(campaignId);
   }
 }

@@ -1,23 +1,18 @@
 import { getQueueToken } from '@nestjs/bull';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job, Queue } from 'bull';
-import { DataSource } from 'typeorm';
 import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app.config';
+import { OutboxJobRow, OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
-import { ALL_QUEUES, JobName, jobOptions, QueueName } from './queue-registry';
+import { ALL_QUEUES, jobOptions, QueueName } from './queue-registry';
 
 /** A Redis call that does not answer in time counts as failed: the row stays pending and is tried again. */
 const redisCall = <T>(p: Promise<T>, ms: number): Promise<T> => withTimeout(p, ms, `redis did not answer in ${ms} ms`);
 
-interface PendingRow {
-  id: string;
-  queue: QueueName;
-  job_name: JobName;
-  payload: Record<string, unknown>;
-}
+/** Rows handed over per transaction: a pass keeps going while batches come back full. */
+const BATCH = 100;
 
 /**
  * Runs in the worker: hands pending outbox rows to Bull (job id = outbox id, so a row handed twice is one job),
@@ -37,7 +32,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private lastSweep = 0;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rows: OutboxRepository,
     private readonly outbox: OutboxService,
     private readonly moduleRef: ModuleRef,
     private readonly config: AppConfig,
@@ -99,22 +94,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private async dispatchPending(): Promise<number> {
     let total = 0;
     for (;;) {
-      const sent = await this.dataSource.transaction(async (m) => {
-        const rows: PendingRow[] = await m.query(
-          `SELECT id, queue, job_name, payload FROM outbox
-            WHERE dispatched_at IS NULL AND available_at <= now()
-            ORDER BY available_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
-        );
+      const sent = await this.rows.transaction(async (m) => {
+        const rows = await this.rows.lockDue(m, BATCH);
         const done: string[] = [];
         for (const row of rows) {
           try {
             await this.add(row);
             done.push(row.id);
           } catch (err) {
-            await m.query(`UPDATE outbox SET dispatch_attempts = dispatch_attempts + 1, last_error = $2 WHERE id = $1`, [
-              row.id,
-              (err as Error).message.slice(0, 500),
-            ]);
+            await this.rows.recordDispatchFailure(m, row.id, (err as Error).message.slice(0, 500));
             if (!this.redisDown) {
               this.logger.warn(`Redis unavailable (${(err as Error).message}): outbox rows wait in PostgreSQL until it is back`);
             }
@@ -122,19 +110,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
             break; // Redis is down: stop this pass, try again on the next tick
           }
         }
-        if (done.length) {
-          await m.query(`UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = ANY($1::uuid[])`, [
-            done,
-          ]);
-        }
-        return { done: done.length, full: rows.length === 100 && done.length === rows.length };
+        if (done.length) await this.rows.markDispatched(m, done);
+        return { done: done.length, full: rows.length === BATCH && done.length === rows.length };
       });
       total += sent.done;
       if (!sent.full) return total;
     }
   }
 
-  private async add(row: PendingRow): Promise<void> {
+  private async add(row: OutboxJobRow): Promise<void> {
     const queue = this.queue(row.queue);
     await redisCall(queue.isReady(), 3_000); // first connection at boot
     // while disconnected, ioredis would queue the command offline and stall: fail at once instead
@@ -153,13 +137,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   /** Dispatched, not completed, and not known to Redis any more (e.g. Redis restarted empty): hand it again. */
   private async resendLost(): Promise<void> {
-    const rows: PendingRow[] = await this.dataSource.query(
-      `SELECT id, queue, job_name, payload FROM outbox
-        WHERE dispatched_at IS NOT NULL AND completed_at IS NULL
-          AND dispatched_at < now() - ($1::int * interval '1 millisecond')
-        ORDER BY dispatched_at LIMIT 200`,
-      [this.config.OUTBOX_LOST_AFTER_MS],
-    );
+    const rows = await this.rows.dispatchedUnfinished(this.config.OUTBOX_LOST_AFTER_MS, 200);
     for (const row of rows) {
       const job = await redisCall(this.queue(row.queue).getJob(row.id), 3_000);
       if (job) {
@@ -168,9 +146,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       }
       this.logger.warn(`outbox ${row.id} (${row.job_name}) lost by Redis; sending again`);
       await this.add(row);
-      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), dispatch_attempts = dispatch_attempts + 1 WHERE id = $1`, [
-        row.id,
-      ]);
+      await this.rows.markDispatched(null, [row.id]);
     }
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { OutboxMessage } from './entities/outbox-message.entity';
+import { EntityManager } from 'typeorm';
+import { OutboxRepository } from './outbox.repository';
 import { JOB_QUEUE, JobName, JobPayloads } from './queue-registry';
 
 export interface EnqueueOptions {
@@ -17,7 +16,7 @@ export interface EnqueueOptions {
  */
 @Injectable()
 export class OutboxService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly rows: OutboxRepository) {}
 
   async enqueue<J extends JobName>(
     manager: EntityManager | null,
@@ -25,18 +24,17 @@ export class OutboxService {
     payload: JobPayloads[J],
     options: EnqueueOptions = {},
   ): Promise<void> {
-    const m = manager ?? this.dataSource.manager;
-    const delay = Math.max(0, Math.floor(options.delayMs ?? 0));
-    await m.query(
-      `INSERT INTO outbox (queue, job_name, payload, dedupe_key, available_at)
-       VALUES ($1, $2, $3::jsonb, $4, now() + ($5::int * interval '1 millisecond'))
-       ON CONFLICT (dedupe_key) WHERE dispatched_at IS NULL AND dedupe_key IS NOT NULL DO NOTHING`,
-      [JOB_QUEUE[job], job, JSON.stringify(payload), options.dedupeKey ?? null, delay],
-    );
+    await this.rows.insert(manager, {
+      queue: JOB_QUEUE[job],
+      jobName: job,
+      payload,
+      dedupeKey: options.dedupeKey ?? null,
+      delayMs: Math.max(0, Math.floor(options.delayMs ?? 0)),
+    });
   }
 
   /** Marks the row of a finished job; the relay stops watching it. */
   async markCompleted(outboxId: string): Promise<void> {
-    await this.dataSource.getRepository(OutboxMessage).update({ id: outboxId }, { completedAt: () => 'now()' });
+    await this.rows.markCompleted(outboxId);
   }
 }

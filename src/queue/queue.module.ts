@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { REDIS_DISCONNECT_TIMEOUT_MS } from '../common/redis.module';
 import { AppConfig } from '../config/app.config';
+import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-registry';
 
@@ -21,7 +22,7 @@ import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-registry';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [OutboxService],
-  exports: [BullModule, OutboxService],
+  providers: [OutboxService, OutboxRepository],
+  exports: [BullModule, OutboxService, OutboxRepository],
 })
 export class QueueModule {}

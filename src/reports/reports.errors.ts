@@ -12,5 +12,5 @@ export class ReportNotReadyError extends DomainError {
   }
 }
 
-/** A move the report lifecycle (REPORT_TRANSITIONS) does not allow: a bug or a concurrent job, never user input. */
+/** A move the report lifecycle (REPORT_MACHINE) does not allow: a bug or a concurrent job, never user input. */
 export class ReportTransitionError extends Error {}

@@ -8,7 +8,7 @@ import { FinalReportsService } from './final-reports.service';
 import { ReportDataService } from './report-data.service';
 import { ReportsController } from './reports.controller';
 import { ReportsPagesController } from './reports.pages.controller';
-
+import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
 import { CsvRenderer } from './renderers/csv.renderer';
 import { PdfBrowserService } from './renderers/pdf-browser.service';
@@ -19,7 +19,16 @@ import { XlsxRenderer } from './renderers/xlsx.renderer';
 @Module({
   imports: [MailModule, QueueModule, ResultsModule, StorageModule, ProposalsModule],
   controllers: [ReportsController, ReportsPagesController],
-  providers: [ReportsService, FinalReportsService, ReportDataService, XlsxRenderer, CsvRenderer, PdfRenderer, PdfBrowserService],
+  providers: [
+    ReportsService,
+    ReportsRepository,
+    FinalReportsService,
+    ReportDataService,
+    XlsxRenderer,
+    CsvRenderer,
+    PdfRenderer,
+    PdfBrowserService,
+  ],
   exports: [ReportsService, FinalReportsService, ReportDataService],
 })
 export class ReportsModule {}

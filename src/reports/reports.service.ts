@@ -1,17 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
-import { DataSource, EntityManager } from 'typeorm';
 import { localIsoDate } from '../common/display-time-zone';
+import { isUuid } from '../common/uuid';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { ResultsService } from '../results/results.service';
 import { StorageService } from '../storage/storage.service';
 import { Report } from './entities/report.entity';
 import { FinalReportsService } from './final-reports.service';
-import { CsvDialect, REPORT_TRANSITIONS, ReportFormat, ReportKind, ReportStatus } from './report-status';
+import { CsvDialect, REPORT_MACHINE, ReportAction, ReportEffect, ReportFormat, ReportKind, ReportStatus } from './report-status';
 import { ReportNotFoundError, ReportNotReadyError, ReportTransitionError } from './reports.errors';
+import { ReportsRepository } from './reports.repository';
 import { CsvRenderer } from './renderers/csv.renderer';
 import { PdfRenderer } from './renderers/pdf.renderer';
 import { RenderContext } from './renderers/render-context';
@@ -37,6 +37,15 @@ export function reportFileName(report: Pick<Report, 'kind' | 'format'>, slug: st
   return `${FILE_KIND[report.kind]}-${slug}-${localIsoDate(Date.parse(computedAt))}.${report.format}`;
 }
 
+/** What the caller knows about a move: the rendered file, or why the attempt failed. */
+export type ReportFacts = Partial<Pick<Report, 'error' | 'storageKey' | 'size' | 'snapshotId' | 'fileName'>>;
+
+const REPORT_EFFECTS: Readonly<Record<ReportEffect, () => Partial<Report>>> = {
+  [ReportEffect.StartOver]: () => ({ progress: 0, error: null }),
+  [ReportEffect.CompleteProgress]: () => ({ progress: 100 }),
+  [ReportEffect.StampFinished]: () => ({ finishedAt: new Date() }),
+};
+
 export interface ReportView {
   id: string;
   campaignId: string;
@@ -61,7 +70,7 @@ export class ReportsService {
   private readonly logger = new Logger(ReportsService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reports: ReportsRepository,
     private readonly outbox: OutboxService,
     private readonly results: ResultsService,
     private readonly storage: StorageService,
@@ -90,11 +99,14 @@ export class ReportsService {
     csvDialect: CsvDialect = CsvDialect.ExcelRu,
   ): Promise<ReportView> {
     await this.results.campaignOrFail(campaignId);
-    return this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(Report);
-      const report = await repo.save(
-        repo.create({ campaignId, kind, format, requestedBy, csvDialect: format === ReportFormat.Csv ? csvDialect : null }),
-      );
+    return this.reports.transaction(async (m) => {
+      const report = await this.reports.insert(m, {
+        campaignId,
+        kind,
+        format,
+        requestedBy,
+        csvDialect: format === ReportFormat.Csv ? csvDialect : null,
+      });
       await this.outbox.enqueue(m, JobName.RenderReport, { reportId: report.id });
       return toView(report);
     });
@@ -105,8 +117,7 @@ export class ReportsService {
   }
 
   async forCampaign(campaignId: string, limit = 30): Promise<ReportView[]> {
-    const rows = await this.dataSource.getRepository(Report).find({ where: { campaignId }, order: { createdAt: 'DESC' }, take: limit });
-    return rows.map(toView);
+    return (await this.reports.newestForCampaign(campaignId, limit)).map(toView);
   }
 
   async file(id: string): Promise<{ stream: Readable; fileName: string; contentType: string; size: number | null }> {
@@ -126,11 +137,11 @@ export class ReportsService {
    * with the reason on the last attempt. Returns the report when it became ready now.
    */
   async buildReport(id: string, finalAttempt: boolean): Promise<Report | null> {
-    const report = await this.dataSource.getRepository(Report).findOneBy({ id });
+    const report = await this.reports.findById(id);
     if (!report || report.status === ReportStatus.Ready) return null;
-    if (report.status === ReportStatus.Rendering) await this.transition(null, id, ReportStatus.Queued);
-    if (report.status === ReportStatus.Failed) await this.transition(null, id, ReportStatus.Queued);
-    await this.transition(null, id, ReportStatus.Rendering, { progress: 0, error: null });
+    // caught mid-render by a crashed worker, or run again after failing: it starts over from the queue
+    if (REPORT_MACHINE.find(report.status, ReportAction.Requeue)) await this.transition(id, ReportAction.Requeue);
+    await this.transition(id, ReportAction.Start);
     const started = Date.now();
     try {
       const [snapshot, campaign] = await Promise.all([
@@ -150,59 +161,52 @@ export class ReportsService {
           const value = Math.max(0, Math.min(99, Math.floor(p)));
           if (value < lastProgress + 5) return; // a row update per 5 % is plenty for a progress bar
           lastProgress = value;
-          await this.dataSource.query(`UPDATE reports SET progress = $2, updated_at = now() WHERE id = $1 AND status = 'rendering'`, [
-            id,
-            value,
-          ]);
+          await this.reports.setProgress(id, value);
         },
       };
       const renderer = { [ReportFormat.Xlsx]: this.xlsx, [ReportFormat.Csv]: this.csv, [ReportFormat.Pdf]: this.pdf }[report.format];
       if (!renderer) throw new Error(`unknown report format: ${report.format}`);
       await renderer.render(ctx);
       const { size } = await stat(target.path);
-      const ready = await this.transition(null, id, ReportStatus.Ready, {
-        progress: 100,
+      const ready = await this.transition(id, ReportAction.Finish, {
         storageKey: target.key,
         size,
         snapshotId: snapshot.id,
         fileName: reportFileName(report, campaign.slug, snapshot.computedAt),
-        finishedAt: new Date(),
       });
       this.logger.log({ reportId: id, format: report.format, ms: Date.now() - started, size }, 'report ready');
       return ready;
     } catch (err) {
       const message = (err as Error).message.slice(0, 500);
       this.logger.warn({ reportId: id, finalAttempt }, `report not rendered: ${message}`);
-      await this.transition(null, id, finalAttempt ? ReportStatus.Failed : ReportStatus.Queued, {
-        error: message,
-        ...(finalAttempt ? { finishedAt: new Date() } : {}),
-      });
+      await this.transition(id, finalAttempt ? ReportAction.Fail : ReportAction.Requeue, { error: message });
       if (finalAttempt) return null;
       throw err;
     }
   }
 
-  /** The one method that changes a report's status, checked against REPORT_TRANSITIONS under a row lock. */
-  async transition(manager: EntityManager | null, id: string, to: ReportStatus, patch: Partial<Report> = {}): Promise<Report> {
-    const run = async (m: EntityManager) => {
-      const repo = m.getRepository(Report);
-      const report = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  /**
+   * The one method that changes a report's status: under a row lock, the move `action` must be in REPORT_MACHINE;
+   * its declared effects and the caller's facts (file, error) are written with the status.
+   */
+  async transition(id: string, action: ReportAction, facts: ReportFacts = {}): Promise<Report> {
+    return this.reports.transaction(async (m) => {
+      const report = await this.reports.lockById(m, id);
       if (!report) throw new ReportNotFoundError();
-      if (!REPORT_TRANSITIONS[report.status].includes(to)) {
-        throw new ReportTransitionError(`report ${id}: ${report.status} → ${to} is not allowed`);
-      }
-      Object.assign(report, patch, { status: to });
-      return repo.save(report);
-    };
-    return manager ? run(manager) : this.dataSource.transaction(run);
+      const move = REPORT_MACHINE.find(report.status, action);
+      if (!move) throw new ReportTransitionError(`report ${id}: ${action} from ${report.status} is not allowed`);
+      Object.assign(report, facts, { status: move.to });
+      for (const effect of move.effects) Object.assign(report, REPORT_EFFECTS[effect]());
+      return this.reports.save(m, report);
+    });
   }
 
   find(id: string): Promise<Report | null> {
-    return this.dataSource.getRepository(Report).findOneBy({ id });
+    return this.reports.findById(id);
   }
 
   private async findOrFail(id: string): Promise<Report> {
-    const report = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(Report).findOneBy({ id }) : null;
+    const report = isUuid(id) ? await this.reports.findById(id) : null;
     if (!report) throw new ReportNotFoundError();
     return report;
   }

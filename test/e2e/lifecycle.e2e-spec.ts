@@ -1,5 +1,5 @@
 import { Role } from '../../src/accounts/entities/user.entity';
-import { CAMPAIGN_STATUS_LABELS, CAMPAIGN_TRANSITIONS, CampaignStatus } from '../../src/campaigns/campaign-status';
+import { CAMPAIGN_MACHINE, CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../../src/campaigns/campaign-status';
 import { createUser, TestUser } from '../factories/users.factory';
 import { startApp, TestApp } from '../setup/app';
 import { client } from '../setup/http';
@@ -95,7 +95,7 @@ describe('campaign lifecycle (API, real PostgreSQL and Redis)', () => {
   describe('every rule of the transition table', () => {
     for (const from of ALL) {
       for (const to of ALL) {
-        const allowed = CAMPAIGN_TRANSITIONS[from].includes(to);
+        const allowed = CAMPAIGN_MACHINE.toward(from, to) !== null;
         it(`${from} → ${to}: ${allowed ? 'allowed' : 'refused with 409'}`, async () => {
           const c = await readyCampaign(from);
           const res = await move(c.id, to);

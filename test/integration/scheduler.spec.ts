@@ -39,6 +39,10 @@ const transitions = (ds: DataSource, id: string, action = 'campaign.transition')
   ds.query(`SELECT actor_id, before, after FROM audit_log WHERE campaign_id = $1 AND action = $2 ORDER BY id`, [id, action]);
 const jobs = (ds: DataSource, id: string, job: string) =>
   ds.query(`SELECT payload FROM outbox WHERE job_name = $1 AND payload->>'campaignId' = $2`, [job, id]);
+const failures = (ds: DataSource, id: string) =>
+  ds.query(`SELECT from_status, to_status, due_at, reasons FROM scheduled_transition_failures WHERE campaign_id = $1 ORDER BY failed_at`, [
+    id,
+  ]);
 const statusOf = async (ds: DataSource, id: string) => (await ds.query(`SELECT status FROM campaigns WHERE id = $1`, [id]))[0].status;
 
 describe('scheduler: due stage transitions happen exactly once with two workers', () => {
@@ -121,5 +125,35 @@ describe('scheduler: due stage transitions happen exactly once with two workers'
       },
     ]);
     expect(await jobs(ds, id, JobName.InviteExperts)).toEqual([]);
+    expect(await failures(ds, id)).toEqual([
+      {
+        from_status: 'revision',
+        to_status: 'expertise',
+        due_at: new Date(past),
+        reasons: ['документ «Документ» не имеет назначенного эксперта'],
+      },
+    ]);
+    expect(await l1.scheduledFailures(id)).toEqual([
+      {
+        to: 'expertise',
+        label: 'Экспертиза',
+        dueAt: new Date(past).toISOString(),
+        missing: ['документ «Документ» не имеет назначенного эксперта'],
+      },
+    ]);
+  });
+
+  it('a refused move is tried again once the schedule gives it another due time', async () => {
+    const past = new Date(Date.now() - 2000).toISOString();
+    const id = await campaign(ds, 'revision', { eOpen: past }); // no expert assigned
+    const l1 = w1.get(CampaignLifecycleService);
+    await l1.performDueTransitions(new Date());
+    const later = new Date(Date.now() - 1000).toISOString();
+    await ds.query(`UPDATE campaigns SET expertise_opens_at = $2 WHERE id = $1`, [id, later]);
+    await l1.performDueTransitions(new Date());
+    await l1.performDueTransitions(new Date());
+    expect((await failures(ds, id)).map((f: { due_at: Date }) => f.due_at)).toEqual([new Date(past), new Date(later)]);
+    expect(await transitions(ds, id, 'campaign.transition_failed')).toHaveLength(2);
+    expect(await statusOf(ds, id)).toBe('revision');
   });
 });
