@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { PasswordService } from '../accounts/password.service';
 import { SessionService } from '../accounts/session.service';
 import { AuditAction } from '../audit/audit-action';
@@ -29,7 +27,6 @@ export class ExpertPersonalDataService {
   private readonly logger = new Logger(ExpertPersonalDataService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: ExpertPersonalDataRepository,
     private readonly reference: ReferenceService,
     private readonly passwords: PasswordService,
@@ -93,7 +90,7 @@ export class ExpertPersonalDataService {
     const p = await this.person(userId);
     if (p.erased_at) throw new ConflictError('Данные этого эксперта уже удалены');
     const unusable = await this.passwords.hash(randomBytes(32).toString('base64url'));
-    await this.dataSource.transaction(async (m) => {
+    await this.repo.transaction(async (m) => {
       await this.repo.erase(m, userId, erasedEmail(), unusable);
       await this.audit.record(m, { actorId, action: AuditAction.ExpertDataErased, entityType: 'expert', entityId: userId });
     });

@@ -20,6 +20,7 @@ import { OrganizerAssignmentsPagesController } from './organizer-assignments.pag
 import { AssignmentPageService } from './assignment-page.service';
 import { AssignmentsRepository } from './assignments.repository';
 import { ExpertApplicationsRepository } from './expert-applications.repository';
+import { ExpertPersonalDataRepository } from './expert-personal-data.repository';
 import { RegistryUpkeepService } from './registry-upkeep.service';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PendingApplicationsInterceptor } from './pending-applications.interceptor';
@@ -52,9 +53,17 @@ import { ReviewsService } from './reviews.service';
     AssignmentsRepository,
     AssignmentPageService,
     ExpertApplicationsRepository,
+    ExpertPersonalDataRepository,
     RegistryUpkeepService,
     { provide: APP_INTERCEPTOR, useClass: PendingApplicationsInterceptor },
   ],
-  exports: [RegistryUpkeepService, ExpertRegistryService, AssignmentsService, ReviewsService, ExpertNotificationsService],
+  exports: [
+    RegistryUpkeepService,
+    ExpertRegistryService,
+    AssignmentsService,
+    ReviewsService,
+    ExpertNotificationsService,
+    ExpertPersonalDataRepository,
+  ],
 })
 export class ExpertiseModule {}
