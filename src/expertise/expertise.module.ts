@@ -19,6 +19,7 @@ import { OrganizerExpertsPagesController } from './organizer-experts.pages.contr
 import { OrganizerAssignmentsPagesController } from './organizer-assignments.pages.controller';
 import { AssignmentPageService } from './assignment-page.service';
 import { AssignmentsRepository } from './assignments.repository';
+import { AssignmentNoticesRepository } from './assignment-notices.repository';
 import { ExpertApplicationsRepository } from './expert-applications.repository';
 import { ExpertPersonalDataRepository } from './expert-personal-data.repository';
 import { RegistryUpkeepService } from './registry-upkeep.service';
@@ -51,6 +52,7 @@ import { ReviewsService } from './reviews.service';
     ReviewsService,
     ExpertNotificationsService,
     AssignmentsRepository,
+    AssignmentNoticesRepository,
     AssignmentPageService,
     ExpertApplicationsRepository,
     ExpertPersonalDataRepository,
