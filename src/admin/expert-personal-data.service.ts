@@ -6,7 +6,8 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError } from '../common/domain-error';
 import { Cell } from '../common/table-export';
-import { ASSIGNMENT_STATUS_LABELS, EXPERT_STATUS_LABELS, ExpertStatus } from '../expertise/expert-status';
+import { ASSIGNMENT_STATUS_LABELS } from '../expertise/assignment-status';
+import { EXPERT_STATUS_LABELS, ExpertStatus } from '../expertise/expert-status';
 import { ExpertPersonalDataRepository, ExpertPersonRow } from '../expertise/expert-personal-data.repository';
 import { ReferenceService } from '../reference/reference.service';
 

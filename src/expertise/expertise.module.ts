@@ -19,9 +19,12 @@ import { OrganizerExpertsPagesController } from './organizer-experts.pages.contr
 import { OrganizerAssignmentsPagesController } from './organizer-assignments.pages.controller';
 import { AssignmentPageService } from './assignment-page.service';
 import { AssignmentsRepository } from './assignments.repository';
+import { AssignmentLifecycleService } from './assignment-lifecycle.service';
 import { AssignmentNoticesRepository } from './assignment-notices.repository';
-import { ExpertApplicationsRepository } from './expert-applications.repository';
+import { ExpertProfilesRepository } from './expert-profiles.repository';
 import { ExpertPersonalDataRepository } from './expert-personal-data.repository';
+import { ReviewsRepository } from './reviews.repository';
+import { ExpertApplicationsRepository } from './expert-applications.repository';
 import { RegistryUpkeepService } from './registry-upkeep.service';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PendingApplicationsInterceptor } from './pending-applications.interceptor';
@@ -51,11 +54,14 @@ import { ReviewsService } from './reviews.service';
     AssignmentsService,
     ReviewsService,
     ExpertNotificationsService,
+    AssignmentLifecycleService,
     AssignmentsRepository,
     AssignmentNoticesRepository,
     AssignmentPageService,
     ExpertApplicationsRepository,
+    ExpertProfilesRepository,
     ExpertPersonalDataRepository,
+    ReviewsRepository,
     RegistryUpkeepService,
     { provide: APP_INTERCEPTOR, useClass: PendingApplicationsInterceptor },
   ],
