@@ -60,16 +60,18 @@ const EXPERTISE_ONLY = [CampaignStatus.Expertise];
 const REVIEW_LOCKED: AssignmentRefusal = { code: ErrorCode.Conflict, message: 'status: оценка уже отправлена и заблокирована' };
 const REVIEW_STAGE: AssignmentRefusal = { code: ErrorCode.WrongStage, message: 'campaign: оценки принимаются только на этапе экспертизы' };
 const EDITABLE = [AssignmentStatus.Assigned, AssignmentStatus.Draft];
+/** An expert's save or submit: the stage first, then the review's own status. */
+const REVIEW_CHECKS: readonly AssignmentCheck[] = [
+  { kind: 'stage', stages: EXPERTISE_ONLY, refusal: REVIEW_STAGE },
+  { kind: 'status', refusal: REVIEW_LOCKED },
+];
 
 /** The assignment machine, keyed by action; used only by AssignmentLifecycleService.transition. */
 export const ASSIGNMENT_TRANSITIONS: Readonly<Record<AssignmentAction, AssignmentTransition>> = {
   [AssignmentAction.SaveDraft]: {
     from: EDITABLE,
     to: AssignmentStatus.Draft,
-    checks: [
-      { kind: 'stage', stages: EXPERTISE_ONLY, refusal: REVIEW_STAGE },
-      { kind: 'status', refusal: REVIEW_LOCKED },
-    ],
+    checks: REVIEW_CHECKS,
     submittedAt: 'clear',
     writesReview: true,
     keepsReason: false,
@@ -77,10 +79,7 @@ export const ASSIGNMENT_TRANSITIONS: Readonly<Record<AssignmentAction, Assignmen
   [AssignmentAction.Submit]: {
     from: EDITABLE,
     to: AssignmentStatus.Submitted,
-    checks: [
-      { kind: 'stage', stages: EXPERTISE_ONLY, refusal: REVIEW_STAGE },
-      { kind: 'status', refusal: REVIEW_LOCKED },
-    ],
+    checks: REVIEW_CHECKS,
     submittedAt: 'now',
     writesReview: true,
     keepsReason: false,
