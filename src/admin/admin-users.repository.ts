@@ -25,10 +25,18 @@ export interface UserListFilter {
 const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const COLUMNS = `id, email, full_name, role, active, email_confirmed_at, created_at`;
 
-/** The users table as administrators see it. */
+/**
+ * The `users` table as administrators see and change it (role, blocking). Admin owns no table: these reads and
+ * writes cross into accounts' table, the documented exception for administration (docs/architecture.md).
+ * Methods that must run in a caller's transaction take its EntityManager first; reads take it last, optionally.
+ */
 @Injectable()
 export class AdminUsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
 
   async list(f: UserListFilter): Promise<{ rows: AdminUserRow[]; total: number }> {
     const where: string[] = [];

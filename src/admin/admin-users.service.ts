@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Role } from '../accounts/entities/user.entity';
 import { UserTokenKind } from '../accounts/entities/user-token.entity';
 import { ROLE_LABELS } from '../accounts/role-labels';
@@ -30,7 +29,6 @@ export class AdminUsersService {
   private readonly logger = new Logger(AdminUsersService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: AdminUsersRepository,
     private readonly users: UsersService,
     private readonly sessions: SessionService,
@@ -54,7 +52,7 @@ export class AdminUsersService {
     if (typeof input.role !== 'string' || !Object.values(Role).includes(input.role as Role)) fields.role = 'выберите роль из списка';
     if (Object.keys(fields).length) throw new ValidationError(Object.values(fields), fields);
     const role = input.role as Role;
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       // a password nobody knows: the person sets their own through the emailed link
       const password = randomBytes(32).toString('base64url');
       let user;
@@ -89,7 +87,7 @@ export class AdminUsersService {
   }
 
   async resendLink(actorId: string, userId: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.repo.transaction(async (m) => {
       const user = await this.repo.find(userId, m);
       if (!user) throw new NotFoundError('Пользователь');
       if (!user.active) throw new ConflictError('Пользователь заблокирован: сначала разблокируйте его');
@@ -100,7 +98,7 @@ export class AdminUsersService {
 
   async changeRole(actorId: string, userId: string, roleInput: unknown): Promise<boolean> {
     const role = AdminUsersService.parseRole(roleInput);
-    const changed = await this.dataSource.transaction(async (m) => {
+    const changed = await this.repo.transaction(async (m) => {
       const admins = await this.repo.lockActiveAdmins(m);
       const user = await this.repo.find(userId, m, true);
       if (!user) throw new NotFoundError('Пользователь');
@@ -123,7 +121,7 @@ export class AdminUsersService {
   }
 
   async setBlocked(actorId: string, userId: string, blocked: boolean): Promise<void> {
-    const changed = await this.dataSource.transaction(async (m) => {
+    const changed = await this.repo.transaction(async (m) => {
       const admins = await this.repo.lockActiveAdmins(m);
       const user = await this.repo.find(userId, m, true);
       if (!user) throw new NotFoundError('Пользователь');

@@ -6,7 +6,7 @@ import { MailModule } from '../mail/mail.module';
 import { QueueModule } from '../queue/queue.module';
 import { ReferenceModule } from '../reference/reference.module';
 import { BaseSiteChoicesRepository } from '../discussion/base-site-choices.repository';
-import { ExpertPersonalDataRepository } from '../expertise/expert-personal-data.repository';
+import { ExpertiseModule } from '../expertise/expertise.module';
 import { ReferenceAdminRepository } from '../reference/reference-admin.repository';
 import { ReferenceAdminService } from '../reference/reference-admin.service';
 import { AdminUsersPagesController } from './admin-users.pages.controller';
@@ -27,7 +27,7 @@ import { TerritoriesPagesController } from './territories.pages.controller';
  * privacy policy page. Pages only; the HTTP process loads it (AppModule).
  */
 @Module({
-  imports: [AccountsModule, AuditModule, CampaignsModule, MailModule, QueueModule, ReferenceModule],
+  imports: [AccountsModule, AuditModule, CampaignsModule, ExpertiseModule, MailModule, QueueModule, ReferenceModule],
   controllers: [
     AdminUsersPagesController,
     TerritoriesPagesController,
@@ -44,7 +44,6 @@ import { TerritoriesPagesController } from './territories.pages.controller';
     ReferenceAdminService,
     BaseSiteChoicesRepository,
     OperationsRepository,
-    ExpertPersonalDataRepository,
     ExpertPersonalDataService,
   ],
 })

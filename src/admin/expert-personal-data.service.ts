@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { PasswordService } from '../accounts/password.service';
 import { SessionService } from '../accounts/session.service';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError } from '../common/domain-error';
 import { Cell } from '../common/table-export';
-import { ASSIGNMENT_STATUS_LABELS, EXPERT_STATUS_LABELS, ExpertStatus } from '../expertise/expert-status';
+import { ASSIGNMENT_STATUS_LABELS } from '../expertise/assignment-status';
+import { EXPERT_STATUS_LABELS, ExpertStatus } from '../expertise/expert-status';
 import { ExpertPersonalDataRepository, ExpertPersonRow } from '../expertise/expert-personal-data.repository';
 import { ReferenceService } from '../reference/reference.service';
 
@@ -29,7 +28,6 @@ export class ExpertPersonalDataService {
   private readonly logger = new Logger(ExpertPersonalDataService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: ExpertPersonalDataRepository,
     private readonly reference: ReferenceService,
     private readonly passwords: PasswordService,
@@ -93,7 +91,7 @@ export class ExpertPersonalDataService {
     const p = await this.person(userId);
     if (p.erased_at) throw new ConflictError('Данные этого эксперта уже удалены');
     const unusable = await this.passwords.hash(randomBytes(32).toString('base64url'));
-    await this.dataSource.transaction(async (m) => {
+    await this.repo.transaction(async (m) => {
       await this.repo.erase(m, userId, erasedEmail(), unusable);
       await this.audit.record(m, { actorId, action: AuditAction.ExpertDataErased, entityType: 'expert', entityId: userId });
     });

@@ -1,115 +1,60 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { CampaignStatus } from '../campaigns/campaign-status';
-import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
+import { lockCampaign } from '../campaigns/campaigns.service';
+import { ConflictError, DomainError, ErrorCode } from '../common/domain-error';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
-import { Candidate, conflictOf, Doc, parseDueAt } from './assignment-rules';
+import { ReferenceService } from '../reference/reference.service';
+import { AssignInput, BulkInput, Candidate, conflictOf, Doc, parseAssign, AssignRequest, parseBulk } from './assignment-rules';
+import { AssignmentsRepository } from './assignments.repository';
+import { ExpertProfilesRepository } from './expert-profiles.repository';
 import { ExpertStatus } from './expert-status';
 import { isUuid } from '../common/uuid';
-
-export interface AssignInput {
-  expertIds?: unknown;
-  documentIds?: unknown;
-  dueAt?: unknown;
-  overrideReason?: unknown;
-}
-
-export interface BulkInput {
-  mode?: unknown;
-  direction?: unknown;
-  perDocument?: unknown;
-  dueAt?: unknown;
-}
 
 /** Stages in which experts may still be assigned: everything before the campaign is completed. */
 const ASSIGNABLE = [CampaignStatus.Draft, CampaignStatus.Discussion, CampaignStatus.Revision, CampaignStatus.Expertise];
 
 export type SkippedConflict = { expertId: string; documentId: string; reason: string };
 
+interface PlannedPair {
+  expert: Candidate;
+  doc: Doc;
+  conflict: string | null;
+}
+
+/** Where new pairs go: the campaign, their due date, and who creates them. */
+interface PairTarget {
+  campaignId: string;
+  dueAt: Date | null;
+  actorId: string;
+}
+
 /**
  * Creates assignments: by hand (with the conflict-of-interest rule and its logged override) or in bulk (by direction,
- * or N per document balanced across territories). A pair is never assigned twice (unique key). Returns the ids of the
- * rows created; AssignmentsService turns them into views.
+ * or N per document balanced across territories). A pair is never assigned twice (unique key). Every creation holds
+ * the campaign's row lock (campaigns' lockCampaign), so it cannot race a stage move. Returns the ids of the rows
+ * created; AssignmentsService turns them into views.
  */
 @Injectable()
 export class AssignmentPlannerService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: AssignmentsRepository,
+    private readonly experts: ExpertProfilesRepository,
+    private readonly reference: ReferenceService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
   ) {}
 
-  private async lockCampaign(m: EntityManager, campaignId: string): Promise<{ id: string; status: CampaignStatus; title: string }> {
-    if (!isUuid(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
-    const [c] = await m.query(`SELECT id, status, title FROM campaigns WHERE id = $1 FOR UPDATE`, [campaignId]);
-    if (!c) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
-    return c;
-  }
-
-  private requireAssignable(status: CampaignStatus): void {
-    if (!ASSIGNABLE.includes(status)) throw new ConflictError('campaign: кампания завершена, назначения не меняются', ErrorCode.WrongStage);
-  }
-
-  private idList(value: unknown): string[] | null {
-    if (!Array.isArray(value) || !value.length || value.length > 1000 || !value.every((v) => typeof v === 'string' && isUuid(v))) {
-      return null;
-    }
-    return [...new Set(value as string[])];
-  }
-
   async assign(actorId: string, campaignId: string, input: AssignInput): Promise<string[]> {
-    const problems: string[] = [];
-    const expertIds = this.idList(input.expertIds);
-    const documentIds = this.idList(input.documentIds);
-    if (!expertIds) problems.push('expertIds: укажите непустой список идентификаторов');
-    if (!documentIds) problems.push('documentIds: укажите непустой список идентификаторов');
-    if (input.overrideReason !== undefined && input.overrideReason !== null && typeof input.overrideReason !== 'string') {
-      problems.push('overrideReason: должно быть строкой');
-    }
-    if (problems.length || !expertIds || !documentIds) throw new ValidationError(problems);
-    const dueAt = parseDueAt(input.dueAt);
-    const overrideReason = typeof input.overrideReason === 'string' ? input.overrideReason.trim().slice(0, 2000) : '';
-
-    return this.dataSource.transaction(async (m) => {
-      const campaign = await this.lockCampaign(m, campaignId);
-      this.requireAssignable(campaign.status);
-      const experts: (Candidate & { status: string })[] = await m.query(
-        `SELECT p.user_id AS id, u.full_name, p.territory_id, p.organization_id, p.competences, p.status
-           FROM expert_profiles p JOIN users u ON u.id = p.user_id WHERE p.user_id = ANY($1::uuid[])`,
-        [expertIds],
-      );
-      const unknownExperts = expertIds.filter((id) => !experts.some((e) => e.id === id));
-      const notApproved = experts.filter((e) => e.status !== ExpertStatus.Approved);
-      const docs: Doc[] = await m.query(
-        `SELECT id, title, direction_code, author_organization_id, author_territory_id FROM documents WHERE id = ANY($1::uuid[]) AND campaign_id = $2`,
-        [documentIds, campaignId],
-      );
-      const unknownDocs = documentIds.filter((id) => !docs.some((d) => d.id === id));
-      const refusals = [
-        ...unknownExperts.map((id) => `expertIds: эксперт ${id} не найден в реестре`),
-        ...notApproved.map((e) => `expertIds: эксперт «${e.full_name}» (${e.id}) не одобрен`),
-        ...unknownDocs.map((id) => `documentIds: документ ${id} не относится к этой кампании`),
-      ];
-      if (refusals.length) throw new DomainError(ErrorCode.Unprocessable, refusals);
-
-      const existing: { expert_id: string; document_id: string }[] = await m.query(
-        `SELECT expert_id, document_id FROM assignments WHERE expert_id = ANY($1::uuid[]) AND document_id = ANY($2::uuid[])`,
-        [expertIds, documentIds],
-      );
-      const taken = new Set(existing.map((e) => `${e.expert_id}:${e.document_id}`));
-      const pairs: { expert: Candidate; doc: Doc; conflict: string | null }[] = [];
-      for (const doc of docs) {
-        for (const expert of experts) {
-          if (taken.has(`${expert.id}:${doc.id}`)) continue;
-          pairs.push({ expert, doc, conflict: conflictOf(expert, doc) });
-        }
-      }
+    const req = parseAssign(input);
+    return this.repo.transaction(async (m) => {
+      const campaign = await this.lockAssignable(m, campaignId);
+      const pairs = await this.plannedPairs(m, campaignId, req);
       const conflicts = pairs.filter((p) => p.conflict);
-      if (conflicts.length && !overrideReason) {
+      if (conflicts.length && !req.overrideReason) {
         throw new ConflictError(
           conflicts.map(
             (p) =>
@@ -118,42 +63,159 @@ export class AssignmentPlannerService {
           ErrorCode.ConflictOfInterest,
         );
       }
+      const target = { campaignId, dueAt: req.dueAt, actorId };
       const created: string[] = [];
       for (const p of pairs) {
-        const id = await this.insertPair(m, campaignId, p.expert.id, p.doc.id, dueAt, p.conflict ? overrideReason : null, actorId);
+        const id = await this.insertPair(m, target, p.expert, p.doc, p.conflict ? req.overrideReason : null);
         if (!id) continue;
         created.push(id);
-        if (p.conflict) {
-          await this.audit.record(m, {
-            actorId,
-            action: AuditAction.AssignmentConflictOverride,
-            entityType: 'assignment',
-            entityId: id,
-            campaignId,
-            after: { expertId: p.expert.id, documentId: p.doc.id, conflict: p.conflict, reason: overrideReason },
-          });
-        }
+        if (p.conflict) await this.auditOverride(m, target, id, p, req.overrideReason);
       }
       await this.afterCreate(m, actorId, campaign, created, AuditAction.AssignmentCreated);
       return created;
     });
   }
 
-  private async insertPair(
-    m: EntityManager,
-    campaignId: string,
-    expertId: string,
-    documentId: string,
-    dueAt: Date | null,
-    overrideReason: string | null,
+  /** Bulk assignment. Conflicting pairs are never created in bulk; they are reported back instead. */
+  async assignBulk(
     actorId: string,
-  ): Promise<string | null> {
-    const [row] = await m.query(
-      `INSERT INTO assignments (campaign_id, document_id, expert_id, due_at, conflict_override_reason, created_by, row_version)
-       VALUES ($1, $2, $3, $4, $5, $6, 1) ON CONFLICT ON CONSTRAINT uq_assignments_expert_document DO NOTHING RETURNING id`,
-      [campaignId, documentId, expertId, dueAt, overrideReason, actorId],
-    );
-    return row?.id ?? null;
+    campaignId: string,
+    input: BulkInput,
+  ): Promise<{ createdIds: string[]; skippedConflicts: SkippedConflict[] }> {
+    const req = parseBulk(input);
+    const skipped: SkippedConflict[] = [];
+    const ids = await this.repo.transaction(async (m) => {
+      const campaign = await this.lockAssignable(m, campaignId);
+      const direction = req.mode === 'direction' ? req.direction : null;
+      if (direction !== null && !(await this.reference.codeLists()).directions.some((d) => d.code === direction)) {
+        throw new DomainError(ErrorCode.Unprocessable, `direction: неизвестное направление «${direction}»`);
+      }
+      const experts = await this.experts.approvedCandidates(m, direction);
+      const docs = await this.repo.campaignDocuments(m, campaignId, direction);
+      const existing = await this.repo.campaignPairs(m, campaignId);
+      const target = { campaignId, dueAt: req.dueAt, actorId };
+      const created =
+        req.mode === 'direction'
+          ? await this.createByDirection(m, target, docs, experts, existing, skipped)
+          : await this.createBalanced(m, target, docs, experts, existing, req.perDocument);
+      const action = req.mode === 'direction' ? AuditAction.AssignmentBulkDirection : AuditAction.AssignmentBulkBalanced;
+      await this.afterCreate(m, actorId, campaign, created, action);
+      return created;
+    });
+    return { createdIds: ids, skippedConflicts: skipped };
+  }
+
+  /** The campaign, locked for the rest of the transaction; 409 once it is completed. */
+  private async lockAssignable(m: EntityManager, campaignId: string): Promise<{ id: string; status: CampaignStatus }> {
+    if (!isUuid(campaignId)) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
+    const campaign = await lockCampaign(m, campaignId);
+    if (!ASSIGNABLE.includes(campaign.status))
+      throw new ConflictError('campaign: кампания завершена, назначения не меняются', ErrorCode.WrongStage);
+    return campaign;
+  }
+
+  /** The pairs a manual request creates (those assigned already left out), each with its conflict; 422 naming each unknown. */
+  private async plannedPairs(m: EntityManager, campaignId: string, req: AssignRequest): Promise<PlannedPair[]> {
+    const experts = await this.experts.candidatesByIds(m, req.expertIds);
+    const docs = await this.repo.campaignDocumentsById(m, campaignId, req.documentIds);
+    const refusals = [
+      ...req.expertIds.filter((id) => !experts.some((e) => e.id === id)).map((id) => `expertIds: эксперт ${id} не найден в реестре`),
+      ...experts.filter((e) => e.status !== ExpertStatus.Approved).map((e) => `expertIds: эксперт «${e.full_name}» (${e.id}) не одобрен`),
+      ...req.documentIds
+        .filter((id) => !docs.some((d) => d.id === id))
+        .map((id) => `documentIds: документ ${id} не относится к этой кампании`),
+    ];
+    if (refusals.length) throw new DomainError(ErrorCode.Unprocessable, refusals);
+    const taken = pairKeys(await this.repo.existingPairs(req.expertIds, req.documentIds, m));
+    const pairs: PlannedPair[] = [];
+    for (const doc of docs) {
+      for (const expert of experts) {
+        if (!taken.has(`${expert.id}:${doc.id}`)) pairs.push({ expert, doc, conflict: conflictOf(expert, doc) });
+      }
+    }
+    return pairs;
+  }
+
+  private insertPair(m: EntityManager, t: PairTarget, expert: Candidate, doc: Doc, overrideReason: string | null): Promise<string | null> {
+    return this.repo.insertPair(m, { ...t, expertId: expert.id, documentId: doc.id, overrideReason });
+  }
+
+  private async auditOverride(m: EntityManager, t: PairTarget, id: string, p: PlannedPair, reason: string): Promise<void> {
+    await this.audit.record(m, {
+      actorId: t.actorId,
+      action: AuditAction.AssignmentConflictOverride,
+      entityType: 'assignment',
+      entityId: id,
+      campaignId: t.campaignId,
+      after: { expertId: p.expert.id, documentId: p.doc.id, conflict: p.conflict, reason },
+    });
+  }
+
+  /** Every competent expert to every document of the direction; conflicting pairs are skipped and reported. */
+  private async createByDirection(
+    m: EntityManager,
+    t: PairTarget,
+    docs: Doc[],
+    experts: Candidate[],
+    existing: { expert_id: string; document_id: string }[],
+    skipped: SkippedConflict[],
+  ): Promise<string[]> {
+    const taken = pairKeys(existing);
+    const created: string[] = [];
+    for (const doc of docs) {
+      for (const expert of experts) {
+        if (taken.has(`${expert.id}:${doc.id}`)) continue;
+        const conflict = conflictOf(expert, doc);
+        if (conflict) {
+          skipped.push({ expertId: expert.id, documentId: doc.id, reason: conflict });
+          continue;
+        }
+        const id = await this.insertPair(m, t, expert, doc, null);
+        if (id) created.push(id);
+      }
+    }
+    return created;
+  }
+
+  /**
+   * Tops each document up to `perDocument` experts, preferring territories not yet used for that document, then
+   * competence in its direction, then the least-loaded expert (ties by id, so a run is reproducible).
+   */
+  private async createBalanced(
+    m: EntityManager,
+    t: PairTarget,
+    docs: Doc[],
+    experts: Candidate[],
+    existing: { expert_id: string; document_id: string; territory_id: string }[],
+    perDocument: number,
+  ): Promise<string[]> {
+    const taken = pairKeys(existing);
+    const load = new Map<string, number>();
+    for (const e of existing) load.set(e.expert_id, (load.get(e.expert_id) ?? 0) + 1);
+    const created: string[] = [];
+    for (const doc of docs) {
+      const mine = existing.filter((e) => e.document_id === doc.id);
+      const usedTerritories = new Set(mine.map((e) => e.territory_id));
+      let need = perDocument - mine.length;
+      const pool = experts.filter((e) => !taken.has(`${e.id}:${doc.id}`) && !conflictOf(e, doc));
+      while (need > 0 && pool.length) {
+        pool.sort(
+          (a, b) =>
+            Number(usedTerritories.has(a.territory_id)) - Number(usedTerritories.has(b.territory_id)) ||
+            Number(!a.competences.includes(doc.direction_code ?? '')) - Number(!b.competences.includes(doc.direction_code ?? '')) ||
+            (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) ||
+            a.id.localeCompare(b.id),
+        );
+        const pick = pool.shift()!;
+        const id = await this.insertPair(m, t, pick, doc, null);
+        if (!id) continue;
+        created.push(id);
+        usedTerritories.add(pick.territory_id);
+        load.set(pick.id, (load.get(pick.id) ?? 0) + 1);
+        need--;
+      }
+    }
+    return created;
   }
 
   private async afterCreate(
@@ -177,104 +239,8 @@ export class AssignmentPlannerService {
       await this.outbox.enqueue(m, JobName.InviteExperts, { campaignId: campaign.id }, { dedupeKey: `invite-experts:${campaign.id}` });
     }
   }
+}
 
-  /** Bulk assignment. Conflicting pairs are never created in bulk; they are reported back instead. */
-  async assignBulk(
-    actorId: string,
-    campaignId: string,
-    input: BulkInput,
-  ): Promise<{ createdIds: string[]; skippedConflicts: SkippedConflict[] }> {
-    const mode = input.mode;
-    if (mode !== 'direction' && mode !== 'balanced')
-      throw new ValidationError('mode: допустимы direction и balanced', { mode: 'выберите способ' });
-    const dueAt = parseDueAt(input.dueAt);
-    let direction = '';
-    let perDocument = 0;
-    if (mode === 'direction') {
-      if (typeof input.direction !== 'string' || !input.direction.trim())
-        throw new ValidationError('direction: укажите направление', { direction: 'укажите направление' });
-      direction = input.direction.trim();
-    } else {
-      const n = typeof input.perDocument === 'string' && /^\d+$/.test(input.perDocument) ? Number(input.perDocument) : input.perDocument;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 50) {
-        throw new ValidationError('perDocument: целое число от 1 до 50', { perDocument: 'целое число от 1 до 50' });
-      }
-      perDocument = n;
-    }
-    const skipped: SkippedConflict[] = [];
-    const ids = await this.dataSource.transaction(async (m) => {
-      const campaign = await this.lockCampaign(m, campaignId);
-      this.requireAssignable(campaign.status);
-      if (mode === 'direction' && !(await m.query(`SELECT 1 FROM directions WHERE code = $1`, [direction])).length) {
-        throw new DomainError(ErrorCode.Unprocessable, `direction: неизвестное направление «${direction}»`);
-      }
-      const experts: Candidate[] = await m.query(
-        `SELECT p.user_id AS id, u.full_name, p.territory_id, p.organization_id, p.competences
-           FROM expert_profiles p JOIN users u ON u.id = p.user_id
-          WHERE p.status = 'approved' AND ($1::text IS NULL OR $1 = ANY(p.competences)) ORDER BY p.user_id`,
-        [mode === 'direction' ? direction : null],
-      );
-      const docs: Doc[] = await m.query(
-        `SELECT id, title, direction_code, author_organization_id, author_territory_id FROM documents
-          WHERE campaign_id = $1 AND ($2::text IS NULL OR direction_code = $2) ORDER BY sort_order, created_at, id`,
-        [campaignId, mode === 'direction' ? direction : null],
-      );
-      const existing: { expert_id: string; document_id: string; territory_id: string }[] = await m.query(
-        `SELECT a.expert_id, a.document_id, p.territory_id FROM assignments a JOIN expert_profiles p ON p.user_id = a.expert_id
-          WHERE a.campaign_id = $1`,
-        [campaignId],
-      );
-      const taken = new Set(existing.map((e) => `${e.expert_id}:${e.document_id}`));
-      const created: string[] = [];
-      if (mode === 'direction') {
-        for (const doc of docs) {
-          for (const expert of experts) {
-            if (taken.has(`${expert.id}:${doc.id}`)) continue;
-            const conflict = conflictOf(expert, doc);
-            if (conflict) {
-              skipped.push({ expertId: expert.id, documentId: doc.id, reason: conflict });
-              continue;
-            }
-            const id = await this.insertPair(m, campaignId, expert.id, doc.id, dueAt, null, actorId);
-            if (id) created.push(id);
-          }
-        }
-      } else {
-        const load = new Map<string, number>();
-        for (const e of existing) load.set(e.expert_id, (load.get(e.expert_id) ?? 0) + 1);
-        for (const doc of docs) {
-          const mine = existing.filter((e) => e.document_id === doc.id);
-          const usedTerritories = new Set(mine.map((e) => e.territory_id));
-          let need = perDocument - mine.length;
-          const pool = experts.filter((e) => !taken.has(`${e.id}:${doc.id}`) && !conflictOf(e, doc));
-          while (need > 0 && pool.length) {
-            // territories not yet used for this document first, then competence in the document's direction, then least loaded
-            pool.sort(
-              (a, b) =>
-                Number(usedTerritories.has(a.territory_id)) - Number(usedTerritories.has(b.territory_id)) ||
-                Number(!a.competences.includes(doc.direction_code ?? '')) - Number(!b.competences.includes(doc.direction_code ?? '')) ||
-                (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) ||
-                a.id.localeCompare(b.id),
-            );
-            const pick = pool.shift()!;
-            const id = await this.insertPair(m, campaignId, pick.id, doc.id, dueAt, null, actorId);
-            if (!id) continue;
-            created.push(id);
-            usedTerritories.add(pick.territory_id);
-            load.set(pick.id, (load.get(pick.id) ?? 0) + 1);
-            need--;
-          }
-        }
-      }
-      await this.afterCreate(
-        m,
-        actorId,
-        campaign,
-        created,
-        mode === 'direction' ? AuditAction.AssignmentBulkDirection : AuditAction.AssignmentBulkBalanced,
-      );
-      return created;
-    });
-    return { createdIds: ids, skippedConflicts: skipped };
-  }
+function pairKeys(pairs: { expert_id: string; document_id: string }[]): Set<string> {
+  return new Set(pairs.map((e) => `${e.expert_id}:${e.document_id}`));
 }

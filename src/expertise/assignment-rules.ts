@@ -1,4 +1,5 @@
 import { ValidationError } from '../common/domain-error';
+import { isUuid } from '../common/uuid';
 
 /** Pure rules of assignment shared by the assignment, planning and review services. */
 
@@ -32,4 +33,71 @@ export function parseDueAt(value: unknown): Date | null {
 
 export function iso(v: unknown): string | null {
   return v ? new Date(v as string).toISOString() : null;
+}
+
+export interface AssignInput {
+  expertIds?: unknown;
+  documentIds?: unknown;
+  dueAt?: unknown;
+  overrideReason?: unknown;
+}
+
+export interface BulkInput {
+  mode?: unknown;
+  direction?: unknown;
+  perDocument?: unknown;
+  dueAt?: unknown;
+}
+
+/** A checked manual assignment request. */
+export interface AssignRequest {
+  expertIds: string[];
+  documentIds: string[];
+  dueAt: Date | null;
+  overrideReason: string;
+}
+
+/** A checked bulk request: by direction (every competent expert) or balanced (N experts per document). */
+export type BulkRequest =
+  { mode: 'direction'; direction: string; dueAt: Date | null } | { mode: 'balanced'; perDocument: number; dueAt: Date | null };
+
+function idList(value: unknown): string[] | null {
+  if (!Array.isArray(value) || !value.length || value.length > 1000 || !value.every((v) => typeof v === 'string' && isUuid(v))) {
+    return null;
+  }
+  return [...new Set(value as string[])];
+}
+
+/** Shape checks of a manual request (400, every bad field named). */
+export function parseAssign(input: AssignInput): AssignRequest {
+  const problems: string[] = [];
+  const expertIds = idList(input.expertIds);
+  const documentIds = idList(input.documentIds);
+  if (!expertIds) problems.push('expertIds: укажите непустой список идентификаторов');
+  if (!documentIds) problems.push('documentIds: укажите непустой список идентификаторов');
+  if (input.overrideReason !== undefined && input.overrideReason !== null && typeof input.overrideReason !== 'string') {
+    problems.push('overrideReason: должно быть строкой');
+  }
+  if (problems.length || !expertIds || !documentIds) throw new ValidationError(problems);
+  const dueAt = parseDueAt(input.dueAt);
+  const overrideReason = typeof input.overrideReason === 'string' ? input.overrideReason.trim().slice(0, 2000) : '';
+  return { expertIds, documentIds, dueAt, overrideReason };
+}
+
+/** Shape checks of a bulk request (400). */
+export function parseBulk(input: BulkInput): BulkRequest {
+  const mode = input.mode;
+  if (mode !== 'direction' && mode !== 'balanced')
+    throw new ValidationError('mode: допустимы direction и balanced', { mode: 'выберите способ' });
+  const dueAt = parseDueAt(input.dueAt);
+  if (mode === 'direction') {
+    if (typeof input.direction !== 'string' || !input.direction.trim())
+      throw new ValidationError('direction: укажите направление', { direction: 'укажите направление' });
+    return { mode, direction: input.direction.trim(), dueAt };
+  }
+  const n = typeof input.perDocument === 'string' && /^\d+$/.test(input.perDocument) ? Number(input.perDocument) : input.perDocument;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 50) {
+    throw new ValidationError('perDocument: целое число от 1 до 50', { perDocument: 'целое число от 1 до 50' });
+  }
+  return { mode, perDocument: n, dueAt };
 }

@@ -2,22 +2,40 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-export interface UnconfirmedApplicantRow {
-  id: string;
-  email: string;
-  full_name: string;
-}
-
 export interface PendingApplicationRow {
   full_name: string;
   territory_name: string;
   created_at: Date;
 }
 
-/** SQL of the registry's upkeep: applications waiting for a decision, unconfirmed applicants, the daily digest. */
+export interface AccountRow {
+  id: string;
+  email: string;
+  full_name: string;
+}
+
+/**
+ * SQL of applications and the registry's upkeep: applications waiting for a decision, unconfirmed applicants, the
+ * daily digest, the confirmed address. The applicant's account is a `users` row: the reads and the one write
+ * (`email_confirmed_at`) here cross into accounts' table (docs/architecture.md lists them).
+ */
 @Injectable()
 export class ExpertApplicationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** The account that holds this (normalised) address, read in the caller's transaction. */
+  async accountByEmail(m: EntityManager, email: string): Promise<AccountRow | null> {
+    const rows: AccountRow[] = await m.query(`SELECT id, email, full_name FROM users WHERE email = $1`, [email]);
+    return rows[0] ?? null;
+  }
+
+  async confirmEmail(m: EntityManager, userId: string): Promise<void> {
+    await m.query(`UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now() WHERE id = $1`, [userId]);
+  }
 
   /** Applications an organizer can decide now: applied, with the email confirmed. */
   async pendingCount(): Promise<number> {
@@ -37,8 +55,8 @@ export class ExpertApplicationsRepository {
     );
   }
 
-  async unconfirmedApplicant(email: string): Promise<UnconfirmedApplicantRow | null> {
-    const rows: UnconfirmedApplicantRow[] = await this.dataSource.query(
+  async unconfirmedApplicant(email: string): Promise<AccountRow | null> {
+    const rows: AccountRow[] = await this.dataSource.query(
       `SELECT u.id, u.email, u.full_name FROM users u JOIN expert_profiles p ON p.user_id = u.id
         WHERE lower(u.email) = lower($1) AND u.email_confirmed_at IS NULL AND p.status = 'applied' AND u.active`,
       [email],
@@ -47,7 +65,7 @@ export class ExpertApplicationsRepository {
   }
 
   /** Active organizers: who gets the digest. */
-  async organizerEmails(m: EntityManager): Promise<{ email: string; full_name: string }[]> {
+  async organizerEmails(m: EntityManager): Promise<Omit<AccountRow, 'id'>[]> {
     return m.query(`SELECT email, full_name FROM users WHERE role = 'organizer' AND active ORDER BY email`);
   }
 

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Role, User } from '../accounts/entities/user.entity';
 import { UserTokenKind } from '../accounts/entities/user-token.entity';
 import { consumeUserToken, TokenRefusal } from '../accounts/user-tokens';
@@ -11,7 +10,10 @@ import { AuditService } from '../audit/audit.service';
 import { ConflictError, ValidationError } from '../common/domain-error';
 import { AppConfig } from '../config/app.config';
 import { MailService, QueueMailInput } from '../mail/mail.service';
+import { ReferenceService } from '../reference/reference.service';
 import { ApplicationThrottleService } from './application-throttle.service';
+import { ExpertApplicationsRepository } from './expert-applications.repository';
+import { ExpertProfilesRepository } from './expert-profiles.repository';
 import { ExpertStatus } from './expert-status';
 import { isUuid } from '../common/uuid';
 
@@ -55,7 +57,9 @@ export class ExpertApplicationsService {
   private readonly logger = new Logger(ExpertApplicationsService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: ExpertApplicationsRepository,
+    private readonly profiles: ExpertProfilesRepository,
+    private readonly reference: ReferenceService,
     private readonly users: UsersService,
     private readonly mail: MailService,
     private readonly audit: AuditService,
@@ -91,10 +95,7 @@ export class ExpertApplicationsService {
       const [field, ...rest] = p.split(': ');
       if (field === 'email' || field === 'password') bad(field, rest.join(': '));
     }
-    if (
-      !isUuid(territoryId) ||
-      !(await this.dataSource.query(`SELECT 1 FROM territories WHERE id = $1 AND active`, [territoryId])).length
-    ) {
+    if (!isUuid(territoryId) || !(await this.reference.territories()).some((t) => t.id === territoryId && t.active)) {
       bad('territoryId', 'неизвестная территория');
     }
     if (!organizationName || organizationName.length > 300) bad('organizationName', 'укажите организацию (до 300 символов)');
@@ -104,9 +105,7 @@ export class ExpertApplicationsService {
     const competences = [...new Set(rawCompetences.map((c) => (typeof c === 'string' ? c.trim() : '')))];
     if (!competences.length || competences.length > 20) bad('competences', 'выберите хотя бы одно направление');
     else {
-      const known: { code: string }[] = await this.dataSource.query(`SELECT code FROM directions WHERE code = ANY($1::text[])`, [
-        competences,
-      ]);
+      const known = (await this.reference.codeLists()).directions;
       const unknown = competences.filter((c) => !known.some((k) => k.code === c));
       if (unknown.length) bad('competences', `неизвестное направление: ${unknown.map((c) => `«${c}»`).join(', ')}`);
     }
@@ -124,7 +123,7 @@ export class ExpertApplicationsService {
   async apply(input: ExpertApplicationInput, ip = 'unknown'): Promise<{ id: string; status: ExpertStatus }> {
     await this.throttle.count(ip);
     const data = await this.validateApplication(input);
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       let user: User;
       try {
         user = await this.users.create(
@@ -150,36 +149,23 @@ export class ExpertApplicationsService {
     userId: string,
     data: Awaited<ReturnType<ExpertApplicationsService['validateApplication']>>,
   ) {
-    // a known organization of the same territory is linked, so the conflict-of-interest rule can see it
-    const [org] = await m.query(`SELECT id FROM organizations WHERE territory_id = $1 AND lower(name) = lower($2) LIMIT 1`, [
-      data.territoryId,
-      data.organizationName,
-    ]);
-    await m.query(
-      `INSERT INTO expert_profiles (user_id, status, territory_id, organization_id, organization_name, position, competences, about,
-                                    consent_version, consent_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, now())`,
-      [
-        userId,
-        ExpertStatus.Applied,
-        data.territoryId,
-        org?.id ?? null,
-        data.organizationName,
-        data.position,
-        data.competences,
-        data.about,
-        // which policy text the applicant agreed to: the text may change later, the consent stays tied to this one
-        this.config.PRIVACY_POLICY_VERSION,
-      ],
-    );
+    await this.profiles.insert(m, {
+      userId,
+      territoryId: data.territoryId,
+      // a known organization of the same territory is linked, so the conflict-of-interest rule can see it
+      organizationId: await this.profiles.organizationNamed(m, data.territoryId, data.organizationName),
+      organizationName: data.organizationName,
+      position: data.position,
+      competences: data.competences,
+      about: data.about,
+      // which policy text the applicant agreed to: the text may change later, the consent stays tied to this one
+      consentVersion: this.config.PRIVACY_POLICY_VERSION,
+    });
   }
 
   /** "Someone applied with your address": the owner learns of it (and how to sign in), the applicant learns nothing. */
   private async notifyExistingAccount(m: EntityManager, email: string): Promise<void> {
-    const [owner]: { id: string; email: string; full_name: string }[] = await m.query(
-      `SELECT id, email, full_name FROM users WHERE email = $1`,
-      [UsersService.normalizeEmail(email)],
-    );
+    const owner = await this.repo.accountByEmail(m, UsersService.normalizeEmail(email));
     if (!owner) return;
     await this.mail.queue(m, { to: owner.email, template: 'expert-application-existing', context: { fullName: owner.full_name } });
     this.logger.log({ userId: owner.id }, 'expert application for an existing account: owner notified');
@@ -188,12 +174,10 @@ export class ExpertApplicationsService {
   /** Uses a confirmation token once; only its sha256 is stored. */
   async confirmEmail(token: string): Promise<ConfirmOutcome> {
     if (typeof token !== 'string' || !token || token.length > 200) return 'unknown';
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       const used = await consumeUserToken(m, token, UserTokenKind.EmailConfirmation);
       if ('refusal' in used) return used.refusal;
-      await m.query(`UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now() WHERE id = $1`, [
-        used.userId,
-      ]);
+      await this.repo.confirmEmail(m, used.userId);
       await this.audit.record(m, {
         actorId: used.userId,
         action: AuditAction.ExpertEmailConfirmed,

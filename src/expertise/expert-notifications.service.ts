@@ -1,52 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { MailService } from '../mail/mail.service';
-
-interface AssignmentMailRow {
-  id: string;
-  campaign_id: string;
-  email: string;
-  full_name: string;
-  campaign_title: string;
-  document_title: string;
-  due_at: Date | null;
-}
-
-const MAIL_ROW_SQL = `SELECT a.id, a.campaign_id, u.email, u.full_name, c.title AS campaign_title, d.title AS document_title, a.due_at
-   FROM assignments a JOIN users u ON u.id = a.expert_id JOIN campaigns c ON c.id = a.campaign_id JOIN documents d ON d.id = a.document_id
-  WHERE a.id = ANY($1::uuid[]) ORDER BY a.id`;
+import { AssignmentMailRow, AssignmentNoticesRepository } from './assignment-notices.repository';
 
 /**
- * Emails to experts about their assignments. Each automatic email is claimed by an UPDATE … WHERE <stamp> IS NULL
- * RETURNING in the same transaction that queues it, so however often (or concurrently) a job runs, each goes once.
+ * Emails to experts about their assignments. Each automatic email is claimed (AssignmentNoticesRepository) in the same
+ * transaction that queues it, so however often (or concurrently) a job runs, each goes once.
  */
 @Injectable()
 export class ExpertNotificationsService {
   private readonly logger = new Logger(ExpertNotificationsService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: AssignmentNoticesRepository,
     private readonly mail: MailService,
   ) {}
 
   /** Invitations for every not-yet-invited assignment of a campaign in expertise (approved experts only). */
   async inviteExperts(campaignId: string): Promise<number> {
-    const count = await this.dataSource.transaction(async (m) => {
-      // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]
-      const [claimed]: [{ id: string }[], number] = await m.query(
-        `UPDATE assignments a SET invited_at = now()
-           FROM campaigns c, expert_profiles p
-          WHERE a.campaign_id = $1 AND c.id = a.campaign_id AND c.status = 'expertise'
-            AND p.user_id = a.expert_id AND p.status = 'approved' AND a.invited_at IS NULL
-         RETURNING a.id`,
-        [campaignId],
-      );
-      return this.queueInvitations(
-        m,
-        claimed.map((r) => r.id),
-      );
-    });
+    const count = await this.repo.transaction(async (m) => this.queueInvitations(m, await this.repo.claimInvitations(m, campaignId)));
     this.logger.log({ campaignId, count }, 'expert invitations queued');
     return count;
   }
@@ -54,10 +26,7 @@ export class ExpertNotificationsService {
   /** One invitation per expert (not per document): every newly claimed document of theirs, with its due date. */
   private async queueInvitations(m: EntityManager, ids: string[]): Promise<number> {
     if (!ids.length) return 0;
-    const rows: AssignmentMailRow[] = await m.query(
-      `${MAIL_ROW_SQL.replace('ORDER BY a.id', '')} ORDER BY u.email, d.sort_order, d.title, a.id`,
-      [ids],
-    );
+    const rows = await this.repo.mailRows(m, ids, 'byExpert');
     const byExpert = new Map<string, AssignmentMailRow[]>();
     for (const r of rows) byExpert.set(r.email, [...(byExpert.get(r.email) ?? []), r]);
     for (const [email, list] of byExpert) {
@@ -86,33 +55,11 @@ export class ExpertNotificationsService {
    * date gets only the 1-day reminder (its 3-day stamp is set too, so it never gets a late "3 days" one).
    */
   async sendDueReminders(now: Date = new Date()): Promise<{ threeDays: number; oneDay: number }> {
-    return this.dataSource.transaction(async (m) => {
-      const base = `FROM campaigns c, expert_profiles p
-          WHERE c.id = a.campaign_id AND c.status = 'expertise' AND p.user_id = a.expert_id AND p.status = 'approved'
-            AND a.status <> 'submitted' AND a.due_at > $1`;
-      // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount]
-      const [oneDay]: [{ id: string }[], number] = await m.query(
-        `UPDATE assignments a SET reminded_1d_at = $1, reminded_3d_at = coalesce(a.reminded_3d_at, $1)
-          ${base} AND a.due_at <= $1::timestamptz + interval '1 day' AND a.reminded_1d_at IS NULL RETURNING a.id`,
-        [now],
-      );
-      const [threeDays]: [{ id: string }[], number] = await m.query(
-        `UPDATE assignments a SET reminded_3d_at = $1
-          ${base} AND a.due_at <= $1::timestamptz + interval '3 days' AND a.reminded_3d_at IS NULL RETURNING a.id`,
-        [now],
-      );
-      await this.queueMany(
-        m,
-        oneDay.map((r) => r.id),
-        'expert-reminder',
-        { days: 1, daysText: '1 день' },
-      );
-      await this.queueMany(
-        m,
-        threeDays.map((r) => r.id),
-        'expert-reminder',
-        { days: 3, daysText: '3 дня' },
-      );
+    return this.repo.transaction(async (m) => {
+      const oneDay = await this.repo.claimOneDayReminders(m, now);
+      const threeDays = await this.repo.claimThreeDayReminders(m, now);
+      await this.queueMany(m, oneDay, 'expert-reminder', { days: 1, daysText: '1 день' });
+      await this.queueMany(m, threeDays, 'expert-reminder', { days: 3, daysText: '3 дня' });
       if (oneDay.length || threeDays.length)
         this.logger.log({ oneDay: oneDay.length, threeDays: threeDays.length }, 'expert reminders queued');
       return { threeDays: threeDays.length, oneDay: oneDay.length };
@@ -126,7 +73,7 @@ export class ExpertNotificationsService {
 
   private async queueMany(m: EntityManager, ids: string[], template: string, extra: Record<string, unknown> = {}): Promise<void> {
     if (!ids.length) return;
-    const rows: AssignmentMailRow[] = await m.query(MAIL_ROW_SQL, [ids]);
+    const rows = await this.repo.mailRows(m, ids, 'byId');
     for (const r of rows) {
       await this.mail.queue(m, {
         to: r.email,

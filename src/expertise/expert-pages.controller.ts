@@ -15,7 +15,8 @@ import { ReferenceService } from '../reference/reference.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ExpertApplicationsService } from './expert-applications.service';
 import { ExpertRegistryService } from './expert-registry.service';
-import { assignmentStatusLabel, expertiseClosed, ExpertStatus } from './expert-status';
+import { assignmentStatusLabel, expertiseClosed } from './assignment-status';
+import { ExpertStatus } from './expert-status';
 import { MyAssignmentDetail, ReviewsService } from './reviews.service';
 import { RegistryUpkeepService } from './registry-upkeep.service';
 

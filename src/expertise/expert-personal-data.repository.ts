@@ -33,13 +33,22 @@ export interface ExpertReviewRow {
   comment: string | null;
 }
 
-/** An expert's personal data: read whole for a subject-access request, or erased on request (152-FZ). */
+/**
+ * An expert's personal data: read whole for a subject-access request, or erased on request (152-FZ). The person is
+ * spread over several modules' tables (`users`, `user_tokens`, `mail_messages`, the reviews' campaigns and criteria):
+ * the erasure must change all of them in one transaction, so this repository is a documented exception to table
+ * ownership (docs/architecture.md). Used by admin's ExpertPersonalDataService (ExpertiseModule exports it).
+ */
 @Injectable()
 export class ExpertPersonalDataRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async person(userId: string, m?: EntityManager): Promise<ExpertPersonRow | null> {
-    const rows: ExpertPersonRow[] = await (m ?? this.dataSource.manager).query(
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  async person(userId: string, m: EntityManager = this.dataSource.manager): Promise<ExpertPersonRow | null> {
+    const rows: ExpertPersonRow[] = await m.query(
       `SELECT u.id, u.full_name, u.email, u.active, u.email_confirmed_at, u.created_at, p.status, t.name AS territory_name,
               p.organization_name, p.position, p.competences, p.about, p.status_reason, p.consent_version, p.consent_at, p.erased_at
          FROM users u JOIN expert_profiles p ON p.user_id = u.id JOIN territories t ON t.id = p.territory_id
@@ -70,7 +79,7 @@ export class ExpertPersonalDataRepository {
    * comments and recommendations stay, so every figure stays the same.
    */
   async erase(m: EntityManager, userId: string, placeholderEmail: string, unusableHash: string): Promise<string> {
-    const [{ email }] = await m.query(`SELECT email FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+    const [{ email }]: { email: string }[] = await m.query(`SELECT email FROM users WHERE id = $1 FOR UPDATE`, [userId]);
     await m.query(
       `UPDATE users SET full_name = 'Эксперт (данные удалены)', email = $2, password_hash = $3, active = false,
               email_confirmed_at = NULL, updated_at = now() WHERE id = $1`,

@@ -1,12 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { SessionService } from '../accounts/session.service';
-import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ErrorCode, NotFoundError, ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
-import { EXPERT_STATUS_LABELS, EXPERT_TRANSITIONS, ExpertStatus } from './expert-status';
+import { EXPERT_STATUS_LABELS, EXPERT_TRANSITIONS, ExpertAction, ExpertStatus, expertActionAllowed } from './expert-status';
+import { DecisionTargetRow, ExpertProfilesRepository, ExpertRow } from './expert-profiles.repository';
 import { isUuid } from '../common/uuid';
 
 export interface ExpertFilter {
@@ -32,32 +30,16 @@ export interface ExpertView {
   createdAt: string;
 }
 
-/** A status move requested by an organizer; `to` is checked against EXPERT_TRANSITIONS. */
-const ACTION_TARGET = {
-  approve: ExpertStatus.Approved,
-  reject: ExpertStatus.Rejected,
-  suspend: ExpertStatus.Suspended,
-  restore: ExpertStatus.Approved,
-} as const;
-export type ExpertAction = keyof typeof ACTION_TARGET;
-
-const EXPERT_ACTION_AUDIT: Readonly<Record<ExpertAction, AuditAction>> = {
-  approve: AuditAction.ExpertApprove,
-  reject: AuditAction.ExpertReject,
-  suspend: AuditAction.ExpertSuspend,
-  restore: AuditAction.ExpertRestore,
-};
-
 /**
  * The regional expert registry: listing and the organizers' decisions (approve, reject, suspend, restore), each one
- * transition of EXPERT_TRANSITIONS with audit and email. Applications are ExpertApplicationsService.
+ * move of EXPERT_TRANSITIONS with its audit row and declared side effects. Applications are ExpertApplicationsService.
  */
 @Injectable()
 export class ExpertRegistryService {
   private readonly logger = new Logger(ExpertRegistryService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: ExpertProfilesRepository,
     private readonly mail: MailService,
     private readonly audit: AuditService,
     private readonly sessions: SessionService,
@@ -82,91 +64,71 @@ export class ExpertRegistryService {
 
   async list(filter: ExpertFilter = {}): Promise<ExpertView[]> {
     const f = this.validateFilter(filter);
-    const rows = await this.dataSource.query(
-      `SELECT p.*, u.email, u.full_name, u.email_confirmed_at, t.name AS territory_name, t.kind AS territory_kind
-         FROM expert_profiles p JOIN users u ON u.id = p.user_id JOIN territories t ON t.id = p.territory_id
-        WHERE ($1::text IS NULL OR p.status = $1) AND ($2::text IS NULL OR $2 = ANY(p.competences))
-          AND ($3::uuid IS NULL OR p.territory_id = $3)
-        ORDER BY u.full_name, u.email`,
-      [f.status ?? null, f.competence ?? null, f.territoryId ?? null],
-    );
+    const rows = await this.repo.list({ status: f.status ?? null, competence: f.competence ?? null, territoryId: f.territoryId ?? null });
     return rows.map(toView);
   }
 
   async get(id: string): Promise<ExpertView> {
-    if (!isUuid(id)) throw new NotFoundError('Эксперт');
-    const rows = await this.dataSource.query(
-      `SELECT p.*, u.email, u.full_name, u.email_confirmed_at, t.name AS territory_name, t.kind AS territory_kind
-         FROM expert_profiles p JOIN users u ON u.id = p.user_id JOIN territories t ON t.id = p.territory_id WHERE p.user_id = $1`,
-      [id],
-    );
-    if (!rows.length) throw new NotFoundError('Эксперт');
-    return toView(rows[0]);
+    const row = isUuid(id) ? await this.repo.find(id) : null;
+    if (!row) throw new NotFoundError('Эксперт');
+    return toView(row);
   }
 
   /**
-   * The one way a registry entry changes status: checked against EXPERT_TRANSITIONS, in a transaction with the audit
-   * row and the email. Suspension also disables the account (a suspended expert cannot log in); restoring enables it.
-   * Suspension and rejection end the expert's sessions at once, after the commit (a login racing the commit is
-   * refused by the now inactive account, or, for a rejection, gets a session without assignments).
+   * The one way a registry entry changes status: under the row lock, checked against EXPERT_TRANSITIONS, applied with
+   * the move's declared effects (the account's `active` flag, the email) and its audit row in one transaction.
+   * Sessions end after the commit (a login racing the commit is refused by the now inactive account, or, for a
+   * rejection, gets a session without assignments).
    */
   async changeStatus(actorId: string, expertId: string, action: ExpertAction, reason?: unknown): Promise<ExpertView> {
-    if (reason !== undefined && reason !== null && typeof reason !== 'string') throw new ValidationError('reason: должно быть строкой');
-    const why = typeof reason === 'string' ? reason.trim() : '';
-    if (why.length > 2000) throw new ValidationError('reason: не более 2000 символов');
-    if (action === 'suspend' && !why)
-      throw new ValidationError('reason: укажите причину приостановки', { reason: 'укажите причину приостановки' });
+    const move = EXPERT_TRANSITIONS[action];
+    const why = parseReason(reason, move.needsReason);
     if (!isUuid(expertId)) throw new NotFoundError('Эксперт');
-    const to = ACTION_TARGET[action];
-    await this.dataSource.transaction(async (m) => {
-      const [row] = await m.query(
-        `SELECT p.status, u.email, u.full_name, u.email_confirmed_at FROM expert_profiles p JOIN users u ON u.id = p.user_id
-          WHERE p.user_id = $1 FOR UPDATE OF p`,
-        [expertId],
-      );
+    await this.repo.transaction(async (m) => {
+      const row = await this.repo.lockForDecision(m, expertId);
       if (!row) throw new NotFoundError('Эксперт');
-      const from = row.status as ExpertStatus;
-      const allowed = EXPERT_TRANSITIONS[from].includes(to) && (action !== 'restore' || from === ExpertStatus.Suspended);
-      if (!allowed) {
-        throw new ConflictError(
-          `status: переход из «${EXPERT_STATUS_LABELS[from]}» в «${EXPERT_STATUS_LABELS[to]}» невозможен`,
-          ErrorCode.TransitionRefused,
-        );
-      }
-      if (to === ExpertStatus.Approved && !row.email_confirmed_at) {
-        throw new ConflictError('email: эксперт ещё не подтвердил адрес электронной почты', ErrorCode.TransitionRefused);
-      }
-      await m.query(
-        `UPDATE expert_profiles SET status = $2, status_reason = $3, decided_by = $4, decided_at = now(), updated_at = now() WHERE user_id = $1`,
-        [expertId, to, why || null, actorId],
-      );
-      if (action === 'suspend' || action === 'restore') {
-        await m.query(`UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [expertId, action === 'restore']);
-      }
+      refuseUnlessAllowed(action, row);
+      await this.repo.recordDecision(m, expertId, move.to, why || null, actorId);
+      if (move.accountActive !== undefined) await this.repo.setAccountActive(m, expertId, move.accountActive);
       await this.audit.record(m, {
         actorId,
-        action: EXPERT_ACTION_AUDIT[action],
+        action: move.audit,
         entityType: 'expert',
         entityId: expertId,
-        before: { status: from },
-        after: { status: to, reason: why || null },
+        before: { status: row.status },
+        after: { status: move.to, reason: why || null },
       });
-      if (action === 'approve' || action === 'reject') {
-        await this.mail.queue(m, {
-          to: row.email,
-          template: action === 'approve' ? 'expert-approved' : 'expert-rejected',
-          context: { fullName: row.full_name, reason: why },
-        });
-      }
+      if (move.email) await this.mail.queue(m, { to: row.email, template: move.email, context: { fullName: row.full_name, reason: why } });
     });
-    if (action === 'suspend' || action === 'reject') await this.sessions.destroyAllFor(expertId);
+    if (move.endSessions) await this.sessions.destroyAllFor(expertId);
     this.logger.log({ expertId, action }, 'expert status changed');
     return this.get(expertId);
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function toView(r: Record<string, any> /* raw SQL row */): ExpertView {
+/** The decision's reason: trimmed, at most 2000 characters, required where the move needs one. */
+function parseReason(reason: unknown, required: boolean): string {
+  if (reason !== undefined && reason !== null && typeof reason !== 'string') throw new ValidationError('reason: должно быть строкой');
+  const why = typeof reason === 'string' ? reason.trim() : '';
+  if (why.length > 2000) throw new ValidationError('reason: не более 2000 символов');
+  if (required && !why) throw new ValidationError('reason: укажите причину приостановки', { reason: 'укажите причину приостановки' });
+  return why;
+}
+
+function refuseUnlessAllowed(action: ExpertAction, row: DecisionTargetRow): void {
+  const move = EXPERT_TRANSITIONS[action];
+  if (!expertActionAllowed(action, row.status)) {
+    throw new ConflictError(
+      `status: переход из «${EXPERT_STATUS_LABELS[row.status]}» в «${EXPERT_STATUS_LABELS[move.to]}» невозможен`,
+      ErrorCode.TransitionRefused,
+    );
+  }
+  if (move.needsConfirmedEmail && !row.email_confirmed_at) {
+    throw new ConflictError('email: эксперт ещё не подтвердил адрес электронной почты', ErrorCode.TransitionRefused);
+  }
+}
+
+function toView(r: ExpertRow): ExpertView {
   return {
     id: r.user_id,
     email: r.email,

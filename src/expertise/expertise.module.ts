@@ -19,6 +19,11 @@ import { OrganizerExpertsPagesController } from './organizer-experts.pages.contr
 import { OrganizerAssignmentsPagesController } from './organizer-assignments.pages.controller';
 import { AssignmentPageService } from './assignment-page.service';
 import { AssignmentsRepository } from './assignments.repository';
+import { AssignmentLifecycleService } from './assignment-lifecycle.service';
+import { AssignmentNoticesRepository } from './assignment-notices.repository';
+import { ExpertProfilesRepository } from './expert-profiles.repository';
+import { ExpertPersonalDataRepository } from './expert-personal-data.repository';
+import { ReviewsRepository } from './reviews.repository';
 import { ExpertApplicationsRepository } from './expert-applications.repository';
 import { RegistryUpkeepService } from './registry-upkeep.service';
 import { APP_INTERCEPTOR } from '@nestjs/core';
@@ -49,12 +54,24 @@ import { ReviewsService } from './reviews.service';
     AssignmentsService,
     ReviewsService,
     ExpertNotificationsService,
+    AssignmentLifecycleService,
     AssignmentsRepository,
+    AssignmentNoticesRepository,
     AssignmentPageService,
     ExpertApplicationsRepository,
+    ExpertProfilesRepository,
+    ExpertPersonalDataRepository,
+    ReviewsRepository,
     RegistryUpkeepService,
     { provide: APP_INTERCEPTOR, useClass: PendingApplicationsInterceptor },
   ],
-  exports: [RegistryUpkeepService, ExpertRegistryService, AssignmentsService, ReviewsService, ExpertNotificationsService],
+  exports: [
+    RegistryUpkeepService,
+    ExpertRegistryService,
+    AssignmentsService,
+    ReviewsService,
+    ExpertNotificationsService,
+    ExpertPersonalDataRepository,
+  ],
 })
 export class ExpertiseModule {}

@@ -5,7 +5,8 @@ import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/curren
 import { requestIp } from '../common/request-ip';
 import { ExpertApplicationDto, ReasonDto } from './dto/expertise.dto';
 import { ExpertApplicationsService } from './expert-applications.service';
-import { ExpertAction, ExpertRegistryService } from './expert-registry.service';
+import { ExpertRegistryService } from './expert-registry.service';
+import { ExpertAction } from './expert-status';
 import { RegistryExportService } from './registry-export.service';
 import { ApplicationCreatedDto, ExpertViewDto } from './dto/expertise.response';
 import { ApiErrors, ApiPublicErrors, ApiSignedInErrors, BINARY } from '../common/api-docs';
@@ -85,7 +86,7 @@ export class ExpertsController {
   @ApiSignedInErrors()
   @ApiErrors(409)
   approve(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
-    return this.decide(user, id, 'approve', dto);
+    return this.decide(user, id, ExpertAction.Approve, dto);
   }
 
   @ApiBearerAuth()
@@ -96,7 +97,7 @@ export class ExpertsController {
   @ApiSignedInErrors()
   @ApiErrors(409)
   reject(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
-    return this.decide(user, id, 'reject', dto);
+    return this.decide(user, id, ExpertAction.Reject, dto);
   }
 
   @ApiBearerAuth()
@@ -107,7 +108,7 @@ export class ExpertsController {
   @ApiSignedInErrors()
   @ApiErrors(409)
   suspend(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
-    return this.decide(user, id, 'suspend', dto);
+    return this.decide(user, id, ExpertAction.Suspend, dto);
   }
 
   @ApiBearerAuth()
@@ -118,7 +119,7 @@ export class ExpertsController {
   @ApiSignedInErrors()
   @ApiErrors(409)
   restore(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ReasonDto) {
-    return this.decide(user, id, 'restore', dto);
+    return this.decide(user, id, ExpertAction.Restore, dto);
   }
 
   private decide(user: AuthUser, id: string, action: ExpertAction, dto: ReasonDto) {

@@ -11,7 +11,7 @@ import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ReferenceService } from '../reference/reference.service';
 import { AssignmentPageService, AssignmentPlan } from './assignment-page.service';
 import { AssignmentsService } from './assignments.service';
-import { ASSIGNMENT_STATUS_LABELS } from './expert-status';
+import { ASSIGNMENT_STATUS_LABELS } from './assignment-status';
 import { datetimeLocalToIso } from '../common/display-time-zone';
 
 type Input = Record<string, unknown>;
@@ -100,7 +100,7 @@ export class OrganizerAssignmentsPagesController {
         filterFields: [...filterQuery.entries()].map(([name, value]) => ({ name, value })),
         territories: territories.map((t) => ({ id: t.id, name: `${t.name} (${(TERRITORY_KIND_LABELS[t.kind] ?? '').toLowerCase()})` })),
         directions: lists.directions,
-        documents: documents.map((d: Input) => ({ ...d, checked: chosen('documentIds').includes(d.id) })),
+        documents: documents.map((d) => ({ ...d, checked: chosen('documentIds').includes(d.id) })),
         experts: candidates.map((e) => ({
           id: e.id,
           fullName: e.full_name,

@@ -9,14 +9,14 @@ import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { ReferenceService } from '../reference/reference.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
-import { ExpertAction, ExpertRegistryService } from './expert-registry.service';
+import { ExpertRegistryService } from './expert-registry.service';
 import { AssignmentPageService } from './assignment-page.service';
 import { sendPage } from '../common/page-form';
 import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-status';
-import { EXPERT_STATUS_LABELS, EXPERT_TRANSITIONS, ExpertStatus } from './expert-status';
+import { EXPERT_STATUS_LABELS, ExpertAction, expertActionAllowed, ExpertStatus } from './expert-status';
 
 const HTML = 'text/html; charset=utf-8';
-const ACTIONS: ExpertAction[] = ['approve', 'reject', 'suspend', 'restore'];
+const ACTIONS: string[] = Object.values(ExpertAction);
 const DONE: Record<string, string> = {
   approve: 'Эксперт одобрен, ему отправлено письмо.',
   reject: 'Заявка отклонена, заявителю отправлено письмо.',
@@ -72,10 +72,11 @@ export class OrganizerExpertsPagesController {
           statusLabel: EXPERT_STATUS_LABELS[e.status],
           competenceNames: e.competences.map((c) => directionName.get(c) ?? c).join(', '),
           territoryLabel: `${e.territory.name} (${TERRITORY_KIND_LABELS[e.territory.kind]})`,
-          canApprove: EXPERT_TRANSITIONS[e.status].includes(ExpertStatus.Approved) && e.status === ExpertStatus.Applied,
-          canReject: EXPERT_TRANSITIONS[e.status].includes(ExpertStatus.Rejected),
-          canSuspend: EXPERT_TRANSITIONS[e.status].includes(ExpertStatus.Suspended),
-          canRestore: e.status === ExpertStatus.Suspended,
+          // approving a suspended expert is «restore» on the page
+          canApprove: expertActionAllowed(ExpertAction.Approve, e.status) && e.status === ExpertStatus.Applied,
+          canReject: expertActionAllowed(ExpertAction.Reject, e.status),
+          canSuspend: expertActionAllowed(ExpertAction.Suspend, e.status),
+          canRestore: expertActionAllowed(ExpertAction.Restore, e.status),
           error:
             errorFor === e.id && error
               ? refusalView(error, REGISTRY_LABELS)
@@ -149,7 +150,7 @@ export class OrganizerExpertsPagesController {
     @Param('action') action: string,
     @Body() body: Record<string, unknown>,
   ) {
-    if (!ACTIONS.includes(action as ExpertAction)) throw new DomainError(ErrorCode.NotFound, 'Действие не найдено');
+    if (!ACTIONS.includes(action)) throw new DomainError(ErrorCode.NotFound, 'Действие не найдено');
     // a rejection cannot be taken back (the applicant is told by email): it is made only with confirm=yes
     if (action === 'reject' && !isConfirmed(body)) {
       const expert = await this.registry.get(id);

@@ -1,6 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { REDIS, RedisClient, redisKey } from '../common/redis.module';
@@ -35,7 +33,6 @@ export class RegistryUpkeepService {
   private readonly logger = new Logger(RegistryUpkeepService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: ExpertApplicationsRepository,
     private readonly mail: MailService,
     private readonly audit: AuditService,
@@ -69,7 +66,7 @@ export class RegistryUpkeepService {
     }
     const applicant = await this.repo.unconfirmedApplicant(email);
     if (!applicant) return;
-    await this.dataSource.transaction(async (m) => {
+    await this.repo.transaction(async (m) => {
       await this.mail.queue(m, confirmationMail({ id: applicant.id, email: applicant.email, fullName: applicant.full_name }));
       await this.audit.record(m, {
         actorId: applicant.id,
@@ -85,7 +82,7 @@ export class RegistryUpkeepService {
   async sendDailyDigest(now: Date = new Date()): Promise<number> {
     const { day, hour } = localDayHour(now);
     if (hour < DIGEST_LOCAL_HOUR) return 0;
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       if (!(await this.repo.claimDigestDay(m, day))) return 0;
       const [pending, organizers] = await Promise.all([this.repo.pending(m, DIGEST_LIST_MAX + 1), this.repo.organizerEmails(m)]);
       if (!pending.length || !organizers.length) return 0;

@@ -2,7 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { CampaignStatus } from '../../campaigns/campaign-status';
 import { ScaleLabelDto } from '../../campaigns/dto/campaign.response';
 import { CodeNameDto } from '../../reference/dto/reference.response';
-import { AssignmentStatus, ExpertStatus } from '../expert-status';
+import { AssignmentStatus } from '../assignment-status';
+import { ExpertStatus } from '../expert-status';
 
 export class ApplicationCreatedDto {
   @ApiProperty({ format: 'uuid' })

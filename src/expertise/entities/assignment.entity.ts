@@ -13,7 +13,7 @@ import {
 import { User } from '../../accounts/entities/user.entity';
 import { Campaign } from '../../campaigns/entities/campaign.entity';
 import { CampaignDocument } from '../../campaigns/entities/document.entity';
-import { AssignmentStatus } from '../expert-status';
+import { AssignmentStatus } from '../assignment-status';
 
 /** An (expert, document) pair; holds the expert's review. Never assigned twice. */
 @Entity({ name: 'assignments' })
