@@ -61,7 +61,6 @@ const CAMPAIGN_LABELS: FieldLabels = {
   to: 'Этап',
 };
 
-
 /** Renders the organizer's campaign pages and runs their form actions (post/redirect/get, errors shown in place). */
 @Injectable()
 export class CampaignPageService {
