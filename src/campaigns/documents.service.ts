@@ -103,27 +103,7 @@ export class DocumentsService {
   /** Adds a document with its first version (the file is already stored); on any error the file is removed. */
   async addDocument(campaignId: string, input: NewDocumentInput, file: UploadedFile | null, actorId: string) {
     try {
-      const title = (input.title ?? '').trim();
-      const problems: string[] = [];
-      const fieldErrors: Record<string, string> = {};
-      if (!title) {
-        problems.push('title: укажите название документа');
-        fieldErrors.title = 'Укажите название документа';
-      } else if (title.length > 500) {
-        problems.push('title: не длиннее 500 символов');
-        fieldErrors.title = 'Не длиннее 500 символов';
-      }
-      if (!file) {
-        problems.push('file: выберите файл');
-        fieldErrors.file = 'Выберите файл';
-      }
-      const direction = (input.direction ?? '').trim() || null;
-      const authorOrganizationId = (input.authorOrganizationId ?? '').trim() || null;
-      const authorTerritoryId = (input.authorTerritoryId ?? '').trim() || null;
-      const refs = await checkRefs(this.reference, undefined, { direction, authorOrganizationId, authorTerritoryId });
-      problems.push(...refs.problems);
-      Object.assign(fieldErrors, refs.fieldErrors);
-      if (problems.length) throw new ValidationError(problems, fieldErrors);
+      const fields = await this.checkNewDocument(input, file);
       const withDefaults = parseBool(input.withDefaultQuestions, true);
       return await this.repo.transaction(async (m) => {
         const campaign = await lockCampaign(m, campaignId);
@@ -131,12 +111,8 @@ export class DocumentsService {
           throw new WrongStageError('Документы можно добавлять только на этапе подготовки');
         }
         const doc = await this.repo.insertDocument(m, {
+          ...fields,
           campaignId,
-          title,
-          description: (input.description ?? '').trim(),
-          directionCode: direction,
-          authorOrganizationId,
-          authorTerritoryId: authorTerritoryId ?? refs.territoryFromOrganization,
           sortOrder: await this.repo.nextSortOrder(m, campaignId),
           currentVersionNumber: 1,
         });
@@ -157,6 +133,38 @@ export class DocumentsService {
       if (file) await this.storage.remove(file.key).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** A new document's own columns from the form, or every problem with it at once (the file missing among them). */
+  private async checkNewDocument(input: NewDocumentInput, file: UploadedFile | null) {
+    const title = (input.title ?? '').trim();
+    const problems: string[] = [];
+    const fieldErrors: Record<string, string> = {};
+    if (!title) {
+      problems.push('title: укажите название документа');
+      fieldErrors.title = 'Укажите название документа';
+    } else if (title.length > 500) {
+      problems.push('title: не длиннее 500 символов');
+      fieldErrors.title = 'Не длиннее 500 символов';
+    }
+    if (!file) {
+      problems.push('file: выберите файл');
+      fieldErrors.file = 'Выберите файл';
+    }
+    const direction = (input.direction ?? '').trim() || null;
+    const authorOrganizationId = (input.authorOrganizationId ?? '').trim() || null;
+    const authorTerritoryId = (input.authorTerritoryId ?? '').trim() || null;
+    const refs = await checkRefs(this.reference, undefined, { direction, authorOrganizationId, authorTerritoryId });
+    problems.push(...refs.problems);
+    Object.assign(fieldErrors, refs.fieldErrors);
+    if (problems.length) throw new ValidationError(problems, fieldErrors);
+    return {
+      title,
+      description: (input.description ?? '').trim(),
+      directionCode: direction,
+      authorOrganizationId,
+      authorTerritoryId: authorTerritoryId ?? refs.territoryFromOrganization,
+    };
   }
 
   async addVersion(campaignId: string, documentId: string, notes: string | undefined, file: UploadedFile | null, actorId: string) {
