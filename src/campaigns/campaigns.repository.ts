@@ -18,6 +18,14 @@ export function selectCampaignForUpdate(m: EntityManager, id: string): Promise<C
   return m.getRepository(Campaign).createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
 }
 
+/** The place after the campaign's last document or question (both ordered per campaign by `sort_order`). */
+export async function nextSortOrder(m: EntityManager, table: 'documents' | 'questions', campaignId: string): Promise<number> {
+  const [{ n }]: { n: number }[] = await m.query(`SELECT COALESCE(MAX(sort_order), -1) + 1 AS n FROM ${table} WHERE campaign_id = $1`, [
+    campaignId,
+  ]);
+  return Number(n);
+}
+
 /** The `campaigns` and `criteria` tables. Methods that take an EntityManager run in the caller's transaction. */
 @Injectable()
 export class CampaignsRepository {

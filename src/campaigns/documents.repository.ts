@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { nextSortOrder } from './campaigns.repository';
 import { DataSource, DeepPartial, EntityManager, In } from 'typeorm';
 import { DocumentVersion } from './entities/document-version.entity';
 import { CampaignDocument } from './entities/document.entity';
@@ -14,11 +15,8 @@ export class DocumentsRepository {
   }
 
   /** The place after the campaign's last document. */
-  async nextSortOrder(m: EntityManager, campaignId: string): Promise<number> {
-    const [{ n }]: { n: number }[] = await m.query(`SELECT COALESCE(MAX(sort_order), -1) + 1 AS n FROM documents WHERE campaign_id = $1`, [
-      campaignId,
-    ]);
-    return Number(n);
+  nextSortOrder(m: EntityManager, campaignId: string): Promise<number> {
+    return nextSortOrder(m, 'documents', campaignId);
   }
 
   insertDocument(m: EntityManager, document: DeepPartial<CampaignDocument>): Promise<CampaignDocument> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { nextSortOrder } from './campaigns.repository';
 import { DataSource, DeepPartial, EntityManager } from 'typeorm';
 import { QuestionOption } from './entities/question-option.entity';
 import { Question } from './entities/question.entity';
@@ -19,11 +20,8 @@ export class QuestionsRepository {
   }
 
   /** The place after the campaign's last question. */
-  async nextSortOrder(m: EntityManager, campaignId: string): Promise<number> {
-    const [{ n }]: { n: number }[] = await m.query(`SELECT COALESCE(MAX(sort_order), -1) + 1 AS n FROM questions WHERE campaign_id = $1`, [
-      campaignId,
-    ]);
-    return Number(n);
+  nextSortOrder(m: EntityManager, campaignId: string): Promise<number> {
+    return nextSortOrder(m, 'questions', campaignId);
   }
 
   insert(m: EntityManager, question: DeepPartial<Question>): Promise<Question> {
