@@ -10,12 +10,16 @@ import { MailLinkTokens } from './mail-link-tokens';
 import { PasswordResetService } from './password-reset.service';
 import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
+import { UserTokensRepository } from './user-tokens.repository';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [MailModule],
   controllers: [AuthController, AuthPagesController],
   providers: [
+    UsersRepository,
+    UserTokensRepository,
     PasswordService,
     SessionService,
     AccountThrottleService,

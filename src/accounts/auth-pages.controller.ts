@@ -2,8 +2,8 @@ import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app.config';
-import { DomainError } from '../common/domain-error';
-import { pageContext } from '../common/page-context';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { sendPage, splitFieldMessage } from '../common/page-form';
 import { requestIp } from '../common/request-ip';
 import { safeNextPath } from '../common/safe-redirect';
 import { ViewService } from '../common/view.service';
@@ -31,9 +31,7 @@ export class AuthPagesController {
   @Get('login')
   loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('next') next?: string) {
     if (req.user) return reply.redirect(safeNextPath(next, homeFor(req.user.role)), 303);
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(this.views.render('pages/auth/login', pageContext(req, { title: 'Вход', next: safeNextPath(next, '') })));
+    return sendPage(reply, this.views, req, 'pages/auth/login', { title: 'Вход', next: safeNextPath(next, '') });
   }
 
   @Public()
@@ -54,9 +52,8 @@ export class AuthPagesController {
       return reply.redirect(next || homeFor(result.user.role), 303);
     } catch (err) {
       if (!(err instanceof DomainError) || err.status >= 500) throw err;
-      const message = err.status === 400 ? 'Укажите адрес электронной почты и пароль' : err.message;
-      const html = this.views.render('pages/auth/login', pageContext(req, { title: 'Вход', next, email, formError: message }));
-      return reply.status(err.status).type('text/html; charset=utf-8').send(html);
+      const message = err.code === ErrorCode.ValidationFailed ? 'Укажите адрес электронной почты и пароль' : err.message;
+      return sendPage(reply, this.views, req, 'pages/auth/login', { title: 'Вход', next, email, formError: message }, err.status);
     }
   }
 
@@ -72,7 +69,7 @@ export class AuthPagesController {
   @Get('password-reset')
   resetForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('token') token?: string) {
     const view = typeof token === 'string' && token ? 'pages/auth/password-reset-new' : 'pages/auth/password-reset';
-    return reply.type('text/html; charset=utf-8').send(this.views.render(view, pageContext(req, { title: 'Смена пароля', token })));
+    return sendPage(reply, this.views, req, view, { title: 'Смена пароля', token });
   }
 
   /** Public like the login form (no session yet), so no CSRF token: the emailed secret is what authorizes the change. */
@@ -81,15 +78,12 @@ export class AuthPagesController {
   @Post('password-reset')
   async resetSubmit(@Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const send = (status: number, view: string, extra: Record<string, unknown>) =>
-      reply
-        .status(status)
-        .type('text/html; charset=utf-8')
-        .send(this.views.render(`pages/auth/${view}`, pageContext(req, { title: 'Смена пароля', ...extra })));
+      sendPage(reply, this.views, req, `pages/auth/${view}`, { title: 'Смена пароля', ...extra }, status);
     if (body?.token === undefined) {
       try {
         await this.resets.request(body?.email, requestIp(req));
       } catch (err) {
-        if (!(err instanceof DomainError) || err.status !== 429) throw err;
+        if (!(err instanceof DomainError) || err.code !== ErrorCode.RateLimited) throw err;
         return send(429, 'password-reset', { email: typeof body?.email === 'string' ? body.email : '', formError: err.message });
       }
       return send(200, 'password-reset', {
@@ -106,10 +100,10 @@ export class AuthPagesController {
           flash: { kind: 'success', message: 'Пароль изменён. Войдите с новым паролем.' },
         });
       }
-      return send(400, 'password-reset', { formError: RESET_REFUSED[outcome].replace(/^token: /, '') + '. Запросите новую ссылку.' });
+      return send(400, 'password-reset', { formError: `${splitFieldMessage(RESET_REFUSED[outcome]).text}. Запросите новую ссылку.` });
     } catch (err) {
       if (!(err instanceof DomainError) || err.status >= 500) throw err;
-      return send(err.status, 'password-reset-new', { token, formError: [err.messages].flat()[0].replace(/^password: /, '') });
+      return send(err.status, 'password-reset-new', { token, formError: splitFieldMessage([err.messages].flat()[0]).text });
     }
   }
 }

@@ -1,9 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DEMO_DOMAIN, DEMO_LOGINS } from '../cli/demo-logins';
 import { AppConfig } from '../config/app.config';
 import { PasswordService } from './password.service';
+import { UsersRepository } from './users.repository';
 
 /** Raised at start-up in production while a demo account can still be signed into with its published password. */
 export class DemoPasswordError extends Error {}
@@ -12,11 +11,8 @@ export class DemoPasswordError extends Error {}
  * The active demo accounts (the seed's addresses, or any address at its domain) whose password is still one of the
  * seed's published ones. Only these few hashes are checked, so the cost does not grow with the number of users.
  */
-export async function accountsWithDemoPasswords(dataSource: DataSource, passwords: PasswordService): Promise<string[]> {
-  const rows: { email: string; password_hash: string }[] = await dataSource.query(
-    `SELECT email, password_hash FROM users WHERE active AND (email = ANY($1::text[]) OR email LIKE $2) ORDER BY email`,
-    [DEMO_LOGINS.map((l) => l.email), `%@${DEMO_DOMAIN}`],
-  );
+export async function accountsWithDemoPasswords(users: UsersRepository, passwords: PasswordService): Promise<string[]> {
+  const rows = await users.activeDemoAccounts({ emails: DEMO_LOGINS.map((l) => l.email), domain: DEMO_DOMAIN });
   const known = [...new Set(DEMO_LOGINS.map((l) => l.password))];
   const found: string[] = [];
   for (const row of rows) {
@@ -36,7 +32,7 @@ export async function accountsWithDemoPasswords(dataSource: DataSource, password
  */
 export async function refuseDemoPasswordsInProduction(app: INestApplicationContext): Promise<void> {
   if (app.get(AppConfig).NODE_ENV !== 'production') return;
-  const found = await accountsWithDemoPasswords(app.get<DataSource>(getDataSourceToken()), app.get(PasswordService));
+  const found = await accountsWithDemoPasswords(app.get(UsersRepository), app.get(PasswordService));
   if (found.length) {
     throw new DemoPasswordError(
       `Refusing to start in production: ${found.join(', ')} still ha${found.length === 1 ? 's' : 've'} the demo password ` +

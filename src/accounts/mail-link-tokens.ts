@@ -1,9 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { MailService } from '../mail/mail.service';
 import type { UserTokenKind } from './entities/user-token.entity';
-import { issueUserToken } from './user-tokens';
+import { UserTokensRepository } from './user-tokens.repository';
 
 /**
  * Gives the mail worker the way to mint the single-use tokens of emailed links (password reset, email confirmation,
@@ -12,13 +10,11 @@ import { issueUserToken } from './user-tokens';
 @Injectable()
 export class MailLinkTokens implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: UserTokensRepository,
     private readonly mail: MailService,
   ) {}
 
   onModuleInit(): void {
-    this.mail.registerLinkMinter((link) =>
-      this.dataSource.transaction((m) => issueUserToken(m, link.userId, link.kind as UserTokenKind, link.ttlHours)),
-    );
+    this.mail.registerLinkMinter((link) => this.tokens.issue(link.userId, link.kind as UserTokenKind, link.ttlHours));
   }
 }

@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode, ValidationError } from '../common/domain-error';
 import { MailService } from '../mail/mail.service';
 import { AccountThrottleService, PASSWORD_RESET_REQUESTS } from './account-throttle.service';
 import { UserTokenKind } from './entities/user-token.entity';
 import { PasswordService } from './password.service';
 import { SessionService } from './session.service';
-import { consumeUserToken, TokenRefusal } from './user-tokens';
+import { TokenRefusal, UserTokensRepository } from './user-tokens.repository';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 export const RESET_TTL_HOURS = 1;
@@ -33,7 +32,8 @@ export class PasswordResetService {
   private readonly logger = new Logger(PasswordResetService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly tokens: UserTokensRepository,
     private readonly mail: MailService,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionService,
@@ -50,8 +50,8 @@ export class PasswordResetService {
       return;
     }
     const normalized = UsersService.normalizeEmail(email);
-    await this.dataSource.transaction(async (m) => {
-      const [user] = await m.query(`SELECT id, full_name FROM users WHERE email = $1 AND active`, [normalized]);
+    await this.users.transaction(async (m) => {
+      const user = await this.users.findActiveByEmail(m, normalized);
       if (!user) return;
       // the token is minted when the email is sent (and replaces the earlier links then), so it is never stored
       await this.mail.queue(m, {
@@ -76,14 +76,11 @@ export class PasswordResetService {
       throw new ValidationError([`password: пароль должен быть от ${PasswordService.MIN_LENGTH} до 200 символов`]);
     }
     const passwordHash = await this.passwords.hash(password);
-    const outcome = await this.dataSource.transaction(async (m): Promise<{ outcome: ResetOutcome; userId?: string }> => {
-      const used = await consumeUserToken(m, token, UserTokenKind.PasswordReset);
+    const outcome = await this.users.transaction(async (m): Promise<{ outcome: ResetOutcome; userId?: string }> => {
+      const used = await this.tokens.consume(m, token, UserTokenKind.PasswordReset);
       if ('refusal' in used) return { outcome: used.refusal };
       // the emailed link reached its owner, so the address is confirmed too (accounts an administrator created)
-      await m.query(
-        `UPDATE users SET password_hash = $2, email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now() WHERE id = $1`,
-        [used.userId, passwordHash],
-      );
+      await this.users.setPasswordConfirmingEmail(m, used.userId, passwordHash);
       return { outcome: 'changed', userId: used.userId };
     });
     // whoever knew the old password is signed out everywhere

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ConflictError, ErrorCode, ValidationError } from '../common/domain-error';
 import { isEmailAddress } from './email-address';
 import { Role, User } from './entities/user.entity';
 import { PasswordService } from './password.service';
+import { UsersRepository } from './users.repository';
 
 export interface NewUser {
   email: string;
@@ -17,7 +17,7 @@ export interface NewUser {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: UsersRepository,
     private readonly passwords: PasswordService,
   ) {}
 
@@ -41,29 +41,31 @@ export class UsersService {
   async create(input: NewUser, manager?: EntityManager): Promise<User> {
     const problems = UsersService.validateNewUser(input);
     if (problems.length) throw new ValidationError(problems);
-    const m = manager ?? this.dataSource.manager;
-    const email = UsersService.normalizeEmail(input.email);
     const passwordHash = await this.passwords.hash(input.password);
-    const rows: User[] = await m.query(
-      `INSERT INTO users (email, password_hash, role, full_name, email_confirmed_at)
-       VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN now() END)
-       ON CONFLICT (email) DO NOTHING RETURNING id`,
-      [email, passwordHash, input.role, input.fullName.trim(), input.emailConfirmed ?? true],
+    const id = await this.repo.insertUnlessTaken(
+      {
+        email: UsersService.normalizeEmail(input.email),
+        passwordHash,
+        role: input.role,
+        fullName: input.fullName.trim(),
+        emailConfirmed: input.emailConfirmed ?? true,
+      },
+      manager,
     );
-    if (!rows.length) throw new ConflictError('email: пользователь с таким адресом уже есть', ErrorCode.Duplicate);
-    return m.getRepository(User).findOneByOrFail({ id: rows[0].id });
+    if (!id) throw new ConflictError('email: пользователь с таким адресом уже есть', ErrorCode.Duplicate);
+    return (await this.repo.findById(id, manager))!;
   }
 
   findByEmailWithPassword(email: string): Promise<User | null> {
-    return this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.email = :email', { email: UsersService.normalizeEmail(email) })
-      .getOne();
+    return this.repo.findByEmailWithPassword(UsersService.normalizeEmail(email));
+  }
+
+  /** The account with this address, active or not. */
+  findByEmail(email: string): Promise<User | null> {
+    return this.repo.findByEmail(UsersService.normalizeEmail(email));
   }
 
   findById(id: string): Promise<User | null> {
-    return this.dataSource.getRepository(User).findOneBy({ id });
+    return this.repo.findById(id);
   }
 }

@@ -6,12 +6,10 @@ import { Role } from '../accounts/entities/user.entity';
 import { contentDisposition } from '../campaigns/file-type';
 import { DomainError } from '../common/domain-error';
 import { formRefusal } from '../common/form-refusal';
-import { pageContext } from '../common/page-context';
+import { sendPage } from '../common/page-form';
 import { tableCsv, tableXlsx } from '../common/table-export';
 import { ViewService } from '../common/view.service';
 import { AUDIT_EXPORT_HEADERS, AUDIT_KINDS, AuditLogService, AuditPageFilters } from './audit-log.service';
-
-const HTML = 'text/html; charset=utf-8';
 
 /** /admin/audit: the audit log for administrators as sentences, newest first, with filters and exports. */
 @ApiExcludeController()
@@ -37,40 +35,33 @@ export class AuditPagesController {
       filters = this.log.parseFilters(query);
     } catch (err) {
       const refusal = formRefusal(err);
-      return reply
-        .status(refusal.status)
-        .type(HTML)
-        .send(this.render(req, raw, [], null, false, refusal));
+      return sendPage(reply, this.views, req, 'pages/admin/audit', this.model(raw, [], null, false, refusal), refusal.status);
     }
     const { entries, nextBefore } = await this.log.page(filters, query.before);
-    return reply.type(HTML).send(this.render(req, filters, entries, nextBefore, Boolean(query.before)));
+    return sendPage(reply, this.views, req, 'pages/admin/audit', this.model(filters, entries, nextBefore, Boolean(query.before)));
   }
 
-  private render(
-    req: FastifyRequest,
+  private model(
     filters: AuditPageFilters,
     entries: unknown[],
     nextBefore: string | null,
     notFirst: boolean,
     error?: DomainError,
-  ): string {
+  ): Record<string, unknown> {
     const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
     const qs = params.toString();
-    return this.views.render(
-      'pages/admin/audit',
-      pageContext(req, {
-        title: 'Журнал действий',
-        entries,
-        filters,
-        kinds: AUDIT_KINDS.map((k, i) => ({ value: String(i + 1), label: k.label, selected: filters.kind === String(i + 1) })),
-        errors: error?.fieldErrors ?? {},
-        formError: error ? 'Отбор не применён: исправьте поля, отмеченные ниже.' : undefined,
-        firstUrl: notFirst ? `/admin/audit${qs ? `?${qs}` : ''}` : null,
-        nextUrl: nextBefore ? `/admin/audit?${qs ? `${qs}&` : ''}before=${nextBefore}` : null,
-        csvUrl: `/admin/audit/export.csv${qs ? `?${qs}` : ''}`,
-        xlsxUrl: `/admin/audit/export.xlsx${qs ? `?${qs}` : ''}`,
-      }),
-    );
+    return {
+      title: 'Журнал действий',
+      entries,
+      filters,
+      kinds: AUDIT_KINDS.map((k, i) => ({ value: String(i + 1), label: k.label, selected: filters.kind === String(i + 1) })),
+      errors: error?.fieldErrors ?? {},
+      formError: error ? 'Отбор не применён: исправьте поля, отмеченные ниже.' : undefined,
+      firstUrl: notFirst ? `/admin/audit${qs ? `?${qs}` : ''}` : null,
+      nextUrl: nextBefore ? `/admin/audit?${qs ? `${qs}&` : ''}before=${nextBefore}` : null,
+      csvUrl: `/admin/audit/export.csv${qs ? `?${qs}` : ''}`,
+      xlsxUrl: `/admin/audit/export.xlsx${qs ? `?${qs}` : ''}`,
+    };
   }
 
   @Get('export.csv')

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FieldLabels, refusalView } from '../common/page-form';
-import { pageContext } from '../common/page-context';
+import { FieldLabels, refusalView, sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
 import { ProposalsService } from '../proposals/proposals.service';
@@ -12,13 +11,14 @@ import { CoverageRepository } from '../results/coverage.repository';
 import { CampaignFiguresService } from './campaign-figures.service';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
 import { CampaignStatus } from './campaign-status';
-import { campaignView } from './campaign-view';
+import { campaignView, questionView } from './campaign-view';
 import { CampaignsService, criteriaEditable } from './campaigns.service';
 import { DocumentsService } from './documents.service';
-import { QUESTION_KIND_LABELS } from './entities/question.entity';
+import { QUESTION_KIND_LABELS, QuestionKind } from './entities/question.entity';
 import { QuestionsService } from './questions.service';
 
 type Form = Record<string, unknown>;
+type QuestionView = ReturnType<typeof questionView>;
 
 /** Success messages after post/redirect/get, by code (never text from the query string). */
 export const DONE: Record<string, string> = {
@@ -60,7 +60,6 @@ const CAMPAIGN_LABELS: FieldLabels = {
   criteria: 'Критерии',
   to: 'Этап',
 };
-
 
 /** Renders the organizer's campaign pages and runs their form actions (post/redirect/get, errors shown in place). */
 @Injectable()
@@ -106,13 +105,17 @@ export class CampaignPageService {
 
   async renderList(req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
     const campaigns = await this.campaigns.list();
-    const html = this.views.render('pages/organizer/campaigns', pageContext(req, { title: 'Кампании', campaigns, values: {}, ...extra }));
-    return reply.status(status).type('text/html; charset=utf-8').send(html);
+    return sendPage(reply, this.views, req, 'pages/organizer/campaigns', { title: 'Кампании', campaigns, values: {}, ...extra }, status);
   }
 
   async renderCampaign(id: string, req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
+    const model = await this.campaignModel(id);
+    return sendPage(reply, this.views, req, 'pages/organizer/campaign', { ...model, errors: {}, values: {}, ...extra }, status);
+  }
+
+  /** Everything the campaign page shows, read in parallel. */
+  private async campaignModel(id: string): Promise<Record<string, unknown>> {
     const entity = await this.campaigns.find(id);
-    const campaign = campaignView(entity);
     // coverage is live from discussion on: the list of silent municipalities the centre phones during the round
     const withCoverage = entity.status !== CampaignStatus.Draft;
     const [
@@ -138,51 +141,50 @@ export class CampaignPageService {
       this.proposals.progress(id, entity.status),
       withCoverage ? this.coverage.coverage(id) : null,
     ]);
-    const docTitles = new Map(documents.map((d) => [d.id, d.title]));
-    const html = this.views.render(
-      'pages/organizer/campaign',
-      pageContext(req, {
-        title: campaign.title,
-        campaign,
-        entity,
-        proposalsProgress,
-        documents,
-        questions: questions.map((q, i) => ({
-          ...q,
-          kindLabel: QUESTION_KIND_LABELS[q.kind],
-          documentTitle: q.documentId ? (docTitles.get(q.documentId) ?? '') : '',
-          choice: q.kind === 'single' || q.kind === 'multi',
-          optionsText: q.options
-            .filter((o) => !o.exclusive)
-            .map((o) => o.text)
-            .join('\n'),
-          exclusiveText: q.options.find((o) => o.exclusive)?.text ?? '',
-          first: i === 0,
-          last: i === questions.length - 1,
-        })),
-        criteria,
-        criteriaText: criteria.map((c) => c.text).join('\n'),
-        transitions,
-        scheduleFailures,
-        figures,
-        coverage: coverage ? coverageView(coverage, 'live') : null,
-        directions: referenceData().directions,
-        territories: territories
-          .filter((x) => x.active)
-          .map((x) => ({ id: x.id, name: `${x.name} (${(TERRITORY_KIND_LABELS[x.kind] ?? x.kind).toLowerCase()})` })),
-        organizations: organizations.map((o) => ({ id: o.id, name: o.name })),
-        isDraft: entity.status === CampaignStatus.Draft,
-        canAddDocuments: entity.status === CampaignStatus.Draft,
-        canAddVersions:
-          !entity.frozenAt && [CampaignStatus.Draft, CampaignStatus.Discussion, CampaignStatus.Revision].includes(entity.status),
-        canEditCriteria: criteriaEditable(entity),
-        publicUrl: `${this.config.APP_URL}/c/${entity.slug}`,
-        uploadLimitMb: Math.round((this.config.UPLOAD_MAX_BYTES / 1024 / 1024) * 10) / 10,
-        errors: {},
-        values: {},
-        ...extra,
-      }),
-    );
-    return reply.status(status).type('text/html; charset=utf-8').send(html);
+    const campaign = campaignView(entity);
+    return {
+      title: campaign.title,
+      campaign,
+      entity,
+      proposalsProgress,
+      documents,
+      questions: questionRows(questions, documents),
+      criteria,
+      criteriaText: criteria.map((c) => c.text).join('\n'),
+      transitions,
+      scheduleFailures,
+      figures,
+      coverage: coverage ? coverageView(coverage, 'live') : null,
+      directions: referenceData().directions,
+      territories: territories
+        .filter((x) => x.active)
+        .map((x) => ({ id: x.id, name: `${x.name} (${(TERRITORY_KIND_LABELS[x.kind] ?? x.kind).toLowerCase()})` })),
+      organizations: organizations.map((o) => ({ id: o.id, name: o.name })),
+      isDraft: entity.status === CampaignStatus.Draft,
+      canAddDocuments: entity.status === CampaignStatus.Draft,
+      canAddVersions:
+        !entity.frozenAt && [CampaignStatus.Draft, CampaignStatus.Discussion, CampaignStatus.Revision].includes(entity.status),
+      canEditCriteria: criteriaEditable(entity),
+      publicUrl: `${this.config.APP_URL}/c/${entity.slug}`,
+      uploadLimitMb: Math.round((this.config.UPLOAD_MAX_BYTES / 1024 / 1024) * 10) / 10,
+    };
   }
+}
+
+/** The questionnaire editor's rows: each question with its labels, its options as editable text and its place. */
+function questionRows(questions: QuestionView[], documents: { id: string; title: string }[]) {
+  const docTitles = new Map(documents.map((d) => [d.id, d.title]));
+  return questions.map((q, i) => ({
+    ...q,
+    kindLabel: QUESTION_KIND_LABELS[q.kind],
+    documentTitle: q.documentId ? (docTitles.get(q.documentId) ?? '') : '',
+    choice: q.kind === QuestionKind.Single || q.kind === QuestionKind.Multi,
+    optionsText: q.options
+      .filter((o) => !o.exclusive)
+      .map((o) => o.text)
+      .join('\n'),
+    exclusiveText: q.options.find((o) => o.exclusive)?.text ?? '',
+    first: i === 0,
+    last: i === questions.length - 1,
+  }));
 }

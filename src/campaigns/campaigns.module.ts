@@ -4,6 +4,7 @@ import { QueueModule } from '../queue/queue.module';
 import { ReferenceModule } from '../reference/reference.module';
 import { StorageModule } from '../storage/storage.module';
 import { ProposalsModule } from '../proposals/proposals.module';
+import { CampaignFiguresRepository } from './campaign-figures.repository';
 import { CampaignFiguresService } from './campaign-figures.service';
 import { CampaignLifecycleRepository } from './campaign-lifecycle.repository';
 import { CampaignLifecycleService } from './campaign-lifecycle.service';
@@ -11,10 +12,13 @@ import { CampaignPageService } from './campaign-page.service';
 import { CampaignQuestionsPagesController } from './campaign-questions.pages.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsPagesController } from './campaigns.pages.controller';
+import { CampaignsRepository } from './campaigns.repository';
 import { CampaignsService } from './campaigns.service';
 import { DocumentsController, PublicDocumentFilesController } from './documents.controller';
+import { DocumentsRepository } from './documents.repository';
 import { DocumentsService } from './documents.service';
 import { QuestionsController } from './questions.controller';
+import { QuestionsRepository } from './questions.repository';
 import { QuestionsService } from './questions.service';
 import { ResultsModule } from '../results/results.module';
 import { CampaignWorkRepository } from './campaign-work.repository';
@@ -32,6 +36,10 @@ import { TransitionConsequencesService } from './transition-consequences.service
     CampaignQuestionsPagesController,
   ],
   providers: [
+    CampaignsRepository,
+    DocumentsRepository,
+    QuestionsRepository,
+    CampaignFiguresRepository,
     CampaignsService,
     DocumentsService,
     QuestionsService,

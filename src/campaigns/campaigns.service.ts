@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError, ValidationError } from '../common/domain-error';
@@ -9,20 +8,15 @@ import { CampaignStatus } from './campaign-status';
 import { campaignView, criterionView } from './campaign-view';
 import { CRITERIA_LOCKED, SLUG_LOCKED, WrongStageError } from './campaigns.errors';
 import { CreateCampaignDto, CriterionDto, StageScheduleDto, UpdateCampaignDto } from './dto/campaign.dto';
+import { CampaignsRepository, selectCampaignForUpdate } from './campaigns.repository';
 import { Campaign } from './entities/campaign.entity';
-import { Criterion } from './entities/criterion.entity';
 import { isValidSlug, slugify, uniqueSlug } from './slug';
 import { isUuid } from '../common/uuid';
 
 /** Locks the campaign row for the rest of the transaction: every change that depends on the stage takes it. */
 export async function lockCampaign(m: EntityManager, id: string): Promise<Campaign> {
   if (!isUuid(id)) throw new NotFoundError('Кампания');
-  const campaign = await m
-    .getRepository(Campaign)
-    .createQueryBuilder('c')
-    .setLock('pessimistic_write')
-    .where('c.id = :id', { id })
-    .getOne();
+  const campaign = await selectCampaignForUpdate(m, id);
   if (!campaign) throw new NotFoundError('Кампания');
   return campaign;
 }
@@ -47,7 +41,7 @@ function parseStage(prefix: string, dto: StageScheduleDto | undefined, current: 
 @Injectable()
 export class CampaignsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: CampaignsRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -56,25 +50,26 @@ export class CampaignsService {
     const discussion = parseStage('discussion', dto.discussion, empty);
     const expertise = parseStage('expertise', dto.expertise, empty);
     const ref = referenceData();
-    return this.dataSource.transaction(async (m) => {
-      const slug = await this.freeSlug(m, slugify(dto.title));
-      const campaign = await m.getRepository(Campaign).save(
-        m.getRepository(Campaign).create({
-          slug,
-          title: dto.title.trim(),
-          description: dto.description?.trim() ?? '',
-          status: CampaignStatus.Draft,
-          discussionOpensAt: discussion.opensAt,
-          discussionClosesAt: discussion.closesAt,
-          expertiseOpensAt: expertise.opensAt,
-          expertiseClosesAt: expertise.closesAt,
-          criterionScale: ref.defaultCriterionScale,
-          createdBy: actorId,
-        }),
+    return this.repo.transaction(async (m) => {
+      const base = slugify(dto.title);
+      const slug = uniqueSlug(base, new Set(await this.repo.slugsLike(m, base)));
+      const campaign = await this.repo.insert(m, {
+        slug,
+        title: dto.title.trim(),
+        description: dto.description?.trim() ?? '',
+        status: CampaignStatus.Draft,
+        discussionOpensAt: discussion.opensAt,
+        discussionClosesAt: discussion.closesAt,
+        expertiseOpensAt: expertise.opensAt,
+        expertiseClosesAt: expertise.closesAt,
+        criterionScale: ref.defaultCriterionScale,
+        createdBy: actorId,
+      });
+      await this.repo.insertCriteria(
+        m,
+        campaign.id,
+        ref.defaultExpertCriteria.map((text) => ({ text })),
       );
-      await m
-        .getRepository(Criterion)
-        .insert(ref.defaultExpertCriteria.map((text, i) => ({ campaignId: campaign.id, text, sortOrder: i })));
       const view = campaignView(campaign);
       await this.audit.record(m, {
         actorId,
@@ -88,24 +83,13 @@ export class CampaignsService {
     });
   }
 
-  private async freeSlug(m: EntityManager, base: string, exceptId?: string): Promise<string> {
-    // serialise slug choice so two campaigns with one title get -2 and -3, not a unique violation
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('campaign-slug'))`);
-    const rows: { slug: string }[] = await m.query(
-      `SELECT slug FROM campaigns WHERE (slug = $1 OR slug LIKE $1 || '-%') AND ($2::uuid IS NULL OR id <> $2::uuid)`,
-      [base, exceptId ?? null],
-    );
-    return uniqueSlug(base, new Set(rows.map((r) => r.slug)));
-  }
-
   async list() {
-    const rows = await this.dataSource.getRepository(Campaign).find({ order: { createdAt: 'DESC' } });
-    return rows.map(campaignView);
+    return (await this.repo.newestFirst()).map(campaignView);
   }
 
   async find(id: string): Promise<Campaign> {
     if (!isUuid(id)) throw new NotFoundError('Кампания');
-    const c = await this.dataSource.getRepository(Campaign).findOneBy({ id });
+    const c = await this.repo.findById(id);
     if (!c) throw new NotFoundError('Кампания');
     return c;
   }
@@ -115,7 +99,7 @@ export class CampaignsService {
   }
 
   async update(id: string, dto: UpdateCampaignDto, actorId: string) {
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       const c = await lockCampaign(m, id);
       const before = campaignView(c);
       if (dto.title !== undefined) c.title = dto.title.trim();
@@ -128,8 +112,8 @@ export class CampaignsService {
             slug: 'Только латинские буквы, цифры и дефисы (до 60 символов)',
           });
         }
-        const taken = await m.query(`SELECT 1 FROM campaigns WHERE slug = $1 AND id <> $2`, [slug, c.id]);
-        if (taken.length) throw new ValidationError('slug: такой адрес уже занят', { slug: 'Такой адрес уже занят' });
+        if (await this.repo.slugTaken(m, slug, c.id))
+          throw new ValidationError('slug: такой адрес уже занят', { slug: 'Такой адрес уже занят' });
         c.slug = slug;
       }
       if (dto.discussion) {
@@ -144,7 +128,7 @@ export class CampaignsService {
       }
       if (dto.reportRecipients !== undefined) c.reportRecipients = [...new Set(dto.reportRecipients.map((e) => e.trim().toLowerCase()))];
       if (dto.resultsPublished !== undefined) c.resultsPublished = dto.resultsPublished;
-      const saved = await m.getRepository(Campaign).save(c);
+      const saved = await this.repo.save(m, c);
       const after = campaignView(saved);
       await this.audit.record(m, {
         actorId,
@@ -161,26 +145,23 @@ export class CampaignsService {
 
   async criteria(campaignId: string) {
     await this.find(campaignId);
-    const rows = await this.dataSource.getRepository(Criterion).find({ where: { campaignId }, order: { sortOrder: 'ASC' } });
-    return rows.map(criterionView);
+    return (await this.repo.criteria(campaignId)).map(criterionView);
   }
 
   async replaceCriteria(campaignId: string, items: CriterionDto[], actorId: string) {
     const texts = items.map((i) => i.text.trim());
     const bad = texts.map((t, i) => (t ? null : `[${i}].text: текст критерия не может быть пустым`)).filter((x): x is string => !!x);
     if (bad.length) throw new ValidationError(bad);
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       const c = await lockCampaign(m, campaignId);
       if (!criteriaEditable(c)) throw new WrongStageError(CRITERIA_LOCKED);
-      const repo = m.getRepository(Criterion);
-      const before = (await repo.find({ where: { campaignId }, order: { sortOrder: 'ASC' } })).map(criterionView);
-      await repo.delete({ campaignId });
-      if (items.length) {
-        await repo.insert(
-          items.map((i, n) => ({ campaignId, text: i.text.trim(), description: i.description?.trim() ?? '', sortOrder: n })),
-        );
-      }
-      const after = (await repo.find({ where: { campaignId }, order: { sortOrder: 'ASC' } })).map(criterionView);
+      const before = (await this.repo.criteria(campaignId, m)).map(criterionView);
+      await this.repo.replaceCriteria(
+        m,
+        campaignId,
+        items.map((i) => ({ text: i.text.trim(), description: i.description?.trim() ?? '' })),
+      );
+      const after = (await this.repo.criteria(campaignId, m)).map(criterionView);
       await this.audit.record(m, {
         actorId,
         action: AuditAction.CriteriaReplace,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { NotFoundError, ValidationError } from '../common/domain-error';
@@ -10,9 +9,9 @@ import { questionView } from './campaign-view';
 import { lockCampaign } from './campaigns.service';
 import { QUESTIONNAIRE_LOCKED, WrongStageError } from './campaigns.errors';
 import { CreateQuestionDto, QuestionOptionDto, QuestionScaleDto, UpdateQuestionDto } from './dto/question.dto';
-import { CampaignDocument } from './entities/document.entity';
-import { QuestionOption } from './entities/question-option.entity';
+import { DocumentsRepository } from './documents.repository';
 import { Question, QuestionKind } from './entities/question.entity';
+import { QuestionsRepository } from './questions.repository';
 import { isUuid } from '../common/uuid';
 
 interface QuestionShape {
@@ -51,49 +50,42 @@ export function questionProblems(q: QuestionShape): string[] {
 @Injectable()
 export class QuestionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: QuestionsRepository,
+    private readonly documents: DocumentsRepository,
     private readonly audit: AuditService,
   ) {}
 
   /** The reference questionnaire, copied for this document after the questions already there. */
   async addDefaultQuestions(m: EntityManager, campaignId: string, documentId: string): Promise<void> {
-    const [{ n }] = await m.query(`SELECT COALESCE(MAX(sort_order), -1) + 1 AS n FROM questions WHERE campaign_id = $1`, [campaignId]);
-    let order = Number(n);
+    let order = await this.repo.nextSortOrder(m, campaignId);
     for (const dq of referenceData().defaultDiscussionQuestions) {
-      const q = await m.getRepository(Question).save(
-        m.getRepository(Question).create({
-          campaignId: campaignId,
-          documentId,
-          kind: dq.kind as QuestionKind,
-          text: dq.text,
-          required: dq.required,
-          sortOrder: order++,
-          scaleMin: dq.scale?.min ?? null,
-          scaleMax: dq.scale?.max ?? null,
-          scaleMinLabel: dq.scale?.minLabel ?? null,
-          scaleMaxLabel: dq.scale?.maxLabel ?? null,
-          maxLength: dq.maxLength ?? null,
-        }),
+      const q = await this.repo.insert(m, {
+        campaignId: campaignId,
+        documentId,
+        kind: dq.kind as QuestionKind,
+        text: dq.text,
+        required: dq.required,
+        sortOrder: order++,
+        scaleMin: dq.scale?.min ?? null,
+        scaleMax: dq.scale?.max ?? null,
+        scaleMinLabel: dq.scale?.minLabel ?? null,
+        scaleMaxLabel: dq.scale?.maxLabel ?? null,
+        maxLength: dq.maxLength ?? null,
+      });
+      await this.repo.insertOptions(
+        m,
+        q.id,
+        (dq.options ?? []).map((o) => ({ text: o.text, exclusive: !!o.exclusive })),
       );
-      if (dq.options?.length) {
-        await m
-          .getRepository(QuestionOption)
-          .insert(dq.options.map((o, i) => ({ questionId: q.id, text: o.text, exclusive: !!o.exclusive, sortOrder: i })));
-      }
     }
   }
 
   async list(campaignId: string) {
-    const rows = await this.dataSource.getRepository(Question).find({
-      where: { campaignId },
-      relations: { options: true },
-      order: { sortOrder: 'ASC', createdAt: 'ASC' },
-    });
-    return rows.map(questionView);
+    return (await this.repo.listWithOptions(campaignId)).map(questionView);
   }
 
   async get(campaignId: string, questionId: string) {
-    return questionView(await this.load(this.dataSource.manager, campaignId, questionId));
+    return questionView(await this.load(undefined, campaignId, questionId));
   }
 
   /** With a question id: another campaign's question is 404 in every stage (no 409 that would confirm it exists). */
@@ -104,9 +96,9 @@ export class QuestionsService {
     return campaign;
   }
 
-  private async load(m: EntityManager, campaignId: string, questionId: string): Promise<Question> {
+  private async load(m: EntityManager | undefined, campaignId: string, questionId: string): Promise<Question> {
     if (!isUuid(questionId)) throw new NotFoundError('Вопрос');
-    const q = await m.getRepository(Question).findOne({ where: { id: questionId, campaignId }, relations: { options: true } });
+    const q = await this.repo.findWithOptions(campaignId, questionId, m);
     if (!q) throw new NotFoundError('Вопрос');
     return q;
   }
@@ -114,34 +106,37 @@ export class QuestionsService {
   async create(campaignId: string, dto: CreateQuestionDto, actorId: string) {
     const problems = questionProblems(dto);
     if (problems.length) throw new ValidationError(problems);
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       await this.lockDraft(m, campaignId);
-      if (dto.documentId) {
-        const doc = await m.getRepository(CampaignDocument).findOneBy({ id: dto.documentId, campaignId });
-        if (!doc) throw new ValidationError('documentId: документ не найден в этой кампании');
+      if (dto.documentId && !(await this.documents.findInCampaign(campaignId, dto.documentId, m))) {
+        throw new ValidationError('documentId: документ не найден в этой кампании');
       }
-      const [{ n }] = await m.query(`SELECT COALESCE(MAX(sort_order), -1) + 1 AS n FROM questions WHERE campaign_id = $1`, [campaignId]);
-      const q = await m.getRepository(Question).save(
-        m.getRepository(Question).create({
-          campaignId,
-          documentId: dto.documentId ?? null,
-          kind: dto.kind,
-          text: dto.text.trim(),
-          required: dto.required ?? true,
-          sortOrder: Number(n),
-          ...this.scaleColumns(dto.kind === QuestionKind.Scale ? dto.scale : undefined),
-          maxLength: dto.kind === QuestionKind.Text ? (dto.maxLength ?? 4000) : null,
-        }),
-      );
+      const q = await this.repo.insert(m, {
+        campaignId,
+        documentId: dto.documentId ?? null,
+        kind: dto.kind,
+        text: dto.text.trim(),
+        required: dto.required ?? true,
+        sortOrder: await this.repo.nextSortOrder(m, campaignId),
+        ...this.scaleColumns(dto.kind === QuestionKind.Scale ? dto.scale : undefined),
+        maxLength: dto.kind === QuestionKind.Text ? (dto.maxLength ?? 4000) : null,
+      });
       await this.replaceOptions(m, q.id, dto.options ?? []);
       const view = questionView(await this.load(m, campaignId, q.id));
-      await this.audit.record(m, { actorId, action: AuditAction.QuestionCreate, entityType: 'question', entityId: q.id, campaignId, after: view });
+      await this.audit.record(m, {
+        actorId,
+        action: AuditAction.QuestionCreate,
+        entityType: 'question',
+        entityId: q.id,
+        campaignId,
+        after: view,
+      });
       return view;
     });
   }
 
   async update(campaignId: string, questionId: string, dto: UpdateQuestionDto, actorId: string) {
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       await this.lockDraft(m, campaignId, questionId);
       const q = await this.load(m, campaignId, questionId);
       const before = questionView(q);
@@ -160,32 +155,47 @@ export class QuestionsService {
       if (q.kind === QuestionKind.Scale && dto.scale) Object.assign(q, this.scaleColumns(dto.scale));
       if (q.kind === QuestionKind.Text && dto.maxLength !== undefined) q.maxLength = dto.maxLength;
       delete q.options;
-      await m.getRepository(Question).save(q);
+      await this.repo.save(m, q);
       if (dto.options) await this.replaceOptions(m, q.id, dto.options);
       if (dto.position !== undefined) await this.move(m, campaignId, q.id, dto.position);
       const after = questionView(await this.load(m, campaignId, q.id));
-      await this.audit.record(m, { actorId, action: AuditAction.QuestionUpdate, entityType: 'question', entityId: q.id, campaignId, before, after });
+      await this.audit.record(m, {
+        actorId,
+        action: AuditAction.QuestionUpdate,
+        entityType: 'question',
+        entityId: q.id,
+        campaignId,
+        before,
+        after,
+      });
       return after;
     });
   }
 
   async remove(campaignId: string, questionId: string, actorId: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.repo.transaction(async (m) => {
       await this.lockDraft(m, campaignId, questionId);
       const q = await this.load(m, campaignId, questionId);
       const before = questionView(q);
-      await m.getRepository(Question).delete({ id: q.id });
-      await this.renumber(m, campaignId, null);
-      await this.audit.record(m, { actorId, action: AuditAction.QuestionDelete, entityType: 'question', entityId: q.id, campaignId, before });
+      await this.repo.delete(m, q.id);
+      await this.repo.renumber(m, campaignId, await this.repo.orderedIds(m, campaignId));
+      await this.audit.record(m, {
+        actorId,
+        action: AuditAction.QuestionDelete,
+        entityType: 'question',
+        entityId: q.id,
+        campaignId,
+        before,
+      });
     });
   }
 
   /** Moves a question one place up or down (the pages' reorder buttons). */
   async shift(campaignId: string, questionId: string, delta: -1 | 1, actorId: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.repo.transaction(async (m) => {
       await this.lockDraft(m, campaignId, questionId);
       const q = await this.load(m, campaignId, questionId);
-      const ids = await this.orderedIds(m, campaignId);
+      const ids = await this.repo.orderedIds(m, campaignId);
       const from = ids.indexOf(q.id);
       const to = Math.max(0, Math.min(ids.length - 1, from + delta));
       if (to === from) return;
@@ -202,27 +212,10 @@ export class QuestionsService {
     });
   }
 
-  private async orderedIds(m: EntityManager, campaignId: string): Promise<string[]> {
-    const rows: { id: string }[] = await m.query(`SELECT id FROM questions WHERE campaign_id = $1 ORDER BY sort_order, created_at, id`, [
-      campaignId,
-    ]);
-    return rows.map((r) => r.id);
-  }
-
   private async move(m: EntityManager, campaignId: string, questionId: string, position: number): Promise<void> {
-    const ids = (await this.orderedIds(m, campaignId)).filter((id) => id !== questionId);
+    const ids = (await this.repo.orderedIds(m, campaignId)).filter((id) => id !== questionId);
     ids.splice(Math.min(position, ids.length), 0, questionId);
-    await this.renumber(m, campaignId, ids);
-  }
-
-  private async renumber(m: EntityManager, campaignId: string, ids: string[] | null): Promise<void> {
-    const order = ids ?? (await this.orderedIds(m, campaignId));
-    await m.query(
-      `UPDATE questions q SET sort_order = o.ord - 1
-         FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, ord)
-        WHERE q.id = o.id AND q.campaign_id = $1`,
-      [campaignId, order],
-    );
+    await this.repo.renumber(m, campaignId, ids);
   }
 
   private scaleColumns(scale: QuestionScaleDto | undefined | null) {
@@ -235,11 +228,10 @@ export class QuestionsService {
   }
 
   private async replaceOptions(m: EntityManager, questionId: string, options: QuestionOptionDto[]): Promise<void> {
-    await m.getRepository(QuestionOption).delete({ questionId });
-    if (options.length) {
-      await m
-        .getRepository(QuestionOption)
-        .insert(options.map((o, i) => ({ questionId, text: o.text.trim(), exclusive: !!o.exclusive, sortOrder: i })));
-    }
+    await this.repo.replaceOptions(
+      m,
+      questionId,
+      options.map((o) => ({ text: o.text.trim(), exclusive: !!o.exclusive })),
+    );
   }
 }

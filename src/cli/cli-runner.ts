@@ -89,6 +89,23 @@ function noArgs(command: string, args: string[]): void {
   if (args.length) throw new UsageError(`${command}: unexpected arguments: ${args.join(' ')}`);
 }
 
+async function seedDemo(out: Output): Promise<void> {
+  if (loadConfig().NODE_ENV === 'production') {
+    throw new Error('seed:demo: refused with NODE_ENV=production (its passwords are public); use NODE_ENV=development for a local demo');
+  }
+  await withContext(async (ctx) => {
+    const r = await ctx.get(DemoSeedService).seed();
+    out(`demo users created: ${r.usersCreated} (of ${DEMO_LOGINS.length})`);
+    out(
+      r.campaignCreated
+        ? `demo campaign created: ${r.campaignId} with ${r.responses} responses`
+        : `demo campaign already present: ${r.campaignId}`,
+    );
+    out('Demo logins (FOR A LOCAL DEMO ONLY, never on a reachable server):');
+    for (const l of DEMO_LOGINS) out(`  ${l.role.padEnd(9)} ${l.email.padEnd(22)} ${l.password}`);
+  });
+}
+
 /** Runs one command; returns normally on success, throws UsageError / DomainError / Error otherwise. */
 export async function runCli(argv: string[], out: Output = (l) => console.log(l)): Promise<void> {
   const [command, ...args] = argv;
@@ -96,6 +113,7 @@ export async function runCli(argv: string[], out: Output = (l) => console.log(l)
     case 'migrate': {
       noArgs(command, args);
       await withContext(async (ctx) => {
+        // the one place outside src/database that holds the DataSource: migrations are its own business
         const ran = await ctx.get<DataSource>(getDataSourceToken()).runMigrations({ transaction: 'each' });
         out(ran.length ? `applied ${ran.length} migration(s): ${ran.map((m) => m.name).join(', ')}` : 'database is up to date');
       });
@@ -111,22 +129,7 @@ export async function runCli(argv: string[], out: Output = (l) => console.log(l)
     }
     case 'seed:demo': {
       noArgs(command, args);
-      if (loadConfig().NODE_ENV === 'production') {
-        throw new Error(
-          'seed:demo: refused with NODE_ENV=production (its passwords are public); use NODE_ENV=development for a local demo',
-        );
-      }
-      await withContext(async (ctx) => {
-        const r = await ctx.get(DemoSeedService).seed();
-        out(`demo users created: ${r.usersCreated} (of ${DEMO_LOGINS.length})`);
-        out(
-          r.campaignCreated
-            ? `demo campaign created: ${r.campaignId} with ${r.responses} responses`
-            : `demo campaign already present: ${r.campaignId}`,
-        );
-        out('Demo logins (FOR A LOCAL DEMO ONLY, never on a reachable server):');
-        for (const l of DEMO_LOGINS) out(`  ${l.role.padEnd(9)} ${l.email.padEnd(22)} ${l.password}`);
-      });
+      await seedDemo(out);
       return;
     }
     case 'demo:disable': {

@@ -1,10 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { PasswordService } from '../accounts/password.service';
 import { SessionService } from '../accounts/session.service';
+import { UsersRepository } from '../accounts/users.repository';
 import { AppConfig } from '../config/app.config';
 import { DEMO_DOMAIN, DEMO_LOGINS } from './demo-logins';
 
@@ -14,13 +13,10 @@ import { DEMO_DOMAIN, DEMO_LOGINS } from './demo-logins';
  */
 export async function disableDemoAccounts(ctx: INestApplicationContext): Promise<string[]> {
   const config = ctx.get(AppConfig);
-  const dataSource = ctx.get<DataSource>(getDataSourceToken());
   const unusable = await ctx.get(PasswordService).hash(randomBytes(32).toString('base64url'));
-  const [rows]: [{ id: string; email: string }[], number] = await dataSource.query(
-    `UPDATE users SET active = false, password_hash = $3, updated_at = now()
-      WHERE active AND (email = ANY($1::text[]) OR email LIKE $2) RETURNING id, email`,
-    [DEMO_LOGINS.map((l) => l.email), `%@${DEMO_DOMAIN}`, unusable],
-  );
+  const rows = await ctx
+    .get(UsersRepository)
+    .disableDemoAccounts({ emails: DEMO_LOGINS.map((l) => l.email), domain: DEMO_DOMAIN }, unusable);
   if (!rows.length) return [];
   // the command line has no Redis otherwise (migrations run before it is up): one client for this command only
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true });

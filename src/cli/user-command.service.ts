@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Role, User } from '../accounts/entities/user.entity';
+import { UsersRepository } from '../accounts/users.repository';
 import { UsersService } from '../accounts/users.service';
 import { ValidationError } from '../common/domain-error';
-import { ExpertStatus } from '../expertise/expert-status';
+import { ReferenceService } from '../reference/reference.service';
+import { CliRepository } from './cli.repository';
 
 export interface CreateUserInput {
   email: string;
@@ -21,23 +21,25 @@ export interface CreateUserInput {
 @Injectable()
 export class UserCommandService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly usersRepo: UsersRepository,
+    private readonly reference: ReferenceService,
+    private readonly cli: CliRepository,
   ) {}
 
   async create(input: CreateUserInput): Promise<User> {
-    return this.dataSource.transaction(async (m) => {
+    return this.usersRepo.transaction(async (m) => {
       const user = await this.users.create(
         { email: input.email, password: input.password, role: input.role, fullName: input.fullName, emailConfirmed: true },
         m,
       );
       if (input.role === Role.Expert) {
-        const territoryId = await this.territoryId(input.territory);
-        await m.query(
-          `INSERT INTO expert_profiles (user_id, status, territory_id, organization_name, position, decided_at)
-           VALUES ($1, $2, $3, $4, $5, now())`,
-          [user.id, ExpertStatus.Approved, territoryId, input.organization?.trim() || '—', input.position?.trim() || '—'],
-        );
+        await this.cli.insertApprovedExpertProfile(m, {
+          userId: user.id,
+          territoryId: await this.territoryId(input.territory),
+          organizationName: input.organization?.trim() || '—',
+          position: input.position?.trim() || '—',
+        });
       }
       return user;
     });
@@ -45,14 +47,12 @@ export class UserCommandService {
 
   /** Accepts a territory id or its exact name; without one, the first territory of the list. */
   async territoryId(given?: string): Promise<string> {
-    const rows: { id: string }[] = given
-      ? await this.dataSource.query(`SELECT id FROM territories WHERE id::text = $1 OR name = $1 ORDER BY sort_order LIMIT 1`, [given])
-      : await this.dataSource.query(`SELECT id FROM territories ORDER BY sort_order, name LIMIT 1`);
-    if (!rows.length) {
+    const id = await this.reference.territoryIdByIdOrName(given);
+    if (!id) {
       throw new ValidationError(
         given ? `territory: неизвестная территория «${given}»` : 'territory: справочник территорий пуст, выполните seed:reference',
       );
     }
-    return rows[0].id;
+    return id;
   }
 }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../accounts/current-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { pageContext } from '../common/page-context';
+import { HTML } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { DevMailService } from './dev-mail.service';
 
@@ -28,7 +29,7 @@ export class DevMailController {
     if (!this.mail.enabled()) throw notFound();
     const messages = await this.mail.list();
     const html = this.views.render('pages/dev/mail', pageContext(req, { title: 'Письма демонстрации', messages, dir: this.mail.dir() }));
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    return reply.type(HTML).header('cache-control', 'no-store').send(html);
   }
 
   @Get('attachment')

@@ -61,6 +61,10 @@ const ORG_FROM = `organizations o JOIN territories t ON t.id = o.territory_id JO
 export class ReferenceAdminRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   territories(): Promise<TerritoryRow[]> {
     return this.dataSource.query(
       `SELECT t.id, t.name, t.kind, t.active, t.sort_order,

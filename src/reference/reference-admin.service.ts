@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { REDIS, RedisClient, redisKey } from '../common/redis.module';
@@ -31,7 +29,6 @@ const checked = (v: unknown) => v === true || v === 'on' || v === 'true' || v ==
 @Injectable()
 export class ReferenceAdminService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: RedisClient,
     private readonly config: AppConfig,
     private readonly repo: ReferenceAdminRepository,
@@ -53,7 +50,7 @@ export class ReferenceAdminService {
 
   async saveTerritory(actorId: string, id: string | null, input: Record<string, unknown>): Promise<string> {
     const t = this.parseTerritory(input);
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       const before = id ? await this.repo.territory(id, m) : null;
       if (id && !before) throw new NotFoundError('Территория');
       if (await this.repo.territoryExists(m, t.name, t.kind, id ?? undefined)) {
@@ -106,7 +103,7 @@ export class ReferenceAdminService {
 
   async saveOrganization(actorId: string, id: string | null, input: Record<string, unknown>): Promise<string> {
     const o = await this.parseOrganization(input);
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       const before = id ? await this.repo.organization(id, m) : null;
       if (id && !before) throw new NotFoundError('Организация');
       if (await this.repo.organizationExists(m, o.name, o.territoryId, id ?? undefined)) {
@@ -146,7 +143,7 @@ export class ReferenceAdminService {
   }
 
   async deleteOrganization(actorId: string, id: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.repo.transaction(async (m) => {
       const before = await this.repo.organization(id, m);
       if (!before) throw new NotFoundError('Организация');
       if (await this.repo.organizationInUse(m, id)) {
@@ -190,7 +187,7 @@ export class ReferenceAdminService {
     const raw = await this.redis.get(key);
     if (!raw) throw new ValidationError('Проверенный файл не найден или устарел: загрузите его ещё раз');
     const rows = JSON.parse(raw) as ImportRow[];
-    const counts = await this.dataSource.transaction(async (m) => {
+    const counts = await this.repo.transaction(async (m) => {
       const c = { created: 0, updated: 0, unchanged: 0 };
       for (const r of rows) {
         const outcome = await this.repo.upsertOrganization(m, r);

@@ -5,6 +5,7 @@ import { CreateOrganizationDto, UpdateOrganizationDto } from './dto/organization
 import { ReferenceService } from './reference.service';
 import { CodeListsDto, OrganizationViewDto, TerritoryDto } from './dto/reference.response';
 import { ApiErrors, ApiSignedInErrors } from '../common/api-docs';
+import { isUuid } from '../common/uuid';
 
 @ApiTags('reference')
 @Controller('api/v1')
@@ -34,7 +35,7 @@ export class ReferenceController {
   @ApiQuery({ name: 'territoryId', required: false, description: 'Only the organizations of this territory' })
   @ApiSignedInErrors()
   organizations(@Query('territoryId') territoryId?: string) {
-    return this.reference.organizations(territoryId && /^[0-9a-f-]{36}$/i.test(territoryId) ? territoryId : undefined);
+    return this.reference.organizations(isUuid(territoryId) ? territoryId : undefined);
   }
 
   @ApiBearerAuth()

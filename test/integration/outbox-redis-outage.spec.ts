@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app.config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { ReferenceService } from '../../src/reference/reference.service';
+import { ReferenceRepository } from '../../src/reference/reference.repository';
 import { createApp } from '../../src/app.factory';
 import { CoreModule } from '../../src/core.module';
 import { MailProcessor } from '../../src/mail/mail.processor';
@@ -104,7 +105,7 @@ async function createOwnDatabase(): Promise<string> {
   const ds = new DataSource({ ...dataSourceOptions(loadConfig({ ...process.env, DATABASE_URL: url.toString() })), logging: false });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
-  await new ReferenceService(ds).seedReference();
+  await new ReferenceService(new ReferenceRepository(ds)).seedReference();
   await ds.destroy();
   return url.toString();
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app.config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { ReferenceService } from '../../src/reference/reference.service';
+import { ReferenceRepository } from '../../src/reference/reference.repository';
 import { ADMIN_DATABASE_URL, newRunEnv } from './test-env';
 
 /** Creates this run's database, migrates it and loads reference data; workers inherit the env set here. */
@@ -19,6 +20,6 @@ export default async function globalSetup(): Promise<void> {
   const ds = new DataSource({ ...dataSourceOptions(loadConfig()), logging: false });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
-  await new ReferenceService(ds).seedReference();
+  await new ReferenceService(new ReferenceRepository(ds)).seedReference();
   await ds.destroy();
 }

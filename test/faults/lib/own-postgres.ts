@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/app.config';
 import { dataSourceOptions } from '../../../src/database/data-source-options';
 import { ReferenceService } from '../../../src/reference/reference.service';
+import { ReferenceRepository } from '../../../src/reference/reference.repository';
 import { freePort } from './processes';
 
 const run = promisify(execFile);
@@ -54,7 +55,7 @@ export class OwnPostgres {
     const ds = new DataSource({ ...dataSourceOptions(loadConfig({ ...process.env, DATABASE_URL: pg.url })), logging: false });
     await ds.initialize();
     await ds.runMigrations({ transaction: 'each' });
-    await new ReferenceService(ds).seedReference();
+    await new ReferenceService(new ReferenceRepository(ds)).seedReference();
     await ds.destroy();
     return pg;
   }
