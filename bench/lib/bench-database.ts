@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app.config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
+import { ReferenceRepository } from '../../src/reference/reference.repository';
 import { ReferenceService } from '../../src/reference/reference.service';
 import { referenceData } from '../../src/reference/reference-data';
 
@@ -20,7 +21,7 @@ export async function openBenchDatabase(url: string): Promise<DataSource> {
   const ds = new DataSource({ ...options, logging: false, extra: { ...options.extra, statement_timeout: 0 } });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
-  await new ReferenceService(ds).seedReference();
+  await new ReferenceService(new ReferenceRepository(ds)).seedReference();
   return ds;
 }
 

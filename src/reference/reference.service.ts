@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../common/domain-error';
 import { Organization } from './entities/organization.entity';
 import { Territory } from './entities/territory.entity';
@@ -18,15 +18,7 @@ export interface OrganizationInput {
 export class ReferenceService {
   private readonly logger = new Logger(ReferenceService.name);
 
-  private readonly repo: ReferenceRepository;
-
-  /**
-   * A DataSource is accepted only for the benchmarks, which build the service by hand to seed a database
-   * (`bench/lib/bench-database.ts`); everything else passes the repository (Nest injects it).
-   */
-  constructor(@Inject(ReferenceRepository) repo: ReferenceRepository | DataSource) {
-    this.repo = repo instanceof DataSource ? new ReferenceRepository(repo) : repo;
-  }
+  constructor(private readonly repo: ReferenceRepository) {}
 
   /** Loads territories, code lists and sample organizations; running it again changes nothing. */
   async seedReference(): Promise<{ territories: number; organizations: number }> {
