@@ -164,3 +164,21 @@ export function describeError(err: unknown): string {
   if (err instanceof DomainError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * The whole command as `npm run cli` runs it, short of ending the process: 0 on success, 2 on bad usage (the
+ * message and the usage on `err`), 1 on failure (the message on `err`).
+ */
+export async function cliExitCode(argv: string[], out: Output, err: Output): Promise<number> {
+  try {
+    await runCli(argv, out);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`error: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    err(`error: ${describeError(e)}`);
+    return 1;
+  }
+}
