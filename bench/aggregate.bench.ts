@@ -11,7 +11,8 @@
  * BENCH_WORKER_HEAP_MB (192: --max-old-space-size of the worker-like child), BENCH_BATCH (raw rows per keyset batch,
  * 2000), BENCH_SWC=1 (children under swc-node instead of the compiled code),
  * BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL, BENCH_KEEP_DB=1 (keeps the
- * database and the report files).
+ * database and the report files), BENCH_DATABASE_NAME (times a kept database again, no fill), BENCH_PHASES
+ * (aggregate,xlsx,csv,pdf), BENCH_CPU_PROF_DIR (a V8 CPU profile of each phase's process).
  * Needs PostgreSQL and Redis running; creates and drops a database of its own. Aims: aggregation < 1 s,
  * XLSX of 100,000 raw rows < 15 s with peak RSS < 300 MB, PDF < 5 s.
  */
@@ -49,6 +50,11 @@ const WORKER_HEAP_MB = Number(process.env.BENCH_WORKER_HEAP_MB ?? 192);
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const SWC = process.env.BENCH_SWC === '1';
+/** An existing benchmark database (kept with BENCH_KEEP_DB=1) to time again without filling a new one. */
+const REUSE_DB = process.env.BENCH_DATABASE_NAME;
+const PHASES = (process.env.BENCH_PHASES ?? 'aggregate,xlsx,csv,pdf').split(',') as Phase[];
+/** Writes a V8 CPU profile of each phase's process into this folder (open it in Chrome's DevTools). */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 /** This file as tsc emits it with bench/tsconfig.aggregate.json (rootDir: the project). */
 const COMPILED = join(__dirname, '..', 'dist', 'bench-aggregate', 'bench', 'aggregate.bench.js');
 
@@ -124,6 +130,15 @@ async function fill(url: string): Promise<string> {
   return campaignId;
 }
 
+async function benchCampaign(url: string): Promise<string> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  const { rows } = await db.query(`SELECT id FROM campaigns WHERE slug LIKE 'bench-%' ORDER BY created_at DESC LIMIT 1`);
+  await db.end();
+  if (!rows.length) throw new Error(`no benchmark campaign in ${url}`);
+  return rows[0].id;
+}
+
 /** Child mode: one phase in a fresh worker-like process (Nest context with the real services). */
 async function runPhase(phase: Phase, campaignId: string): Promise<void> {
   // only what a worker needs to aggregate and render: the benchmark does not depend on unrelated feature modules
@@ -197,7 +212,15 @@ function child(phase: Phase, campaignId: string, env: NodeJS.ProcessEnv): Promis
     const code = SWC ? ['-r', '@swc-node/register', __filename] : [COMPILED];
     const p = spawn(
       process.execPath,
-      [`--max-old-space-size=${WORKER_HEAP_MB}`, '--max-semi-space-size=8', ...code, '--phase', phase, campaignId],
+      [
+        `--max-old-space-size=${WORKER_HEAP_MB}`,
+        '--max-semi-space-size=8',
+        ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []),
+        ...code,
+        '--phase',
+        phase,
+        campaignId,
+      ],
       {
         env,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -215,20 +238,20 @@ function child(phase: Phase, campaignId: string, env: NodeJS.ProcessEnv): Promis
 
 async function main(): Promise<void> {
   const id = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const dbName = `dp_bench_agg_${id}`;
+  const dbName = REUSE_DB ?? `dp_bench_agg_${id}`;
   const dbUrl = new URL(ADMIN_URL);
   dbUrl.pathname = `/${dbName}`;
   const storageDir = join(tmpdir(), `dp-bench-${id}`);
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
+  if (!REUSE_DB) await admin.query(`CREATE DATABASE "${dbName}"`);
   try {
     if (!SWC) {
       console.log('building the worker code (tsc)…');
       build();
     }
     console.log(`preparing database ${dbName}…`);
-    const campaignId = await fill(dbUrl.toString());
+    const campaignId = REUSE_DB ? await benchCampaign(dbUrl.toString()) : await fill(dbUrl.toString());
     const env = {
       ...process.env,
       NODE_ENV: 'production',
@@ -241,7 +264,7 @@ async function main(): Promise<void> {
       RESPONSE_SALT: randomBytes(24).toString('hex'),
     };
     const rows: PhaseResult[] = [];
-    for (const phase of ['aggregate', 'xlsx', 'csv', 'pdf'] as Phase[]) {
+    for (const phase of PHASES) {
       console.log(`running ${phase}…`);
       rows.push(await child(phase, campaignId, env));
     }
@@ -261,7 +284,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    if (process.env.BENCH_KEEP_DB !== '1') {
+    if (process.env.BENCH_KEEP_DB !== '1' && !REUSE_DB) {
       await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
       rmSync(storageDir, { recursive: true, force: true }); // the report files: ~130 MB a run
     } else console.log(`kept database ${dbName} and the report files in ${storageDir}`);

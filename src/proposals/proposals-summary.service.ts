@@ -28,6 +28,16 @@ export interface ProposalsFileData {
   rows: ProposalRow[];
 }
 
+/**
+ * What the full report prints, at any round size: the counts (counted in SQL) and every proposal in summary order
+ * as batches read while the file is written (a federal round has hundreds of thousands of proposals).
+ */
+export interface ProposalsReportData {
+  summary: ProposalsSummary;
+  titles: Map<string, string>;
+  batches(decidedOnly?: boolean): AsyncIterable<ProposalRow[]>;
+}
+
 /** A document's figures and its groups of proposals with their decisions. */
 interface DocumentGroups<G> {
   documentId: string | null;
@@ -159,8 +169,18 @@ export class ProposalsSummaryService {
     return out;
   }
 
+  /** The full report's «Сводка предложений»: counts now, the rows as the renderer reads them. */
+  async reportData(campaignId: string): Promise<ProposalsReportData> {
+    const [summary, documents] = await Promise.all([this.proposals.summaryOf(campaignId), this.repo.documents(campaignId)]);
+    return {
+      summary,
+      titles: new Map(documents.map((d) => [d.id, d.title])),
+      batches: (decidedOnly = false) => this.repo.batches(campaignId, 2_000, decidedOnly),
+    };
+  }
+
   /**
-   * What the summary files print (the organizer's downloads and the final report): every proposal in summary order,
+   * What the summary files print (the organizer's downloads): every proposal in summary order,
    * and the figures counted from those same rows, so the counts and the list always agree.
    */
   async fileData(campaignId: string): Promise<ProposalsFileData> {

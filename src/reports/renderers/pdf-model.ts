@@ -91,10 +91,12 @@ function expertiseModel(snapshot: ResultsSnapshotView, reviews: readonly ReviewR
 
 /** The «Сводка предложений» section: left out when there is no proposal (no empty section). */
 function proposalsModel(data: ProposalsFileData | null) {
-  if (!data?.rows.length) return null;
+  if (!data?.summary.total) return null;
   return {
     total: data.summary.total,
     decided: data.summary.decided,
+    listed: data.rows.length,
+    shortened: data.rows.length < data.summary.decided,
     figures: figuresOf(data.summary),
     documents: proposalDocuments(data).map((d, i) => ({ ...d, anchor: `proposals-${i + 1}` })),
   };

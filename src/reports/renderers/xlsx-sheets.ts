@@ -2,7 +2,7 @@ import type { ResultsSnapshotView } from '../../results/results-snapshot.types';
 import { questionKindLabel, recommendationLabel, silentTerritories, territoryKindLabel, territoryKindPluralLabel } from '../report-labels';
 import type { ReviewRow } from '../report-data.service';
 import { ReportKind } from '../report-status';
-import type { ProposalsFileData } from '../../proposals/proposals-summary.service';
+import type { ProposalsReportData } from '../../proposals/proposals-summary.service';
 import { PROPOSAL_COLUMNS, proposalCells } from '../../proposals/renderers/proposals-xlsx.renderer';
 import { documentTitle, includesDiscussion, includesExpertise, includesProposals } from './render-context';
 import type { Table, TableColumn } from './xlsx-table';
@@ -30,7 +30,7 @@ export function summarySheets(
   kind: ReportKind,
   snapshot: ResultsSnapshotView,
   reviews: readonly ReviewRow[],
-  proposals: ProposalsFileData | null = null,
+  proposals: ProposalsReportData | null = null,
 ): SheetPlan {
   const plan: SheetPlan = { tables: [summary(kind, snapshot)], omitted: [] };
   if (includesDiscussion(kind)) discussionSheets(snapshot, plan);
@@ -41,9 +41,12 @@ export function summarySheets(
 
 export const PROPOSALS_SHEET = 'Сводка предложений';
 
-/** Every proposal once, as in the organizer's «Сводка предложений» file (src/proposals/renderers). */
-function proposalsSheet(proposals: ProposalsFileData | null, plan: SheetPlan): void {
-  if (!proposals?.rows.length) {
+/**
+ * Every proposal once, as in the organizer's «Сводка предложений» file (src/proposals/renderers), streamed: a
+ * federal round has hundreds of thousands.
+ */
+function proposalsSheet(proposals: ProposalsReportData | null, plan: SheetPlan): void {
+  if (!proposals?.summary.total) {
     plan.omitted.push({ name: PROPOSALS_SHEET, reason: 'участники обсуждения не написали ни одного предложения' });
     return;
   }
@@ -54,8 +57,15 @@ function proposalsSheet(proposals: ProposalsFileData | null, plan: SheetPlan): v
       `Каждое предложение участников (свободный ответ) с решением разработчиков и обоснованием; решение принято по ` +
       `${decided} из ${total}`,
     columns: PROPOSAL_COLUMNS.map((c) => col(c.header, c.kind)),
-    rows: proposals.rows.map((r, i) => proposalCells(r, i + 1)),
+    rows: [],
     readAtRender: true,
+    stream: {
+      count: total,
+      batches: async function* () {
+        let seq = 0;
+        for await (const batch of proposals.batches()) yield batch.map((r) => proposalCells(r, ++seq));
+      },
+    },
   });
 }
 

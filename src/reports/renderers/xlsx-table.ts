@@ -23,6 +23,8 @@ export interface Table {
   rows: unknown[][];
   /** read when the report is made rather than taken from the results snapshot (told on «Содержание») */
   readAtRender?: boolean;
+  /** A sheet too large to hold: its rows are read batch by batch while it is written (then `rows` is empty). */
+  stream?: { count: number; batches(): AsyncIterable<unknown[][]> };
 }
 
 type Style = Partial<ExcelJS.Style>;

@@ -76,7 +76,7 @@ export class XlsxRenderer {
       zip: { zlib: { level: 1 } },
     } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
     const reviews = includesExpertise(ctx.kind) ? await this.data.reviewRows(ctx.campaignId) : [];
-    const proposals = includesProposals(ctx.kind) ? await this.proposals.fileData(ctx.campaignId) : null;
+    const proposals = includesProposals(ctx.kind) ? await this.proposals.reportData(ctx.campaignId) : null;
     const plan = summarySheets(ctx.kind, ctx.snapshot, reviews, proposals);
     let raw: { columns: RawColumn[]; count: number } | null = null;
     if (includesDiscussion(ctx.kind)) {
@@ -85,7 +85,10 @@ export class XlsxRenderer {
       if (!count) plan.omitted.push({ name: RAW_SHEET, reason: 'нет ни одного учтённого ответа' });
     }
     this.contents(wb, ctx, plan, raw?.count ? raw.count : null);
-    for (const table of plan.tables) writeTable(wb, table);
+    for (const table of plan.tables) {
+      if (table.stream) await this.streamedSheet(wb, table.name, table.columns, table.stream.batches());
+      else writeTable(wb, table);
+    }
     await ctx.progress(10);
     if (raw?.count) await this.rawSheet(wb, ctx, raw.columns, raw.count);
     await wb.commit();
@@ -111,7 +114,7 @@ export class XlsxRenderer {
     add([]);
     add(['Лист', 'Что содержит', 'Строк'], [LABEL_STYLE, LABEL_STYLE, LABEL_STYLE]);
     for (const t of plan.tables) {
-      add([t.name, `${t.description} — на момент ${t.readAtRender ? 'формирования отчёта' : 'подсчёта результатов'}`, t.rows.length]);
+      add([t.name, `${t.description} — на момент ${t.readAtRender ? 'формирования отчёта' : 'подсчёта результатов'}`, t.stream?.count ?? t.rows.length]);
     }
     if (rawCount !== null) {
       add([RAW_SHEET, 'Все учтённые ответы анкеты, по одному на строку — на момент формирования отчёта', rawCount]);
@@ -124,12 +127,29 @@ export class XlsxRenderer {
     ws.commit();
   }
 
-  /** «Ответы»: one row per counted response, streamed batch by batch; widths fitted to the first batch. */
+  /** «Ответы»: one row per counted response, streamed batch by batch. */
   private async rawSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: RenderContext, columns: RawColumn[], total: number): Promise<void> {
-    const batches = this.data.rawBatches(ctx.campaignId, columns)[Symbol.asyncIterator]();
-    let next = await batches.next();
-    const sheet = new SheetTable(wb, RAW_SHEET, rawTableColumns(columns), next.done ? [] : next.value.slice(0, 500));
     let written = 0;
+    await this.streamedSheet(wb, RAW_SHEET, rawTableColumns(columns), this.data.rawBatches(ctx.campaignId, columns), async (n) => {
+      written += n;
+      await ctx.progress(10 + Math.floor((written / total) * 85));
+    });
+  }
+
+  /**
+   * A sheet written batch by batch as its rows are read (widths fitted to the first batch), its row XML handed to the
+   * zip as fast as deflate takes it, so memory stays flat however many rows there are.
+   */
+  private async streamedSheet(
+    wb: ExcelJS.stream.xlsx.WorkbookWriter,
+    name: string,
+    columns: TableColumn[],
+    source: AsyncIterable<unknown[][]>,
+    afterBatch: (rows: number) => Promise<void> = async () => undefined,
+  ): Promise<void> {
+    const batches = source[Symbol.asyncIterator]();
+    let next = await batches.next();
+    const sheet = new SheetTable(wb, name, columns, next.done ? [] : next.value.slice(0, 500));
     try {
       while (!next.done) {
         const batch = next.value;
@@ -141,14 +161,13 @@ export class XlsxRenderer {
           }
         }
         sheet.flush();
-        written += batch.length;
         await letZipCatchUp(zipInput(sheet.worksheet));
-        await ctx.progress(10 + Math.floor((written / total) * 85));
+        await afterBatch(batch.length);
         next = await batches.next();
       }
     } finally {
       // a failure mid-sheet ends the generator, whose own finally settles its read-ahead
-      if (!next.done) await batches.return(undefined);
+      if (!next.done) await batches.return?.(undefined);
     }
     sheet.close();
   }
