@@ -9,6 +9,7 @@ import { QuestionnaireService } from './questionnaire.service';
 import { ResponsesModerationService } from './responses-moderation.service';
 import { ResponsesController } from './responses.controller';
 import { ResponsesPagesController } from './responses.pages.controller';
+import { ResponseBatchesRepository } from './response-batches.repository';
 import { ResponsesRepository } from './responses.repository';
 import { ResponseWriterService } from './response-writer.service';
 import { SubmissionRateLimitService } from './submission-rate-limit.service';
@@ -21,6 +22,7 @@ import { ResultsModule } from '../results/results.module';
   controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
   providers: [
     ResponsesRepository,
+    ResponseBatchesRepository,
     QuestionnaireService,
     QuestionnairePageService,
     ResponseWriterService,
