@@ -5,6 +5,7 @@ import { ReferenceModule } from '../reference/reference.module';
 import { PublicCampaignsController } from './public-campaigns.controller';
 import { PublicPagesController } from './public-pages.controller';
 import { QuestionnairePageService } from './questionnaire-page.service';
+import { QuestionnaireRepository } from './questionnaire.repository';
 import { QuestionnaireService } from './questionnaire.service';
 import { ResponsesModerationService } from './responses-moderation.service';
 import { ResponsesController } from './responses.controller';
@@ -23,6 +24,7 @@ import { ResultsModule } from '../results/results.module';
   providers: [
     ResponsesRepository,
     ResponseBatchesRepository,
+    QuestionnaireRepository,
     QuestionnaireService,
     QuestionnairePageService,
     ResponseWriterService,
