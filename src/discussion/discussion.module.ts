@@ -5,10 +5,12 @@ import { ReferenceModule } from '../reference/reference.module';
 import { PublicCampaignsController } from './public-campaigns.controller';
 import { PublicPagesController } from './public-pages.controller';
 import { QuestionnairePageService } from './questionnaire-page.service';
+import { QuestionnaireRepository } from './questionnaire.repository';
 import { QuestionnaireService } from './questionnaire.service';
 import { ResponsesModerationService } from './responses-moderation.service';
 import { ResponsesController } from './responses.controller';
 import { ResponsesPagesController } from './responses.pages.controller';
+import { ResponseBatchesRepository } from './response-batches.repository';
 import { ResponsesRepository } from './responses.repository';
 import { ResponseWriterService } from './response-writer.service';
 import { SubmissionRateLimitService } from './submission-rate-limit.service';
@@ -21,6 +23,8 @@ import { ResultsModule } from '../results/results.module';
   controllers: [PublicCampaignsController, PublicPagesController, ResponsesController, ResponsesPagesController],
   providers: [
     ResponsesRepository,
+    ResponseBatchesRepository,
+    QuestionnaireRepository,
     QuestionnaireService,
     QuestionnairePageService,
     ResponseWriterService,

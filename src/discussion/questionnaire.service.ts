@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { QuestionKind } from '../campaigns/entities/question.entity';
 import { NotFoundError } from '../common/domain-error';
 import { CompiledQuestionnaire, DEFAULT_TEXT_MAX_LENGTH, QuestionDef, ReferenceSnapshot } from './questionnaire';
+import { OpenCampaignRow, QuestionnaireRepository } from './questionnaire.repository';
 
 export interface CampaignMeta {
   id: string;
@@ -45,7 +44,7 @@ export class QuestionnaireService {
   private lists: { value: Promise<FormLists>; at: number } | null = null;
   private reference: { snap: Promise<ReferenceSnapshot>; at: number } | null = null;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repo: QuestionnaireRepository) {}
 
   /** The campaign by slug, 404 when unknown or still a draft (drafts are not public). */
   async campaign(slug: string): Promise<CampaignMeta> {
@@ -53,20 +52,7 @@ export class QuestionnaireService {
     const hit = this.metaBySlug.get(slug);
     // a cached "open" campaign is trusted briefly; anything else is read again so an opening shows at once
     if (hit && hit.meta?.status === CampaignStatus.Discussion && now - hit.at < META_TTL_MS) return hit.meta;
-    const rows: {
-      id: string;
-      slug: string;
-      title: string;
-      description: string;
-      status: CampaignStatus;
-      closes_at: Date | null;
-      updated_at: string;
-    }[] = await this.dataSource.query(
-      `SELECT id, slug, title, description, status, discussion_closes_at AS closes_at, updated_at::text AS updated_at
-           FROM campaigns WHERE slug = $1 AND status <> 'draft'`,
-      [slug],
-    );
-    const row = rows[0];
+    const row = await this.repo.campaignBySlug(slug);
     const meta: CampaignMeta | null = row
       ? {
           id: row.id,
@@ -105,10 +91,7 @@ export class QuestionnaireService {
   }
 
   async documents(campaignId: string): Promise<PublicDocument[]> {
-    const rows: { id: string; title: string; description: string; current_version_number: number }[] = await this.dataSource.query(
-      `SELECT id, title, description, current_version_number FROM documents WHERE campaign_id = $1 ORDER BY sort_order, created_at`,
-      [campaignId],
-    );
+    const rows = await this.repo.documents(campaignId);
     return rows.map((d) => ({
       id: d.id,
       title: d.title,
@@ -153,52 +136,22 @@ export class QuestionnaireService {
   }
 
   private async loadFormLists(): Promise<FormLists> {
-    const [territories, organizationTypes, positions] = await Promise.all([
-      this.dataSource.query(`SELECT id, name FROM territories WHERE active ORDER BY sort_order, name`),
-      this.dataSource.query(`SELECT code, name FROM organization_types ORDER BY sort_order`),
-      this.dataSource.query(`SELECT code, name FROM positions ORDER BY sort_order`),
-    ]);
+    const { territories, organizationTypes, positions } = await this.repo.formLists();
     // territory names already say what they are («… городской округ», «… муниципальный район»)
     return {
-      territories: (territories as { id: string; name: string }[]).map((t) => ({ id: t.id, label: t.name })),
+      territories: territories.map((t) => ({ id: t.id, label: t.name })),
       organizationTypes,
       positions,
     };
   }
 
   /** Campaigns open for discussion now (by the database clock), for the public index page. */
-  openCampaigns(): Promise<{ slug: string; title: string; description: string; closes_at: Date | null }[]> {
-    return this.dataSource.query(
-      `SELECT slug, title, description, discussion_closes_at AS closes_at FROM campaigns
-        WHERE status = 'discussion' AND (discussion_closes_at IS NULL OR discussion_closes_at > now())
-        ORDER BY discussion_closes_at NULLS LAST, title`,
-    );
+  openCampaigns(): Promise<OpenCampaignRow[]> {
+    return this.repo.openCampaigns();
   }
 
   private async loadQuestions(campaignId: string): Promise<QuestionDef[]> {
-    const rows: {
-      id: string;
-      document_id: string | null;
-      kind: QuestionKind;
-      text: string;
-      required: boolean;
-      scale_min: number | null;
-      scale_max: number | null;
-      scale_min_label: string | null;
-      scale_max_label: string | null;
-      max_length: number | null;
-      options: { id: string; text: string; exclusive: boolean }[];
-    }[] = await this.dataSource.query(
-      `SELECT q.id, q.document_id, q.kind, q.text, q.required, q.scale_min, q.scale_max, q.scale_min_label, q.scale_max_label,
-              q.max_length,
-              COALESCE((SELECT json_agg(json_build_object('id', o.id, 'text', o.text, 'exclusive', o.exclusive) ORDER BY o.sort_order, o.id)
-                          FROM question_options o WHERE o.question_id = q.id), '[]') AS options
-         FROM questions q
-         LEFT JOIN documents d ON d.id = q.document_id
-        WHERE q.campaign_id = $1
-        ORDER BY q.document_id IS NULL, d.sort_order, d.created_at, q.sort_order, q.created_at`,
-      [campaignId],
-    );
+    const rows = await this.repo.questions(campaignId);
     return rows.map((r) => ({
       id: r.id,
       documentId: r.document_id,
@@ -215,17 +168,12 @@ export class QuestionnaireService {
   }
 
   private async loadReference(): Promise<ReferenceSnapshot> {
-    const [territories, types, positions, orgs] = await Promise.all([
-      this.dataSource.query(`SELECT id FROM territories WHERE active`),
-      this.dataSource.query(`SELECT code FROM organization_types`),
-      this.dataSource.query(`SELECT code FROM positions`),
-      this.dataSource.query(`SELECT id FROM organizations`),
-    ]);
+    const ids = await this.repo.referenceIds();
     return {
-      activeTerritories: new Set(territories.map((r: { id: string }) => r.id)),
-      organizationTypes: new Set(types.map((r: { code: string }) => r.code)),
-      positions: new Set(positions.map((r: { code: string }) => r.code)),
-      organizations: new Set(orgs.map((r: { id: string }) => r.id)),
+      activeTerritories: new Set(ids.territories.map((r) => r.id)),
+      organizationTypes: new Set(ids.organizationTypes.map((r) => r.code)),
+      positions: new Set(ids.positions.map((r) => r.code)),
+      organizations: new Set(ids.organizations.map((r) => r.id)),
     };
   }
 }

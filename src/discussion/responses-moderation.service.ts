@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, NotFoundError, ValidationError } from '../common/domain-error';
@@ -49,7 +47,6 @@ export class ResponsesModerationService {
   private readonly logger = new Logger(ResponsesModerationService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: ResponsesRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -117,7 +114,7 @@ export class ResponsesModerationService {
   private async setExcluded(campaignId: string, responseId: string, excluded: boolean, reason: string, actorId: string) {
     if (!isUuid(responseId)) throw new NotFoundError('Ответ');
     await this.requireCampaign(campaignId);
-    return this.dataSource.transaction(async (m) => {
+    return this.repo.transaction(async (m) => {
       const before = await this.repo.findOne(campaignId, responseId, m, true);
       if (!before) throw new NotFoundError('Ответ');
       if (before.excluded === excluded) throw new ConflictError(excluded ? 'Ответ уже исключён из результатов' : 'Ответ не исключён');

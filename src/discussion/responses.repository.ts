@@ -58,6 +58,10 @@ const SELECT_ROW = `
 export class ResponsesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   private where(campaignId: string, f: ResponseFilter): { sql: string; params: unknown[] } {
     const params: unknown[] = [campaignId];
     const clauses = ['r.campaign_id = $1'];

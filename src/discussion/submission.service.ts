@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { v7 as timeOrderedUuid } from 'uuid';
 import { CampaignStatus } from '../campaigns/campaign-status';
 import { ConflictError, DomainError, ErrorCode, ValidationError } from '../common/domain-error';
@@ -9,6 +7,7 @@ import { HashMemo } from './hash-memo';
 import { Problem, ValidSubmission } from './questionnaire';
 import { CampaignMeta, QuestionnaireService } from './questionnaire.service';
 import { newReceipt } from './receipt';
+import { ResponseBatchesRepository } from './response-batches.repository';
 import { ResponseWriterService } from './response-writer.service';
 import { SubmissionRateLimitService } from './submission-rate-limit.service';
 
@@ -54,7 +53,7 @@ export class SubmissionService {
   private readonly hashes = new HashMemo();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly batches: ResponseBatchesRepository,
     private readonly config: AppConfig,
     private readonly questionnaires: QuestionnaireService,
     private readonly writer: ResponseWriterService,
@@ -110,21 +109,12 @@ export class SubmissionService {
 
   /** Rare path: why did the write store nothing? A replay, a reused key, a closed stage or reference data changed. */
   private async explainNotInserted(campaignId: string, key: string, valid: ValidSubmission): Promise<SubmitResult> {
-    const existing: { receipt: string; body_hash: string }[] = await this.dataSource.query(
-      `SELECT receipt, body_hash FROM responses WHERE campaign_id = $1 AND idempotency_key = $2`,
-      [campaignId, key],
-    );
-    if (existing[0]) {
-      if (existing[0].body_hash === valid.bodyHash) return { receipt: existing[0].receipt, created: false };
+    const existing = await this.batches.findByKey(campaignId, key);
+    if (existing) {
+      if (existing.body_hash === valid.bodyHash) return { receipt: existing.receipt, created: false };
       throw new DomainError(ErrorCode.IdempotencyMismatch, KEY_REUSED_MESSAGE);
     }
-    const [state]: { open: boolean; territory_active: boolean; org_known: boolean }[] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM campaigns WHERE id = $1 AND status = 'discussion'
-                        AND (discussion_closes_at IS NULL OR discussion_closes_at > now())) AS open,
-              EXISTS (SELECT 1 FROM territories WHERE id = $2 AND active) AS territory_active,
-              ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM organizations WHERE id = $3)) AS org_known`,
-      [campaignId, valid.profile.territoryId, valid.profile.organizationId],
-    );
+    const state = await this.batches.submissionState(campaignId, valid.profile.territoryId, valid.profile.organizationId);
     if (!state.open) throw new ConflictError(WRONG_STAGE_MESSAGE, ErrorCode.WrongStage);
     if (!state.territory_active)
       throw new ValidationError('profile.territoryId: неизвестная территория', { territoryId: 'неизвестная территория' });

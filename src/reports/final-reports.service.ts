@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app.config';
 import { MailService } from '../mail/mail.service';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { ResultsService } from '../results/results.service';
 import { Report } from './entities/report.entity';
+import { ReportDataQueries } from './report-data.queries';
 import { ReportFormat, ReportKind, ReportStatus } from './report-status';
+import { ReportsRepository } from './reports.repository';
 
 export const FINAL_REPORT_TEMPLATE = 'report-final';
 
@@ -26,7 +26,8 @@ export class FinalReportsService {
   private readonly logger = new Logger(FinalReportsService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: ReportsRepository,
+    private readonly queries: ReportDataQueries,
     private readonly results: ResultsService,
     private readonly outbox: OutboxService,
     private readonly mail: MailService,
@@ -38,15 +39,11 @@ export class FinalReportsService {
     if (!snapshot) return;
     const finalStage = closedStage(stage);
     const kind = finalStage === 'discussion' ? ReportKind.Discussion : ReportKind.Full;
-    await this.dataSource.transaction(async (m) => {
+    await this.repo.transaction(async (m) => {
       for (const format of [ReportFormat.Pdf, ReportFormat.Xlsx]) {
-        const inserted: { id: string }[] = await m.query(
-          `INSERT INTO reports (campaign_id, kind, format, final_stage, email_on_ready, snapshot_id)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (campaign_id, final_stage, format) WHERE final_stage IS NOT NULL DO NOTHING RETURNING id`,
-          [campaignId, kind, format, finalStage, format === ReportFormat.Pdf, snapshot.id],
-        );
-        for (const row of inserted) await this.outbox.enqueue(m, JobName.RenderReport, { reportId: row.id });
+        const fields = { campaignId, kind, format, finalStage, emailOnReady: format === ReportFormat.Pdf, snapshotId: snapshot.id };
+        const id = await this.repo.insertFinal(m, fields);
+        if (id) await this.outbox.enqueue(m, JobName.RenderReport, { reportId: id });
       }
     });
     this.logger.log({ campaignId, stage: finalStage }, 'final reports requested');
@@ -55,28 +52,19 @@ export class FinalReportsService {
   /** Called after any final report finishes: when the PDF is ready and the XLSX is done, email everyone once. */
   async emailWhenComplete(report: Report): Promise<number> {
     if (!report.finalStage) return 0;
-    return this.dataSource.transaction(async (m) => {
-      const reports = await m.getRepository(Report).find({
-        where: { campaignId: report.campaignId, finalStage: report.finalStage! },
-        lock: { mode: 'pessimistic_write' },
-      });
+    return this.repo.transaction(async (m) => {
+      const reports = await this.repo.lockFinals(m, report.campaignId, report.finalStage!);
       const pdf = reports.find((r) => r.format === ReportFormat.Pdf);
       const xlsx = reports.find((r) => r.format === ReportFormat.Xlsx);
       if (!pdf || pdf.status !== ReportStatus.Ready || !pdf.storageKey) return 0;
       // the XLSX is linked, not attached: wait for it unless it failed for good
       if (xlsx && xlsx.status !== ReportStatus.Ready && xlsx.status !== ReportStatus.Failed) return 0;
-      const [campaign] = await m.query(`SELECT id, title, report_recipients FROM campaigns WHERE id = $1`, [report.campaignId]);
+      const campaign = await this.queries.finalReportCampaign(m, report.campaignId);
       if (!campaign) return 0;
-      const organizers: { email: string }[] = await m.query(`SELECT email FROM users WHERE role = 'organizer' AND active ORDER BY email`);
-      const recipients = [
-        ...new Set([...organizers.map((o) => o.email), ...(campaign.report_recipients as string[])].map((e) => e.trim().toLowerCase())),
-      ].filter(Boolean);
-      const already: { to_address: string }[] = await m.query(
-        `SELECT lower(to_address) AS to_address FROM mail_messages WHERE template = $1 AND context->>'reportId' = $2`,
-        [FINAL_REPORT_TEMPLATE, pdf.id],
-      );
-      const sent = new Set(already.map((a) => a.to_address));
-      const [snapshot] = await m.query(`SELECT data FROM results_snapshots WHERE id = $1`, [pdf.snapshotId]);
+      const organizers = await this.queries.organizerEmails(m);
+      const recipients = [...new Set([...organizers, ...campaign.report_recipients].map((e) => e.trim().toLowerCase()))].filter(Boolean);
+      const sent = new Set(await this.queries.mailedAddresses(m, FINAL_REPORT_TEMPLATE, pdf.id));
+      const snapshot = await this.queries.snapshotFigures(m, pdf.snapshotId);
       const d = snapshot?.data?.discussion;
       const e = snapshot?.data?.expertise;
       let queued = 0;

@@ -5,6 +5,7 @@ import { ProposalsModule } from '../proposals/proposals.module';
 import { ResultsModule } from '../results/results.module';
 import { StorageModule } from '../storage/storage.module';
 import { FinalReportsService } from './final-reports.service';
+import { ReportDataQueries } from './report-data.queries';
 import { ReportDataService } from './report-data.service';
 import { ReportsController } from './reports.controller';
 import { ReportsPagesController } from './reports.pages.controller';
@@ -24,6 +25,7 @@ import { XlsxRenderer } from './renderers/xlsx.renderer';
     ReportsRepository,
     FinalReportsService,
     ReportDataService,
+    ReportDataQueries,
     XlsxRenderer,
     CsvRenderer,
     PdfRenderer,

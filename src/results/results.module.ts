@@ -11,6 +11,7 @@ import { BreakdownService } from './breakdown.service';
 import { CoverageRepository } from './coverage.repository';
 import { PublishedResultsRepository } from './published-results.repository';
 import { ResultsController } from './results.controller';
+import { ResultsSnapshotsRepository } from './results-snapshots.repository';
 import { ResultsService } from './results.service';
 import { RoundsController } from './rounds.controller';
 import { RoundsRepository } from './rounds.repository';
@@ -23,6 +24,7 @@ import { RoundsService } from './rounds.service';
   providers: [
     AggregationService,
     ResultsService,
+    ResultsSnapshotsRepository,
     CoverageRepository,
     PublishedResultsRepository,
     BreakdownRepository,

@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { isUuid } from '../common/uuid';
 import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { PublishedProposalsService } from '../proposals/published-proposals.service';
 import { AggregationService } from './aggregation.service';
-import { ResultsSnapshot } from './entities/results-snapshot.entity';
+import { PublishedResultsRepository } from './published-results.repository';
+import { ResultsSnapshotsRepository } from './results-snapshots.repository';
 import type { ResultsData, ResultsSnapshotView } from './results-snapshot.types';
 
 /** Changes this close before a snapshot's time are treated as possibly unseen by it. */
@@ -20,7 +20,8 @@ export class ResultsService {
   private readonly logger = new Logger(ResultsService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly snapshots: ResultsSnapshotsRepository,
+    private readonly campaigns: PublishedResultsRepository,
     private readonly aggregation: AggregationService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
@@ -35,10 +36,7 @@ export class ResultsService {
     const started = Date.now();
     const computed = await this.aggregation.compute(campaignId);
     if (!computed) return null;
-    const [row] = await this.dataSource.query(
-      `INSERT INTO results_snapshots (campaign_id, stage, computed_at, data) VALUES ($1, $2, now(), $3::jsonb) RETURNING id, computed_at`,
-      [campaignId, computed.stage, JSON.stringify(computed.data)],
-    );
+    const row = await this.snapshots.insert(campaignId, computed.stage, computed.data);
     this.logger.log({ campaignId, snapshotId: row.id, ms: Date.now() - started }, 'results aggregated');
     // the public page's «Сводка предложений» for this snapshot; a failure leaves it to the first page that needs it
     await this.publishedProposals.onSnapshot(campaignId, row.id, computed.stage).catch((err: Error) => {
@@ -49,7 +47,7 @@ export class ResultsService {
 
   /** The newest snapshot, or null before the first. */
   async latest(campaignId: string): Promise<ResultsSnapshotView | null> {
-    const row = await this.dataSource.getRepository(ResultsSnapshot).findOne({ where: { campaignId }, order: { computedAt: 'DESC' } });
+    const row = await this.snapshots.latest(campaignId);
     return row ? toView({ ...row, data: row.data as unknown as ResultsData }) : null;
   }
 
@@ -79,53 +77,40 @@ export class ResultsService {
    * The margin covers writes that committed while the previous aggregation was reading.
    */
   async refreshStaleOpenCampaigns(): Promise<number> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT c.id FROM campaigns c
-        LEFT JOIN LATERAL (SELECT max(s.computed_at) - interval '${STALE_MARGIN_SECONDS} seconds' AS since
-                             FROM results_snapshots s WHERE s.campaign_id = c.id) last ON true
-        WHERE c.status IN ('discussion', 'expertise')
-          AND (EXISTS (SELECT 1 FROM responses r WHERE r.campaign_id = c.id AND NOT r.excluded
-                          AND (last.since IS NULL OR r.created_at > last.since))
-            OR EXISTS (SELECT 1 FROM assignments a WHERE a.campaign_id = c.id AND a.updated_at > coalesce(last.since, '-infinity')))`,
-    );
-    for (const { id } of rows) {
+    const ids = await this.snapshots.staleOpenCampaignIds(STALE_MARGIN_SECONDS);
+    for (const id of ids) {
       await this.outbox.enqueue(null, JobName.AggregateResults, { campaignId: id }, { dedupeKey: `aggregate:${id}` });
     }
-    return rows.length;
+    return ids.length;
   }
 
   /** The organizer's choice to show the results of a completed campaign on its public page. */
   async setPublished(actorId: string, campaignId: string, published: boolean): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      const [row] = await m.query(`SELECT results_published FROM campaigns WHERE id = $1 FOR UPDATE`, [campaignId]);
-      if (!row) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
-      if (row.results_published === published) return;
-      await m.query(`UPDATE campaigns SET results_published = $2, updated_at = now(), row_version = row_version + 1 WHERE id = $1`, [
-        campaignId,
-        published,
-      ]);
+    await this.campaigns.transaction(async (m) => {
+      const was = await this.campaigns.lockPublished(m, campaignId);
+      if (was === null) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
+      if (was === published) return;
+      await this.campaigns.setPublished(m, campaignId, published);
       await this.audit.record(m, {
         actorId,
         action: published ? AuditAction.ResultsPublish : AuditAction.ResultsUnpublish,
         entityType: 'campaign',
         entityId: campaignId,
         campaignId,
-        before: { resultsPublished: row.results_published },
+        before: { resultsPublished: was },
         after: { resultsPublished: published },
       });
     });
   }
 
   async campaignOrFail(campaignId: string): Promise<Campaign> {
-    const campaign = /^[0-9a-f-]{36}$/i.test(campaignId)
-      ? await this.dataSource.getRepository(Campaign).findOneBy({ id: campaignId })
-      : null;
+    const campaign = isUuid(campaignId) ? await this.campaigns.findCampaign(campaignId) : null;
     if (!campaign) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     return campaign;
   }
 
   async campaignBySlug(slug: string): Promise<Campaign | null> {
-    return this.dataSource.getRepository(Campaign).findOneBy({ slug });
+    return this.campaigns.findCampaignBySlug(slug);
   }
 }
 
