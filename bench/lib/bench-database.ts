@@ -114,12 +114,14 @@ export async function tallyMismatches(ds: DataSource, campaignId: string): Promi
        UNION ALL SELECT 'o/' || option_id, count(*)::int FROM c WHERE option_id IS NOT NULL GROUP BY 1
        UNION ALL SELECT 's/' || question_id || '/' || value, count(*)::int FROM c WHERE value IS NOT NULL GROUP BY 1
        UNION ALL SELECT 'q/' || question_id, count(DISTINCT response_id)::int FROM c
-                  WHERE option_id IS NOT NULL OR value IS NOT NULL OR btrim(coalesce(text, '')) <> '' GROUP BY 1),
+                  WHERE option_id IS NOT NULL OR value IS NOT NULL OR btrim(coalesce(text, '')) <> '' GROUP BY 1
+       UNION ALL SELECT 't/' || question_id, count(*)::int FROM c WHERE text IS NOT NULL GROUP BY 1),
      tally AS (
        SELECT 'r/' || territory_id || '/' || organization_type || '/' || position || '/' || excluded AS k, n FROM response_tallies WHERE campaign_id = $1
        UNION ALL SELECT 'o/' || option_id, n FROM option_tallies WHERE option_id IN (SELECT o.id FROM question_options o WHERE o.question_id IN (SELECT id FROM q))
        UNION ALL SELECT 's/' || question_id || '/' || value, n FROM scale_tallies WHERE question_id IN (SELECT id FROM q)
-       UNION ALL SELECT 'q/' || question_id, respondents FROM question_tallies WHERE question_id IN (SELECT id FROM q))
+       UNION ALL SELECT 'q/' || question_id, respondents FROM question_tallies WHERE question_id IN (SELECT id FROM q)
+       UNION ALL SELECT 't/' || question_id, text_answers FROM question_tallies WHERE question_id IN (SELECT id FROM q))
      SELECT k, t.n AS tally, r.n AS recount FROM tally t FULL JOIN recount r USING (k)
       WHERE coalesce(t.n, 0) <> coalesce(r.n, 0)`,
     [campaignId],

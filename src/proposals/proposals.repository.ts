@@ -240,19 +240,13 @@ export class ProposalsRepository {
   /** Proposal counts per document and decision (null: undecided), the source of every summary figure. */
   /**
    * Proposals per (document, decision), `decision` null for the undecided. Runs on every aggregation, so it never
-   * joins every text answer to its response: all text answers of the campaign's questions are counted over the
-   * partial text index (index-only), those of excluded responses (few) and the decided ones (one row per decision)
-   * are counted apart, and undecided = all − excluded − decided.
+   * joins every text answer: the proposals of each question are the text answers the results tallies count
+   * (`question_tallies.text_answers`, responses that count only, kept by the database with every write), the
+   * decided ones are counted from the decisions (one row each), and undecided = all − decided.
    */
   async decisionCounts(campaignId: string, m: EntityManager = this.dataSource.manager): Promise<DecisionCountRow[]> {
     return m.query(
       `WITH q AS (SELECT id, document_id FROM questions WHERE campaign_id = $1),
-       all_texts AS (
-         SELECT a.question_id, count(*)::int AS n FROM response_answers a
-          WHERE a.question_id IN (SELECT id FROM q) AND a.text IS NOT NULL GROUP BY 1),
-       excluded AS (
-         SELECT a.question_id, count(*)::int AS n FROM responses r JOIN response_answers a ON a.response_id = r.id AND a.text IS NOT NULL
-          WHERE r.campaign_id = $1 AND r.excluded GROUP BY 1),
        decided AS (
          SELECT a.question_id, d.decision, count(*)::int AS n
            FROM proposal_decisions d
@@ -260,8 +254,7 @@ export class ProposalsRepository {
            JOIN responses r ON r.id = d.response_id AND r.campaign_id = $1 AND NOT r.excluded
           GROUP BY 1, 2)
        SELECT q.document_id, x.decision, sum(x.n)::int AS n
-         FROM (SELECT question_id, NULL::text AS decision, n FROM all_texts
-               UNION ALL SELECT question_id, NULL, -n FROM excluded
+         FROM (SELECT question_id, NULL::text AS decision, text_answers AS n FROM question_tallies WHERE question_id IN (SELECT id FROM q)
                UNION ALL SELECT question_id, NULL, -n FROM decided
                UNION ALL SELECT question_id, decision, n FROM decided) x
          JOIN q ON q.id = x.question_id

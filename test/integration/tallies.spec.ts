@@ -30,7 +30,8 @@ describe('tallies kept by triggers equal a recount from the rows', () => {
        UNION ALL SELECT 'o/' || option_id, count(*)::int FROM c WHERE option_id IS NOT NULL GROUP BY 1
        UNION ALL SELECT 's/' || question_id || '/' || value, count(*)::int FROM c WHERE value IS NOT NULL GROUP BY 1
        UNION ALL SELECT 'q/' || question_id, count(DISTINCT response_id)::int FROM c
-                  WHERE option_id IS NOT NULL OR value IS NOT NULL OR btrim(coalesce(text, '')) <> '' GROUP BY 1`,
+                  WHERE option_id IS NOT NULL OR value IS NOT NULL OR btrim(coalesce(text, '')) <> '' GROUP BY 1
+       UNION ALL SELECT 't/' || question_id, count(*)::int FROM c WHERE text IS NOT NULL GROUP BY 1`,
       [campaignId],
     );
     return rows.map((r) => `${r.k}=${r.n}`).sort();
@@ -44,7 +45,8 @@ describe('tallies kept by triggers equal a recount from the rows', () => {
        UNION ALL SELECT 'o/' || t.option_id, t.n FROM option_tallies t JOIN question_options o ON o.id = t.option_id
                   WHERE o.question_id IN (SELECT id FROM q)
        UNION ALL SELECT 's/' || question_id || '/' || value, n FROM scale_tallies WHERE question_id IN (SELECT id FROM q)
-       UNION ALL SELECT 'q/' || question_id, respondents FROM question_tallies WHERE question_id IN (SELECT id FROM q)`,
+       UNION ALL SELECT 'q/' || question_id, respondents FROM question_tallies WHERE question_id IN (SELECT id FROM q)
+       UNION ALL SELECT 't/' || question_id, text_answers FROM question_tallies WHERE question_id IN (SELECT id FROM q)`,
       [campaignId],
     );
     return rows

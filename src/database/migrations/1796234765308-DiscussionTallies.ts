@@ -17,7 +17,7 @@ const FUNCTIONS = [
   BEGIN
     IF coalesce(cardinality(ids), 0) = 0 THEN RETURN; END IF;
     WITH a AS MATERIALIZED (
-      SELECT x.response_id, x.question_id, x.option_id, x.value, ${counted('x')} AS counted
+      SELECT x.response_id, x.question_id, x.option_id, x.value, ${counted('x')} AS counted, x.text IS NOT NULL AS has_text
         FROM unnest(ids) u(id) JOIN response_answers x ON x.response_id = u.id
     ), o AS (
       INSERT INTO option_tallies AS t (option_id, n)
@@ -28,9 +28,11 @@ const FUNCTIONS = [
       SELECT question_id, value, sign * count(*)::int FROM a WHERE value IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT (question_id, value) DO UPDATE SET n = t.n + EXCLUDED.n
     )
-    INSERT INTO question_tallies AS t (question_id, respondents)
-    SELECT question_id, sign * count(DISTINCT response_id)::int FROM a WHERE counted GROUP BY 1 ORDER BY 1
-    ON CONFLICT (question_id) DO UPDATE SET respondents = t.respondents + EXCLUDED.respondents;
+    INSERT INTO question_tallies AS t (question_id, respondents, text_answers)
+    SELECT question_id, sign * count(DISTINCT response_id) FILTER (WHERE counted)::int, sign * count(*) FILTER (WHERE has_text)::int
+      FROM a GROUP BY 1 ORDER BY 1
+    ON CONFLICT (question_id) DO UPDATE
+      SET respondents = t.respondents + EXCLUDED.respondents, text_answers = t.text_answers + EXCLUDED.text_answers;
   END $$`,
 
   `CREATE FUNCTION tally_responses_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -96,7 +98,7 @@ const FUNCTIONS = [
     WITH inc AS MATERIALIZED (
       SELECT r.id FROM responses r WHERE r.id IN (SELECT DISTINCT response_id FROM new_answers) AND NOT r.excluded
     ), a AS MATERIALIZED (
-      SELECT n.response_id, n.question_id, n.option_id, n.value, ${counted('n')} AS counted
+      SELECT n.response_id, n.question_id, n.option_id, n.value, ${counted('n')} AS counted, n.text IS NOT NULL AS has_text
         FROM new_answers n JOIN inc ON inc.id = n.response_id
     ), o AS (
       INSERT INTO option_tallies AS t (option_id, n)
@@ -111,11 +113,16 @@ const FUNCTIONS = [
     ), present AS (
       SELECT x.response_id, x.question_id, count(*)::int AS k
         FROM inc JOIN response_answers x ON x.response_id = inc.id WHERE ${counted('x')} GROUP BY 1, 2
+    ), fresh AS (
+      SELECT added.question_id, count(*)::int AS n FROM added JOIN present p USING (response_id, question_id)
+       WHERE p.k = added.k GROUP BY 1
+    ), texts AS (
+      SELECT question_id, count(*)::int AS n FROM a WHERE has_text GROUP BY 1
     )
-    INSERT INTO question_tallies AS t (question_id, respondents)
-    SELECT added.question_id, count(*)::int FROM added JOIN present p USING (response_id, question_id)
-     WHERE p.k = added.k GROUP BY 1 ORDER BY 1
-    ON CONFLICT (question_id) DO UPDATE SET respondents = t.respondents + EXCLUDED.respondents;
+    INSERT INTO question_tallies AS t (question_id, respondents, text_answers)
+    SELECT question_id, coalesce(f.n, 0), coalesce(x.n, 0) FROM fresh f FULL JOIN texts x USING (question_id) ORDER BY 1
+    ON CONFLICT (question_id) DO UPDATE
+      SET respondents = t.respondents + EXCLUDED.respondents, text_answers = t.text_answers + EXCLUDED.text_answers;
     RETURN NULL;
   END $$`,
 
@@ -126,7 +133,7 @@ const FUNCTIONS = [
     WITH inc AS MATERIALIZED (
       SELECT r.id FROM responses r WHERE r.id IN (SELECT DISTINCT response_id FROM old_answers) AND NOT r.excluded
     ), a AS MATERIALIZED (
-      SELECT n.response_id, n.question_id, n.option_id, n.value, ${counted('n')} AS counted
+      SELECT n.response_id, n.question_id, n.option_id, n.value, ${counted('n')} AS counted, n.text IS NOT NULL AS has_text
         FROM old_answers n JOIN inc ON inc.id = n.response_id
     ), o AS (
       UPDATE option_tallies t SET n = t.n - d.n
@@ -141,9 +148,12 @@ const FUNCTIONS = [
        WHERE a.counted AND NOT EXISTS (
          SELECT 1 FROM response_answers x
           WHERE x.response_id = a.response_id AND x.question_id = a.question_id AND ${counted('x')})
+    ), taken AS (
+      SELECT question_id, count(*)::int AS respondents, 0 AS texts FROM gone GROUP BY 1
+      UNION ALL SELECT question_id, 0, count(*)::int FROM a WHERE has_text GROUP BY 1
     )
-    UPDATE question_tallies t SET respondents = t.respondents - d.n
-      FROM (SELECT question_id, count(*)::int AS n FROM gone GROUP BY 1) d
+    UPDATE question_tallies t SET respondents = t.respondents - d.respondents, text_answers = t.text_answers - d.texts
+      FROM (SELECT question_id, sum(respondents)::int AS respondents, sum(texts)::int AS texts FROM taken GROUP BY 1) d
      WHERE t.question_id = d.question_id;
     RETURN NULL;
   END $$`,
@@ -180,9 +190,9 @@ const BACKFILL = [
   `INSERT INTO scale_tallies (question_id, value, n)
    SELECT a.question_id, a.value, count(*)::int FROM response_answers a JOIN responses r ON r.id = a.response_id AND NOT r.excluded
     WHERE a.value IS NOT NULL GROUP BY 1, 2`,
-  `INSERT INTO question_tallies (question_id, respondents)
-   SELECT a.question_id, count(DISTINCT a.response_id)::int FROM response_answers a JOIN responses r ON r.id = a.response_id AND NOT r.excluded
-    WHERE ${counted('a')} GROUP BY 1`,
+  `INSERT INTO question_tallies (question_id, respondents, text_answers)
+   SELECT a.question_id, count(DISTINCT a.response_id) FILTER (WHERE ${counted('a')})::int, count(*) FILTER (WHERE a.text IS NOT NULL)::int
+     FROM response_answers a JOIN responses r ON r.id = a.response_id AND NOT r.excluded GROUP BY 1`,
 ];
 
 const DROP = [
@@ -247,6 +257,7 @@ export class DiscussionTallies1796234765308 implements MigrationInterface {
             CREATE TABLE "question_tallies" (
                 "question_id" uuid NOT NULL,
                 "respondents" integer NOT NULL,
+                "text_answers" integer NOT NULL DEFAULT '0',
                 CONSTRAINT "PK_b161343ed393e37725e7e2eb426" PRIMARY KEY ("question_id")
             )
         `);

@@ -87,4 +87,8 @@ export class QuestionTally {
 
   @Column({ type: 'integer' })
   respondents: number;
+
+  /** Answer rows with a text (blank ones too), of responses that count: the question's proposals. */
+  @Column({ type: 'integer', name: 'text_answers', default: 0 })
+  textAnswers: number;
 }
