@@ -1,7 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { wallClockDate } from '../../common/display-time-zone';
 import { neutralizeCell } from '../cell-safety';
-import { RowXmlWriter } from './xlsx-row-xml';
 
 /**
  * One data sheet of the XLSX report: a styled header row, frozen, with an auto-filter over the whole table, column
@@ -101,7 +100,6 @@ export function fitWidths(columns: readonly TableColumn[], rows: readonly unknow
 export class SheetTable {
   readonly worksheet: ExcelJS.Worksheet;
   private readonly styles: Style[];
-  private readonly rowXml: RowXmlWriter;
   private rows = 0;
 
   /** `sample`: rows the widths are fitted to (all of a summary sheet, the first batch of the raw sheet). */
@@ -114,7 +112,6 @@ export class SheetTable {
     this.worksheet = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
     this.worksheet.columns = fitWidths(columns, sample).map((width) => ({ width }));
     this.styles = columns.map((c) => CELL_STYLES[c.kind]);
-    this.rowXml = new RowXmlWriter(wb, this.worksheet, this.styles);
     const header = this.worksheet.addRow(columns.map((c) => neutralizeCell(c.header)));
     header.eachCell((cell) => (cell.style = HEADER));
     header.commit();
@@ -127,25 +124,8 @@ export class SheetTable {
     this.rows++;
   }
 
-  /**
-   * The same row as `add` writes, as text (RowXmlWriter): for the raw sheet's hundreds of thousands of rows. Rows
-   * wait in memory until `flush`; do not mix with `add` before flushing.
-   */
-  addFast(values: readonly unknown[]): void {
-    this.rowXml.add(
-      this.rows + 2,
-      values.map((v, i) => cellValue(this.columns[i]?.kind ?? 'text', v)),
-    );
-    this.rows++;
-  }
-
-  flush(): void {
-    this.rowXml.flush();
-  }
-
   /** The auto-filter spans the header and every row written. */
   close(): void {
-    this.rowXml.flush();
     this.worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: this.rows + 1, column: this.columns.length } };
     this.worksheet.commit();
   }

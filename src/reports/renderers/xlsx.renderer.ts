@@ -154,13 +154,9 @@ export class XlsxRenderer {
       while (!next.done) {
         const batch = next.value;
         for (let i = 0; i < batch.length; i++) {
-          sheet.addFast(batch[i]);
-          if ((i + 1) % ROWS_PER_TURN === 0) {
-            sheet.flush();
-            await letZipCatchUp(zipInput(sheet.worksheet));
-          }
+          sheet.add(batch[i]);
+          if ((i + 1) % ROWS_PER_TURN === 0) await letZipCatchUp(zipInput(sheet.worksheet));
         }
-        sheet.flush();
         await letZipCatchUp(zipInput(sheet.worksheet));
         await afterBatch(batch.length);
         next = await batches.next();
