@@ -57,6 +57,21 @@ export function postRedirectGet<T>(
   return submitForm(action, (result) => reply.redirect(typeof next === 'string' ? next : next(result), 303), refused);
 }
 
+/** A page whose body its owner rendered (and cached) itself, inside the layout with the request's context. */
+export function sendInLayout(
+  reply: FastifyReply,
+  views: ViewService,
+  req: FastifyRequest,
+  body: string,
+  context: Record<string, unknown>,
+  status = 200,
+) {
+  return reply
+    .status(status)
+    .type(HTML)
+    .send(views.inLayout(body, pageContext(req, context)));
+}
+
 export function flashFor(done: unknown, messages: Record<string, string>): { kind: 'success'; message: string } | undefined {
   return typeof done === 'string' && Object.hasOwn(messages, done) ? { kind: 'success', message: messages[done] } : undefined;
 }
