@@ -111,6 +111,7 @@ export class PublicPagesController {
         return this.renderForm(req, reply, campaign, shown, problems, 400);
       }
       if (err instanceof DomainError && err.code === ErrorCode.IdempotencyMismatch) {
+        // an error page like the error filter's (no layout context), with a status of its own and words for this case
         const html = this.views.render('pages/error', {
           title: 'Анкета уже отправлена',
           statusCode: 422,
