@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MailModule } from '../mail/mail.module';
-import { AuthPagesController } from './auth-pages.controller';
+import { AuthPagesController } from './auth.pages.controller';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AccountThrottleService } from './account-throttle.service';

@@ -4,15 +4,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { ROLE_LABELS } from '../accounts/role-labels';
-import { DomainError, NotFoundError } from '../common/domain-error';
-import { formRefusal } from '../common/form-refusal';
-import { pageContext } from '../common/page-context';
+import { NotFoundError } from '../common/domain-error';
+import { fieldRefusalView, flashFor, postRedirectGet, refusalText, sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { AdminUserRow, AdminUsersRepository } from './admin-users.repository';
 import { AdminUsersService } from './admin-users.service';
-import { flashFor } from '../common/page-form';
+import { newField } from './reference-pages.helpers';
 
-const HTML = 'text/html; charset=utf-8';
 const PAGE_SIZE = 50;
 
 const DONE: Record<string, string> = {
@@ -38,6 +36,19 @@ function userView(u: AdminUserRow) {
   };
 }
 
+/** The list's filter from its GET form (unknown values ignored) and the page number. */
+function filterOf(q: Record<string, string | undefined>) {
+  return {
+    filter: {
+      search: (q.search ?? '').trim().slice(0, 200),
+      role: Object.values(Role).includes(q.role as Role) ? (q.role as Role) : '',
+      state: q.state === 'active' || q.state === 'blocked' ? q.state : '',
+      confirmed: q.confirmed === 'yes' || q.confirmed === 'no' ? q.confirmed : '',
+    },
+    page: Math.min(10_000, Math.max(1, Math.floor(Number(q.page)) || 1)),
+  };
+}
+
 /** /admin/users: accounts, roles and blocking, without the command line. */
 @ApiExcludeController()
 @Roles(Role.Admin)
@@ -49,14 +60,14 @@ export class AdminUsersPagesController {
     private readonly service: AdminUsersService,
   ) {}
 
-  private async listPage(req: FastifyRequest, q: Record<string, string | undefined>, extra: Record<string, unknown> = {}) {
-    const filter = {
-      search: (q.search ?? '').trim().slice(0, 200),
-      role: Object.values(Role).includes(q.role as Role) ? (q.role as Role) : '',
-      state: q.state === 'active' || q.state === 'blocked' ? q.state : '',
-      confirmed: q.confirmed === 'yes' || q.confirmed === 'no' ? q.confirmed : '',
-    };
-    const page = Math.min(10_000, Math.max(1, Math.floor(Number(q.page)) || 1));
+  private async listPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    q: Record<string, string | undefined>,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    const { filter, page } = filterOf(q);
     const { rows, total } = await this.repo.list({
       search: filter.search || undefined,
       role: (filter.role || undefined) as Role | undefined,
@@ -67,79 +78,59 @@ export class AdminUsersPagesController {
     });
     const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString();
     const pageUrl = (n: number) => `/admin/users?${qs ? `${qs}&` : ''}page=${n}`;
-    return this.views.render(
-      'pages/admin/users',
-      pageContext(req, {
-        title: 'Пользователи',
-        filter,
-        roles: roleOptions(filter.role),
-        newRoles: roleOptions(String((extra.values as Record<string, unknown> | undefined)?.role ?? Role.Organizer)),
-        users: rows.map(userView),
-        total,
-        prevUrl: page > 1 ? pageUrl(page - 1) : null,
-        nextUrl: page * PAGE_SIZE < total ? pageUrl(page + 1) : null,
-        values: {},
-        errors: {},
-        ...extra,
-      }),
-    );
+    const context = {
+      title: 'Пользователи',
+      filter,
+      roles: roleOptions(filter.role),
+      newRoles: roleOptions(String((extra.values as Record<string, unknown> | undefined)?.role ?? Role.Organizer)),
+      users: rows.map(userView),
+      total,
+      prevUrl: page > 1 ? pageUrl(page - 1) : null,
+      nextUrl: page * PAGE_SIZE < total ? pageUrl(page + 1) : null,
+      values: {},
+      errors: {},
+      ...extra,
+    };
+    return sendPage(reply, this.views, req, 'pages/admin/users', context, status);
   }
 
   @Get()
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() q: Record<string, string | undefined>) {
-    const flash = q.done && DONE[q.done] ? { kind: 'success', message: DONE[q.done] } : undefined;
-    return reply.type(HTML).send(await this.listPage(req, q, { flash }));
+    return this.listPage(req, reply, q, { flash: flashFor(q.done, DONE) });
   }
 
   @Post()
   async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() me: AuthUser, @Body() body: Record<string, unknown>) {
-    try {
-      const user = await this.service.create(me.id, body ?? {});
-      return reply.redirect(`/admin/users/${user.id}?done=created`, 303);
-    } catch (err) {
-      const refusal = formRefusal(err);
-      const html = await this.listPage(
-        req,
-        {},
-        {
-          values: { fullName: body?.fullName, email: body?.email, role: body?.role },
-          errors: refusal.fieldErrors,
-          formError: 'Пользователь не добавлен: исправьте поля, отмеченные ниже.',
-          formErrors: Object.entries(refusal.fieldErrors).map(([field, message]) => ({ field: `new-${field}`, message })),
-        },
-      );
-      return reply.status(refusal.status).type(HTML).send(html);
-    }
+    return postRedirectGet(
+      reply,
+      () => this.service.create(me.id, body ?? {}),
+      (user) => `/admin/users/${user.id}?done=created`,
+      (err) => {
+        const { status, ...view } = fieldRefusalView(err, 'Пользователь не добавлен: исправьте поля, отмеченные ниже.', newField);
+        const values = { fullName: body?.fullName, email: body?.email, role: body?.role };
+        return this.listPage(req, reply, {}, { values, ...view }, status);
+      },
+    );
   }
 
-  private async userPage(req: FastifyRequest, id: string, extra: Record<string, unknown> = {}) {
+  private async userPage(req: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
     const user = await this.repo.find(id);
     if (!user) throw new NotFoundError('Пользователь');
     const me = req.user!;
-    return this.views.render(
-      'pages/admin/user',
-      pageContext(req, { title: user.full_name, user: userView(user), roles: roleOptions(user.role), isMe: me.id === user.id, ...extra }),
-    );
+    const context = { title: user.full_name, user: userView(user), roles: roleOptions(user.role), isMe: me.id === user.id, ...extra };
+    return sendPage(reply, this.views, req, 'pages/admin/user', context, status);
   }
 
   @Get(':id')
   async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
-    const flash = flashFor(done, DONE);
-    return reply.type(HTML).send(await this.userPage(req, id, { flash }));
+    return this.userPage(req, reply, id, { flash: flashFor(done, DONE) });
   }
 
   /** One action of the user page: done → back with a flash; refused → the page again with the reason. */
-  private async act(req: FastifyRequest, reply: FastifyReply, id: string, done: string, action: () => Promise<unknown>) {
-    try {
-      await action();
-      return reply.redirect(`/admin/users/${id}?done=${done}`, 303);
-    } catch (err) {
-      const refusal: DomainError = formRefusal(err);
-      return reply
-        .status(refusal.status)
-        .type(HTML)
-        .send(await this.userPage(req, id, { formError: refusal.message.replace(/^role: /, '') }));
-    }
+  private act(req: FastifyRequest, reply: FastifyReply, id: string, done: string, action: () => Promise<unknown>) {
+    return postRedirectGet(reply, action, `/admin/users/${id}?done=${done}`, (err) =>
+      this.userPage(req, reply, id, { formError: refusalText(err) }, err.status),
+    );
   }
 
   @Post(':id/role')

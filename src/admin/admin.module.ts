@@ -7,8 +7,7 @@ import { QueueModule } from '../queue/queue.module';
 import { ReferenceModule } from '../reference/reference.module';
 import { BaseSiteChoicesRepository } from '../discussion/base-site-choices.repository';
 import { ExpertiseModule } from '../expertise/expertise.module';
-import { ReferenceAdminRepository } from '../reference/reference-admin.repository';
-import { ReferenceAdminService } from '../reference/reference-admin.service';
+import { ReferenceAdminModule } from '../reference/reference-admin.module';
 import { AdminUsersPagesController } from './admin-users.pages.controller';
 import { AdminUsersRepository } from './admin-users.repository';
 import { AdminUsersService } from './admin-users.service';
@@ -27,7 +26,7 @@ import { TerritoriesPagesController } from './territories.pages.controller';
  * privacy policy page. Pages only; the HTTP process loads it (AppModule).
  */
 @Module({
-  imports: [AccountsModule, AuditModule, CampaignsModule, ExpertiseModule, MailModule, QueueModule, ReferenceModule],
+  imports: [AccountsModule, AuditModule, CampaignsModule, ExpertiseModule, MailModule, QueueModule, ReferenceModule, ReferenceAdminModule],
   controllers: [
     AdminUsersPagesController,
     TerritoriesPagesController,
@@ -37,14 +36,6 @@ import { TerritoriesPagesController } from './territories.pages.controller';
     ExpertPersonalDataPagesController,
     PrivacyPagesController,
   ],
-  providers: [
-    AdminUsersRepository,
-    AdminUsersService,
-    ReferenceAdminRepository,
-    ReferenceAdminService,
-    BaseSiteChoicesRepository,
-    OperationsRepository,
-    ExpertPersonalDataService,
-  ],
+  providers: [AdminUsersRepository, AdminUsersService, BaseSiteChoicesRepository, OperationsRepository, ExpertPersonalDataService],
 })
 export class AdminModule {}

@@ -3,12 +3,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrganizerOnly } from '../accounts/current-user';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { pageContext } from '../common/page-context';
+import { sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { BaseSiteChoicesRepository } from '../discussion/base-site-choices.repository';
 import { ReferenceAdminRepository } from '../reference/reference-admin.repository';
 import { ReferenceService } from '../reference/reference.service';
-import { HTML, territoryLabel } from './reference-pages.helpers';
+import { territoryLabel } from './reference-pages.helpers';
 
 /** The base-site network by territory and by direction, and how many respondents of a campaign came from it. */
 @ApiExcludeController()
@@ -47,18 +47,14 @@ export class BaseSitesPagesController {
       name: d.name,
       sites: sites.filter((s) => s.directions.includes(d.code)).map((s) => ({ name: s.name, territory: s.territory_name })),
     }));
-    const html = this.views.render(
-      'pages/admin/base-sites',
-      pageContext(req, {
-        title: 'Сеть базовых площадок',
-        total: sites.length,
-        innovation: sites.filter((s) => s.innovation_site).length,
-        territories: [...byTerritory.values()],
-        directions: byDirection,
-        withoutDirection: sites.filter((s) => !s.directions.length).map((s) => ({ name: s.name, territory: s.territory_name })),
-      }),
-    );
-    return reply.type(HTML).send(html);
+    return sendPage(reply, this.views, req, 'pages/admin/base-sites', {
+      title: 'Сеть базовых площадок',
+      total: sites.length,
+      innovation: sites.filter((s) => s.innovation_site).length,
+      territories: [...byTerritory.values()],
+      directions: byDirection,
+      withoutDirection: sites.filter((s) => !s.directions.length).map((s) => ({ name: s.name, territory: s.territory_name })),
+    });
   }
 
   @Get('organizer/campaigns/:id/base-sites')
@@ -66,21 +62,17 @@ export class BaseSitesPagesController {
     const campaign = await this.campaigns.find(id);
     const [rows, counted] = await Promise.all([this.choices.perTerritory(id), this.choices.countedResponses(id)]);
     const total = rows.reduce((s, r) => s + r.respondents, 0);
-    const html = this.views.render(
-      'pages/organizer/base-site-choices',
-      pageContext(req, {
-        title: `Базовые площадки: ${campaign.title}`,
-        campaign: { id: campaign.id, title: campaign.title },
-        rows: rows.map((r) => ({
-          territory: territoryLabel({ name: r.territory_name, kind: r.territory_kind }),
-          respondents: r.respondents,
-          organizations: r.organizations,
-        })),
-        total,
-        counted,
-        share: counted ? Math.round((total / counted) * 1000) / 10 : 0,
-      }),
-    );
-    return reply.type(HTML).send(html);
+    return sendPage(reply, this.views, req, 'pages/organizer/base-site-choices', {
+      title: `Базовые площадки: ${campaign.title}`,
+      campaign: { id: campaign.id, title: campaign.title },
+      rows: rows.map((r) => ({
+        territory: territoryLabel({ name: r.territory_name, kind: r.territory_kind }),
+        respondents: r.respondents,
+        organizations: r.organizations,
+      })),
+      total,
+      counted,
+      share: counted ? Math.round((total / counted) * 1000) / 10 : 0,
+    });
   }
 }

@@ -5,12 +5,12 @@ import ExcelJS from 'exceljs';
 import { AuthUser, CurrentUser, Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { contentDisposition } from '../campaigns/file-type';
-import { formRefusal } from '../common/form-refusal';
-import { pageContext } from '../common/page-context';
+import { flashFor, postRedirectGet, refusalText, sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { neutralizeRow } from '../reports/cell-safety';
 import { ExpertPersonalDataService } from './expert-personal-data.service';
-import { HTML } from './reference-pages.helpers';
+
+const DONE: Record<string, string> = { erased: 'Персональные данные удалены, учётная запись заблокирована' };
 
 /** /admin/experts/:id/personal-data: one expert's data on request: download it, or erase it. */
 @ApiExcludeController()
@@ -22,15 +22,21 @@ export class ExpertPersonalDataPagesController {
     private readonly data: ExpertPersonalDataService,
   ) {}
 
-  private async page(req: FastifyRequest, id: string, extra: Record<string, unknown> = {}) {
-    const p = await this.data.person(id);
-    return this.views.render('pages/admin/personal-data', pageContext(req, { title: 'Персональные данные эксперта', person: p, ...extra }));
+  private async page(req: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
+    const person = await this.data.person(id);
+    return sendPage(
+      reply,
+      this.views,
+      req,
+      'pages/admin/personal-data',
+      { title: 'Персональные данные эксперта', person, ...extra },
+      status,
+    );
   }
 
   @Get('personal-data')
   async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
-    const flash = done === 'erased' ? { kind: 'success', message: 'Персональные данные удалены, учётная запись заблокирована' } : undefined;
-    return reply.type(HTML).send(await this.page(req, id, { flash }));
+    return this.page(req, reply, id, { flash: flashFor(done, DONE) });
   }
 
   @Get('personal-data.json')
@@ -70,25 +76,17 @@ export class ExpertPersonalDataPagesController {
     @Body() body: Record<string, unknown>,
   ) {
     if (body?.confirm !== 'on') {
-      return reply
-        .status(400)
-        .type(HTML)
-        .send(
-          await this.page(req, id, {
-            confirmError: 'отметьте, что эксперт просил удалить данные',
-            formError: 'Данные не удалены: подтвердите просьбу эксперта.',
-          }),
-        );
+      const refused = {
+        confirmError: 'отметьте, что эксперт просил удалить данные',
+        formError: 'Данные не удалены: подтвердите просьбу эксперта.',
+      };
+      return this.page(req, reply, id, refused, 400);
     }
-    try {
-      await this.data.erase(me.id, id);
-      return reply.redirect(`/admin/experts/${id}/personal-data?done=erased`, 303);
-    } catch (err) {
-      const refusal = formRefusal(err);
-      return reply
-        .status(refusal.status)
-        .type(HTML)
-        .send(await this.page(req, id, { formError: refusal.message }));
-    }
+    return postRedirectGet(
+      reply,
+      () => this.data.erase(me.id, id),
+      `/admin/experts/${id}/personal-data?done=erased`,
+      (err) => this.page(req, reply, id, { formError: refusalText(err) }, err.status),
+    );
   }
 }

@@ -8,13 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
-import { pageContext } from '../common/page-context';
+import { sendPage } from '../common/page-form';
 import { projectRoot } from '../common/project-root';
 import { ViewService } from '../common/view.service';
 import { ALL_QUEUES, QueueName } from '../queue/queue-registry';
 import { QUEUE_DASHBOARD_PATH } from '../queue/queue-dashboard';
 import { OperationsRepository } from './operations.repository';
-import { HTML } from './reference-pages.helpers';
 
 const QUEUE_LABELS: Record<QueueName, string> = {
   [QueueName.Aggregation]: 'Подсчёт результатов',
@@ -88,26 +87,22 @@ export class OperationsPagesController {
       this.repo.outbox(),
       this.queues().catch(() => null),
     ]);
-    const html = this.views.render(
-      'pages/admin/operations',
-      pageContext(req, {
-        title: 'Работа системы',
-        version: version(),
-        migrationCount: migrations.length,
-        lastMigration: migrations[0] ? new Date(Number(migrations[0].timestamp)) : null,
-        queues,
-        failedJobs: (queues ?? []).flatMap((q) => q.failed.map((f) => ({ ...f, queue: q.label }))),
-        outbox,
-        mailFailures: mail.map((m) => ({
-          to: m.to_address,
-          kind: MAIL_LABELS[m.template] ?? 'письмо',
-          at: m.updated_at,
-          attempts: m.attempts,
-          why: mailFailureInWords(m.last_error),
-        })),
-        dashboardUrl: QUEUE_DASHBOARD_PATH,
-      }),
-    );
-    return reply.type(HTML).send(html);
+    return sendPage(reply, this.views, req, 'pages/admin/operations', {
+      title: 'Работа системы',
+      version: version(),
+      migrationCount: migrations.length,
+      lastMigration: migrations[0] ? new Date(Number(migrations[0].timestamp)) : null,
+      queues,
+      failedJobs: (queues ?? []).flatMap((q) => q.failed.map((f) => ({ ...f, queue: q.label }))),
+      outbox,
+      mailFailures: mail.map((m) => ({
+        to: m.to_address,
+        kind: MAIL_LABELS[m.template] ?? 'письмо',
+        at: m.updated_at,
+        attempts: m.attempts,
+        why: mailFailureInWords(m.last_error),
+      })),
+      dashboardUrl: QUEUE_DASHBOARD_PATH,
+    });
   }
 }

@@ -4,8 +4,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { contentDisposition } from '../campaigns/file-type';
 import { NotFoundError } from '../common/domain-error';
-import { formRefusal } from '../common/form-refusal';
-import { pageContext } from '../common/page-context';
 import { Cell, tableCsv, tableXlsx } from '../common/table-export';
 import { isUuid } from '../common/uuid';
 import { ViewService } from '../common/view.service';
@@ -13,11 +11,18 @@ import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { IMPORT_MAX_BYTES, ORGANIZATION_COLUMNS } from '../reference/organization-import';
 import { OrganizationRow, ReferenceAdminRepository } from '../reference/reference-admin.repository';
 import { ReferenceAdminService } from '../reference/reference-admin.service';
-import { fieldErrorList, HTML, territoryLabel } from './reference-pages.helpers';
-import { flashFor } from '../common/page-form';
+import { fieldRefusalView, flashFor, postRedirectGet, refusalText, sendPage } from '../common/page-form';
+import { newField, territoryLabel } from './reference-pages.helpers';
 
 const PAGE_SIZE = 50;
 const DONE: Record<string, string> = { created: 'Организация добавлена', saved: 'Изменения сохранены', deleted: 'Организация удалена' };
+
+/** What a refused organization form shows again: the values as posted, the checkboxes as ticked. */
+const posted = (body: Record<string, unknown>) => ({
+  ...body,
+  baseSite: body?.baseSite === 'on',
+  innovationSite: body?.innovationSite === 'on',
+});
 
 /** Organizations (administrators and organizers): list, edit, import with a checked preview, export. */
 @ApiExcludeController()
@@ -41,7 +46,13 @@ export class OrganizationsPagesController {
     };
   }
 
-  private async listPage(req: FastifyRequest, q: Record<string, string | undefined>, extra: Record<string, unknown> = {}) {
+  private async listPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    q: Record<string, string | undefined>,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const filter = {
       search: (q.search ?? '').trim().slice(0, 200),
       territoryId: isUuid(q.territoryId) ? q.territoryId : '',
@@ -59,22 +70,20 @@ export class OrganizationsPagesController {
     const lists = await this.formLists(values);
     const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString();
     const pageUrl = (n: number) => `/reference/organizations?${qs ? `${qs}&` : ''}page=${n}`;
-    return this.views.render(
-      'pages/admin/organizations',
-      pageContext(req, {
-        title: 'Организации',
-        filter,
-        filterTerritories: lists.territories.map((t) => ({ ...t, selected: t.id === filter.territoryId })),
-        ...lists,
-        organizations: rows.map((o) => this.view(o, lists.directionName)),
-        total,
-        prevUrl: page > 1 ? pageUrl(page - 1) : null,
-        nextUrl: page * PAGE_SIZE < total ? pageUrl(page + 1) : null,
-        values,
-        errors: {},
-        ...extra,
-      }),
-    );
+    const context = {
+      title: 'Организации',
+      filter,
+      filterTerritories: lists.territories.map((t) => ({ ...t, selected: t.id === filter.territoryId })),
+      ...lists,
+      organizations: rows.map((o) => this.view(o, lists.directionName)),
+      total,
+      prevUrl: page > 1 ? pageUrl(page - 1) : null,
+      nextUrl: page * PAGE_SIZE < total ? pageUrl(page + 1) : null,
+      values,
+      errors: {},
+      ...extra,
+    };
+    return sendPage(reply, this.views, req, 'pages/admin/organizations', context, status);
   }
 
   private view(o: OrganizationRow, directionName: Map<string, string>) {
@@ -98,57 +107,43 @@ export class OrganizationsPagesController {
     const n = (v?: string) => Math.max(0, Math.floor(Number(v)) || 0);
     const imported =
       q.done === 'imported' ? `Загрузка сохранена: добавлено ${n(q.created)}, обновлено ${n(q.updated)}, без изменений ${n(q.same)}` : '';
-    const message = imported || (q.done && DONE[q.done]);
-    const flash = message ? { kind: 'success', message } : undefined;
-    return reply.type(HTML).send(await this.listPage(req, q, { flash }));
+    const flash = imported ? { kind: 'success', message: imported } : flashFor(q.done, DONE);
+    return this.listPage(req, reply, q, { flash });
   }
 
   @Post()
   async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() me: AuthUser, @Body() body: Record<string, unknown>) {
-    try {
-      const id = await this.service.saveOrganization(me.id, null, body ?? {});
-      return reply.redirect(`/reference/organizations/${id}?done=created`, 303);
-    } catch (err) {
-      const refusal = formRefusal(err);
-      const html = await this.listPage(
-        req,
-        {},
-        {
-          values: { ...body, baseSite: body?.baseSite === 'on', innovationSite: body?.innovationSite === 'on' },
-          errors: refusal.fieldErrors,
-          formError: 'Организация не добавлена: исправьте поля, отмеченные ниже.',
-          formErrors: fieldErrorList(refusal.fieldErrors, 'new-'),
-        },
-      );
-      return reply.status(refusal.status).type(HTML).send(html);
-    }
+    return postRedirectGet(
+      reply,
+      () => this.service.saveOrganization(me.id, null, body ?? {}),
+      (id) => `/reference/organizations/${id}?done=created`,
+      (err) => {
+        const { status, ...view } = fieldRefusalView(err, 'Организация не добавлена: исправьте поля, отмеченные ниже.', newField);
+        return this.listPage(req, reply, {}, { values: posted(body), ...view }, status);
+      },
+    );
   }
 
   @Get('import')
   importForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return reply
-      .type(HTML)
-      .send(
-        this.views.render(
-          'pages/admin/organizations-import',
-          pageContext(req, { title: 'Загрузка организаций', columns: ORGANIZATION_COLUMNS }),
-        ),
-      );
+    return sendPage(reply, this.views, req, 'pages/admin/organizations-import', {
+      title: 'Загрузка организаций',
+      columns: ORGANIZATION_COLUMNS,
+    });
   }
 
   /** Checks the uploaded file and shows what would be saved, or every bad row; nothing is saved here. */
   @Post('import')
   async importCheck(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const render = (status: number, extra: Record<string, unknown>) =>
-      reply
-        .status(status)
-        .type(HTML)
-        .send(
-          this.views.render(
-            'pages/admin/organizations-import',
-            pageContext(req, { title: 'Загрузка организаций', columns: ORGANIZATION_COLUMNS, ...extra }),
-          ),
-        );
+      sendPage(
+        reply,
+        this.views,
+        req,
+        'pages/admin/organizations-import',
+        { title: 'Загрузка организаций', columns: ORGANIZATION_COLUMNS, ...extra },
+        status,
+      );
     let data: Buffer | null = null;
     try {
       const part = String(req.headers['content-type'] ?? '').startsWith('multipart/')
@@ -217,7 +212,7 @@ export class OrganizationsPagesController {
       .send(tableCsv([...ORGANIZATION_COLUMNS], await this.exportRows()));
   }
 
-  private async editPage(req: FastifyRequest, id: string, extra: Record<string, unknown> = {}) {
+  private async editPage(req: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
     const o = await this.repo.organization(id);
     if (!o) throw new NotFoundError('Организация');
     const values = (extra.values as Record<string, unknown>) ?? {
@@ -229,15 +224,13 @@ export class OrganizationsPagesController {
       inn: o.inn ?? '',
       directions: o.directions,
     };
-    return this.views.render(
-      'pages/admin/organization',
-      pageContext(req, { title: o.name, organization: o, values, errors: {}, ...(await this.formLists(values)), ...extra }),
-    );
+    const context = { title: o.name, organization: o, values, errors: {}, ...(await this.formLists(values)), ...extra };
+    return sendPage(reply, this.views, req, 'pages/admin/organization', context, status);
   }
 
   @Get(':id')
   async edit(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
-    return reply.type(HTML).send(await this.editPage(req, id, { flash: flashFor(done, DONE) }));
+    return this.editPage(req, reply, id, { flash: flashFor(done, DONE) });
   }
 
   @Post(':id')
@@ -248,19 +241,15 @@ export class OrganizationsPagesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: Record<string, unknown>,
   ) {
-    try {
-      await this.service.saveOrganization(me.id, id, body ?? {});
-      return reply.redirect(`/reference/organizations/${id}?done=saved`, 303);
-    } catch (err) {
-      const refusal = formRefusal(err);
-      const html = await this.editPage(req, id, {
-        values: { ...body, baseSite: body?.baseSite === 'on', innovationSite: body?.innovationSite === 'on' },
-        errors: refusal.fieldErrors,
-        formError: 'Изменения не сохранены: исправьте поля, отмеченные ниже.',
-        formErrors: fieldErrorList(refusal.fieldErrors),
-      });
-      return reply.status(refusal.status).type(HTML).send(html);
-    }
+    return postRedirectGet(
+      reply,
+      () => this.service.saveOrganization(me.id, id, body ?? {}),
+      `/reference/organizations/${id}?done=saved`,
+      (err) => {
+        const { status, ...view } = fieldRefusalView(err, 'Изменения не сохранены: исправьте поля, отмеченные ниже.');
+        return this.editPage(req, reply, id, { values: posted(body), ...view }, status);
+      },
+    );
   }
 
   @Post(':id/delete')
@@ -270,15 +259,11 @@ export class OrganizationsPagesController {
     @CurrentUser() me: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,
   ) {
-    try {
-      await this.service.deleteOrganization(me.id, id);
-      return reply.redirect('/reference/organizations?done=deleted', 303);
-    } catch (err) {
-      const refusal = formRefusal(err);
-      return reply
-        .status(refusal.status)
-        .type(HTML)
-        .send(await this.editPage(req, id, { formError: refusal.message }));
-    }
+    return postRedirectGet(
+      reply,
+      () => this.service.deleteOrganization(me.id, id),
+      '/reference/organizations?done=deleted',
+      (err) => this.editPage(req, reply, id, { formError: refusalText(err) }, err.status),
+    );
   }
 }

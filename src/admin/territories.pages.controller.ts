@@ -4,16 +4,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, Roles } from '../accounts/current-user';
 import { Role } from '../accounts/entities/user.entity';
 import { NotFoundError } from '../common/domain-error';
-import { formRefusal } from '../common/form-refusal';
-import { pageContext } from '../common/page-context';
 import { ViewService } from '../common/view.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ReferenceAdminRepository } from '../reference/reference-admin.repository';
 import { ReferenceAdminService } from '../reference/reference-admin.service';
-import { fieldErrorList, HTML, kindOptions } from './reference-pages.helpers';
-import { flashFor } from '../common/page-form';
+import { fieldRefusalView, flashFor, postRedirectGet, sendPage } from '../common/page-form';
+import { kindOptions, newField } from './reference-pages.helpers';
 
 const DONE: Record<string, string> = { created: 'Территория добавлена', saved: 'Изменения сохранены' };
+
+/** What a refused territory form shows again: the values as posted, the checkbox as ticked. */
+const posted = (body: Record<string, unknown>) => ({ ...body, active: body?.active === 'on' });
 
 /** /admin/reference (the hub) and /admin/territories: municipalities, their kind (it changes over time), order. */
 @ApiExcludeController()
@@ -28,59 +29,51 @@ export class TerritoriesPagesController {
 
   @Get('reference')
   hub(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return reply.type(HTML).send(this.views.render('pages/admin/reference', pageContext(req, { title: 'Справочники' })));
+    return sendPage(reply, this.views, req, 'pages/admin/reference', { title: 'Справочники' });
   }
 
-  private async listPage(req: FastifyRequest, extra: Record<string, unknown> = {}) {
+  private async listPage(req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) {
     const rows = await this.repo.territories();
-    return this.views.render(
-      'pages/admin/territories',
-      pageContext(req, {
-        title: 'Территории',
-        territories: rows.map((t) => ({ ...t, kindLabel: TERRITORY_KIND_LABELS[t.kind] })),
-        kinds: kindOptions(String((extra.values as Record<string, unknown> | undefined)?.kind ?? '')),
-        values: { active: true, sortOrder: rows.length },
-        errors: {},
-        ...extra,
-      }),
-    );
+    const context = {
+      title: 'Территории',
+      territories: rows.map((t) => ({ ...t, kindLabel: TERRITORY_KIND_LABELS[t.kind] })),
+      kinds: kindOptions(String((extra.values as Record<string, unknown> | undefined)?.kind ?? '')),
+      values: { active: true, sortOrder: rows.length },
+      errors: {},
+      ...extra,
+    };
+    return sendPage(reply, this.views, req, 'pages/admin/territories', context, status);
   }
 
   @Get('territories')
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
-    return reply.type(HTML).send(await this.listPage(req, { flash: flashFor(done, DONE) }));
+    return this.listPage(req, reply, { flash: flashFor(done, DONE) });
   }
 
   @Post('territories')
   async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() me: AuthUser, @Body() body: Record<string, unknown>) {
-    try {
-      await this.service.saveTerritory(me.id, null, body ?? {});
-      return reply.redirect('/admin/territories?done=created', 303);
-    } catch (err) {
-      const refusal = formRefusal(err);
-      const html = await this.listPage(req, {
-        values: { ...body, active: body?.active === 'on' },
-        errors: refusal.fieldErrors,
-        formError: 'Территория не добавлена: исправьте поля, отмеченные ниже.',
-        formErrors: fieldErrorList(refusal.fieldErrors, 'new-'),
-      });
-      return reply.status(refusal.status).type(HTML).send(html);
-    }
+    return postRedirectGet(
+      reply,
+      () => this.service.saveTerritory(me.id, null, body ?? {}),
+      '/admin/territories?done=created',
+      (err) => {
+        const { status, ...view } = fieldRefusalView(err, 'Территория не добавлена: исправьте поля, отмеченные ниже.', newField);
+        return this.listPage(req, reply, { values: posted(body), ...view }, status);
+      },
+    );
   }
 
-  private async editPage(req: FastifyRequest, id: string, extra: Record<string, unknown> = {}) {
+  private async editPage(req: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) {
     const t = await this.repo.territory(id);
     if (!t) throw new NotFoundError('Территория');
     const values = (extra.values as Record<string, unknown>) ?? { name: t.name, kind: t.kind, active: t.active, sortOrder: t.sort_order };
-    return this.views.render(
-      'pages/admin/territory',
-      pageContext(req, { title: t.name, territory: t, values, kinds: kindOptions(String(values.kind)), errors: {}, ...extra }),
-    );
+    const context = { title: t.name, territory: t, values, kinds: kindOptions(String(values.kind)), errors: {}, ...extra };
+    return sendPage(reply, this.views, req, 'pages/admin/territory', context, status);
   }
 
   @Get('territories/:id')
   async edit(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id', ParseUUIDPipe) id: string) {
-    return reply.type(HTML).send(await this.editPage(req, id));
+    return this.editPage(req, reply, id);
   }
 
   @Post('territories/:id')
@@ -91,18 +84,14 @@ export class TerritoriesPagesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: Record<string, unknown>,
   ) {
-    try {
-      await this.service.saveTerritory(me.id, id, body ?? {});
-      return reply.redirect('/admin/territories?done=saved', 303);
-    } catch (err) {
-      const refusal = formRefusal(err);
-      const html = await this.editPage(req, id, {
-        values: { ...body, active: body?.active === 'on' },
-        errors: refusal.fieldErrors,
-        formError: 'Изменения не сохранены: исправьте поля, отмеченные ниже.',
-        formErrors: fieldErrorList(refusal.fieldErrors),
-      });
-      return reply.status(refusal.status).type(HTML).send(html);
-    }
+    return postRedirectGet(
+      reply,
+      () => this.service.saveTerritory(me.id, id, body ?? {}),
+      '/admin/territories?done=saved',
+      (err) => {
+        const { status, ...view } = fieldRefusalView(err, 'Изменения не сохранены: исправьте поля, отмеченные ниже.');
+        return this.editPage(req, reply, id, { values: posted(body), ...view }, status);
+      },
+    );
   }
 }

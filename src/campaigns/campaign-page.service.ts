@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FieldLabels, refusalView, sendPage } from '../common/page-form';
+import { FieldLabels, postRedirectGet, refusalView, sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
 import { ProposalsService } from '../proposals/proposals.service';
@@ -87,15 +87,12 @@ export class CampaignPageService {
     action: () => Promise<unknown>,
     values: Form = {},
   ) {
-    try {
-      await action();
-      return reply.redirect(`/organizer/campaigns/${id}?done=${done}#${form}`, 303);
-    } catch (err) {
+    return postRedirectGet(reply, action, `/organizer/campaigns/${id}?done=${done}#${form}`, (err) => {
       const [status, extra] = this.failure(err);
       // the summary at the top of the page links to the form that failed
       const formErrors = (extra.formErrors as { message: string }[]).map((e) => ({ ...e, field: form }));
       return this.renderCampaign(id, req, reply, status, { ...extra, formErrors, failedForm: form, values });
-    }
+    });
   }
 
   failure(err: unknown): [number, Record<string, unknown>] {

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { ValidationError } from '../common/domain-error';
-import { flashFor, isConfirmed, sendConfirmPage } from '../common/page-form';
+import { flashFor, isConfirmed, postRedirectGet, sendConfirmPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { AppConfig } from '../config/app.config';
 import { StorageService } from '../storage/storage.service';
@@ -41,13 +41,15 @@ export class CampaignsPagesController {
 
   @Post()
   async create(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: AuthUser) {
-    try {
-      const created = await this.campaigns.create(createCampaignForm(body ?? {}), user.id);
-      return reply.redirect(`/organizer/campaigns/${created.id}?done=created`, 303);
-    } catch (err) {
-      const [status, extra] = this.pages.failure(err);
-      return this.pages.renderList(req, reply, status, { ...extra, values: body ?? {} });
-    }
+    return postRedirectGet(
+      reply,
+      () => this.campaigns.create(createCampaignForm(body ?? {}), user.id),
+      (created) => `/organizer/campaigns/${created.id}?done=created`,
+      (err) => {
+        const [status, extra] = this.pages.failure(err);
+        return this.pages.renderList(req, reply, status, { ...extra, values: body ?? {} });
+      },
+    );
   }
 
   @Get(':id')

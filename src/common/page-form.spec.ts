@@ -1,5 +1,5 @@
 import { ConflictError, DomainError, ErrorCode, notFoundText, ValidationError } from './domain-error';
-import { refusalView, splitFieldMessage } from './page-form';
+import { fieldRefusalView, refusalText, refusalView, splitFieldMessage, submitForm } from './page-form';
 import { formatAlpha, formatDecimal } from './view-helpers';
 
 describe('page toolkit: refusals in plain Russian, named by their labels', () => {
@@ -39,6 +39,43 @@ describe('page toolkit: refusals in plain Russian, named by their labels', () =>
   it('rethrows what is not the user’s input (faults and 404s go to the error page)', () => {
     expect(() => refusalView(new Error('boom'))).toThrow('boom');
     expect(() => refusalView(new DomainError(ErrorCode.NotFound, 'Кампания не найдена'))).toThrow('Кампания не найдена');
+  });
+
+  it('shows a service’s own field messages as they are, under the form’s banner, the summary linking to each field', () => {
+    const err = new ValidationError(['name: пусто'], { name: 'укажите название' });
+    expect(fieldRefusalView(err, 'Не сохранено.', (f) => `new-${f}`)).toEqual({
+      status: 400,
+      formError: 'Не сохранено.',
+      formErrors: [{ field: 'new-name', message: 'укажите название' }],
+      errors: { name: 'укажите название' },
+    });
+    expect(refusalText(new ValidationError(['role: выберите роль', 'Нельзя: так']))).toBe('выберите роль; Нельзя: так');
+  });
+
+  it('runs a form action: the result to `done`, a refusal to `refused`, anything else on to the error filter', async () => {
+    await expect(
+      submitForm(
+        async () => 2,
+        (n) => n * 10,
+        () => 'refused',
+      ),
+    ).resolves.toBe(20);
+    const refusal = new ConflictError('уже');
+    await expect(
+      submitForm(
+        () => Promise.reject(refusal),
+        () => 'done',
+        (err) => err,
+      ),
+    ).resolves.toBe(refusal);
+    const notFound = new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
+    await expect(
+      submitForm(
+        () => Promise.reject(notFound),
+        () => 'done',
+        () => 'refused',
+      ),
+    ).rejects.toBe(notFound);
   });
 
   it('agrees «не найден» with the noun and formats decimals the Russian way, alpha to two places', () => {

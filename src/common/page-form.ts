@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode } from './domain-error';
+import { DomainError, ErrorCode } from './domain-error';
 import { formRefusal } from './form-refusal';
 import { pageContext } from './page-context';
 import { ViewService } from './view.service';
@@ -7,8 +7,10 @@ import { ViewService } from './view.service';
 /**
  * The page toolkit, one way for every organizer and expert page:
  *  - sendPage: render a template with the layout's context;
+ *  - postRedirectGet / submitForm: run a form's action, then 303 (or the next page) when done, the form again when refused;
  *  - flashFor: the success message after post/redirect/get, by a code in the query string (never its text);
  *  - refusalView: a refused form's banner and per-field messages in plain Russian, each field named by its label;
+ *  - fieldRefusalView: the same for services that word each field's message for the page themselves (`fieldErrors`);
  *  - confirmation: an irreversible step needs `confirm=yes` in the post, or the page that states the consequence.
  */
 export const HTML = 'text/html; charset=utf-8';
@@ -25,6 +27,49 @@ export function sendPage(
     .status(status)
     .type(HTML)
     .send(views.render(template, pageContext(req, context)));
+}
+
+/**
+ * Runs a form's action. Done → `done(result)` (a redirect, or a confirmation page); refused (a DomainError the user
+ * can act on) → `refused(err)`, which shows the form again. Faults and 404s go on to the error filter (formRefusal).
+ */
+export async function submitForm<T>(
+  action: () => Promise<T>,
+  done: (result: T) => unknown,
+  refused: (err: DomainError) => unknown,
+): Promise<unknown> {
+  let result: T;
+  try {
+    result = await action();
+  } catch (err) {
+    return refused(formRefusal(err));
+  }
+  return done(result);
+}
+
+/** Post/redirect/get: done → 303 to `next` (the page with `?done=<code>`); refused → `refused(err)`. */
+export function postRedirectGet<T>(
+  reply: FastifyReply,
+  action: () => Promise<T>,
+  next: string | ((result: T) => string),
+  refused: (err: DomainError) => unknown,
+): Promise<unknown> {
+  return submitForm(action, (result) => reply.redirect(typeof next === 'string' ? next : next(result), 303), refused);
+}
+
+/** A page whose body its owner rendered (and cached) itself, inside the layout with the request's context. */
+export function sendInLayout(
+  reply: FastifyReply,
+  views: ViewService,
+  req: FastifyRequest,
+  body: string,
+  context: Record<string, unknown>,
+  status = 200,
+) {
+  return reply
+    .status(status)
+    .type(HTML)
+    .send(views.inLayout(body, pageContext(req, context)));
 }
 
 export function flashFor(done: unknown, messages: Record<string, string>): { kind: 'success'; message: string } | undefined {
@@ -94,6 +139,28 @@ export function refusalView(err: unknown, labels: FieldLabels = {}, banner?: str
   }
   const fallback = refusal.status === 409 ? 'Действие сейчас невозможно.' : 'Действие не выполнено.';
   return { status: refusal.status, formError: banner ?? BANNER[refusal.code] ?? fallback, formErrors, errors };
+}
+
+/** The summary list of a form's messages by field, each linking to its field's element (`anchor`: key → element id). */
+export function errorSummary(errors: Record<string, string>, anchor: (field: string) => string = (field) => field) {
+  return Object.entries(errors).map(([field, message]) => ({ field: anchor(field), message }));
+}
+
+/**
+ * A refused form whose service words each field's message for the page itself (`fieldErrors`: the administration's
+ * forms, the expert application): the messages as they are, next to their fields and in the summary, under the
+ * form's own banner.
+ */
+export function fieldRefusalView(err: DomainError, formError: string, anchor?: (field: string) => string): RefusalView {
+  return { status: err.status, formError, formErrors: errorSummary(err.fieldErrors, anchor), errors: err.fieldErrors };
+}
+
+/** A refusal's text for a banner: the API's field keys taken off (`campaign: оценки принимаются…` → `оценки принимаются…`). */
+export function refusalText(err: DomainError): string {
+  return ([] as string[])
+    .concat(err.messages)
+    .map((m) => splitFieldMessage(m).text)
+    .join('; ');
 }
 
 /** `discussion.closesAt` is labelled by its own entry or by its last part (`closesAt`). */

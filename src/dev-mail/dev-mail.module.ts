@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { DevMailController } from './dev-mail.controller';
+import { DevMailPagesController } from './dev-mail.pages.controller';
 import { DevMailService } from './dev-mail.service';
 
 /** /dev/mail, the demo's caught emails (development only). */
-@Module({ controllers: [DevMailController], providers: [DevMailService] })
+@Module({ controllers: [DevMailPagesController], providers: [DevMailService] })
 export class DevMailModule {}

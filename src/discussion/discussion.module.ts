@@ -3,7 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { QueueModule } from '../queue/queue.module';
 import { ReferenceModule } from '../reference/reference.module';
 import { PublicCampaignsController } from './public-campaigns.controller';
-import { PublicPagesController } from './public-pages.controller';
+import { PublicPagesController } from './public.pages.controller';
 import { QuestionnairePageService } from './questionnaire-page.service';
 import { QuestionnaireRepository } from './questionnaire.repository';
 import { QuestionnaireService } from './questionnaire.service';

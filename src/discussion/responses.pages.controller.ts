@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
-import { flashFor, refusalView, RefusalView, sendPage } from '../common/page-form';
+import { flashFor, postRedirectGet, refusalView, sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ReferenceService } from '../reference/reference.service';
@@ -158,12 +158,9 @@ export class ResponsesPagesController {
     done: string,
     fn: () => Promise<unknown>,
   ) {
-    try {
-      await fn();
-    } catch (err) {
-      const view: RefusalView = refusalView(err, LABELS);
+    return postRedirectGet(reply, fn, `/organizer/campaigns/${id}/responses/${responseId}?done=${done}`, (err) => {
+      const view = refusalView(err, LABELS);
       return this.renderOne(req, reply, id, responseId, { ...view, values: { reason: body?.reason ?? '' } }, view.status);
-    }
-    return reply.redirect(`/organizer/campaigns/${id}/responses/${responseId}?done=${done}`, 303);
+    });
   }
 }

@@ -11,7 +11,8 @@ import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
 import { ExpertApplicationsService } from './expert-applications.service';
 import { ExpertNotificationsService } from './expert-notifications.service';
-import { ExpertPagesController } from './expert-pages.controller';
+import { ExpertApplicationsPagesController } from './expert-applications.pages.controller';
+import { ExpertAssignmentsPagesController } from './expert-assignments.pages.controller';
 import { ExpertRegistryService } from './expert-registry.service';
 import { ExpertsController } from './experts.controller';
 import { MyAssignmentsController } from './my-assignments.controller';
@@ -41,7 +42,8 @@ import { ReviewsService } from './reviews.service';
     ExpertsController,
     AssignmentsController,
     MyAssignmentsController,
-    ExpertPagesController,
+    ExpertApplicationsPagesController,
+    ExpertAssignmentsPagesController,
     OrganizerExpertsPagesController,
     OrganizerAssignmentsPagesController,
   ],

@@ -4,12 +4,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-status';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { flashFor, isConfirmed, refusalView, RefusalView, sendPage } from '../common/page-form';
+import { flashFor, isConfirmed, postRedirectGet, refusalView, RefusalView, sendPage } from '../common/page-form';
 import { pluralRu } from '../common/view-helpers';
 import { ViewService } from '../common/view.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ReferenceService } from '../reference/reference.service';
 import { AssignmentPageService, AssignmentPlan } from './assignment-page.service';
+import { CandidateFilter, CandidateRow } from './assignments.repository';
 import { AssignmentsService } from './assignments.service';
 import { ASSIGNMENT_STATUS_LABELS } from './assignment-status';
 import { datetimeLocalToIso } from '../common/display-time-zone';
@@ -42,6 +43,39 @@ const OPEN = [CampaignStatus.Draft, CampaignStatus.Discussion, CampaignStatus.Re
 /** The count of what was made (shown only when something was): «Назначения созданы: 3.» */
 function createdMessage(n: number): string {
   return `${pluralRu(n, 'Назначение создано', 'Назначения созданы', 'Назначения созданы')}: ${n}.`;
+}
+
+/** Where a bulk or planned assignment leads: the count made, or «none» when every pair existed. */
+const afterAssign = (id: string, created: unknown[]) =>
+  `/organizer/campaigns/${id}/assignments?${created.length ? `created=${created.length}` : 'done=none'}`;
+
+/** The filter as query parameters (only what is set): kept by the forms that post from a filtered list. */
+function filterParams(filter: CandidateFilter): URLSearchParams {
+  return new URLSearchParams(
+    Object.entries({
+      q: filter.q,
+      territoryId: filter.territoryId,
+      competence: filter.competence,
+      maxLoad: filter.maxLoad?.toString(),
+    }).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+}
+
+/** The experts found, each with its competences in words, its load and whether the refused form had it ticked. */
+function expertRows(candidates: CandidateRow[], direction: Map<string, string>, ticked: unknown[]) {
+  return candidates.map((e) => ({
+    id: e.id,
+    fullName: e.full_name,
+    territoryName: e.territory_name,
+    organizationName: e.organization_name,
+    competenceNames: e.competences
+      .map((c) => direction.get(c) ?? '')
+      .filter(Boolean)
+      .join(', '),
+    load: e.load,
+    here: e.here,
+    checked: ticked.includes(e.id),
+  }));
 }
 
 /**
@@ -78,14 +112,7 @@ export class OrganizerAssignmentsPagesController {
     const direction = new Map(lists.directions.map((d) => [d.code, d.name]));
     const chosen = (k: string) => ([] as unknown[]).concat(values[k] ?? []);
     const created = typeof q.created === 'string' && /^\d{1,6}$/.test(q.created) ? Number(q.created) : 0;
-    const filterQuery = new URLSearchParams(
-      Object.entries({
-        q: filter.q,
-        territoryId: filter.territoryId,
-        competence: filter.competence,
-        maxLoad: filter.maxLoad?.toString(),
-      }).filter((e): e is [string, string] => typeof e[1] === 'string'),
-    );
+    const filterQuery = filterParams(filter);
     return sendPage(
       reply,
       this.views,
@@ -101,19 +128,7 @@ export class OrganizerAssignmentsPagesController {
         territories: territories.map((t) => ({ id: t.id, name: `${t.name} (${(TERRITORY_KIND_LABELS[t.kind] ?? '').toLowerCase()})` })),
         directions: lists.directions,
         documents: documents.map((d) => ({ ...d, checked: chosen('documentIds').includes(d.id) })),
-        experts: candidates.map((e) => ({
-          id: e.id,
-          fullName: e.full_name,
-          territoryName: e.territory_name,
-          organizationName: e.organization_name,
-          competenceNames: e.competences
-            .map((c) => direction.get(c) ?? '')
-            .filter(Boolean)
-            .join(', '),
-          load: e.load,
-          here: e.here,
-          checked: chosen('expertIds').includes(e.id),
-        })),
+        experts: expertRows(candidates, direction, chosen('expertIds')),
         assignments: list.map((a) => ({ ...a, statusLabel: ASSIGNMENT_STATUS_LABELS[a.status] })),
         lateCount: list.filter((a) => a.late).length,
         values,
@@ -156,19 +171,23 @@ export class OrganizerAssignmentsPagesController {
       const missingReason = isConfirmed(b) && plan.conflicts.length > 0;
       return this.preview(req, reply, id, plan, b, missingReason);
     }
-    try {
-      const created = await this.assignments.assign(user.id, id, {
+    const assign = () =>
+      this.assignments.assign(user.id, id, {
         expertIds: plan.expertIds,
         documentIds: plan.documentIds,
         dueAt: datetimeLocalToIso(b.dueAt),
         overrideReason: typeof b.overrideReason === 'string' && b.overrideReason.trim() ? b.overrideReason : undefined,
       });
-      return reply.redirect(`/organizer/campaigns/${id}/assignments?${created.length ? `created=${created.length}` : 'done=none'}`, 303);
-    } catch (err) {
-      // a conflict that appeared meanwhile: the plan again, asking for the reason (branching on the code, not the text)
-      if (err instanceof DomainError && err.code === ErrorCode.ConflictOfInterest) return this.preview(req, reply, id, plan, b, true);
-      return this.render(req, reply, id, {}, refusalView(err, LABELS), b);
-    }
+    return postRedirectGet(
+      reply,
+      assign,
+      (created) => afterAssign(id, created),
+      (err) =>
+        // a conflict that appeared meanwhile: the plan again, asking for the reason (branching on the code, not the text)
+        err.code === ErrorCode.ConflictOfInterest
+          ? this.preview(req, reply, id, plan, b, true)
+          : this.render(req, reply, id, {}, refusalView(err, LABELS), b),
+    );
   }
 
   private async preview(req: FastifyRequest, reply: FastifyReply, id: string, plan: AssignmentPlan, b: Input, missingReason: boolean) {
@@ -205,17 +224,19 @@ export class OrganizerAssignmentsPagesController {
     @Body() body: Input,
   ) {
     const b = body ?? {};
-    try {
-      const { created } = await this.assignments.assignBulk(user.id, id, {
+    const bulk = () =>
+      this.assignments.assignBulk(user.id, id, {
         mode: b.mode,
         direction: b.direction,
         perDocument: b.perDocument,
         dueAt: datetimeLocalToIso(b.dueAt),
       });
-      return reply.redirect(`/organizer/campaigns/${id}/assignments?${created.length ? `created=${created.length}` : 'done=none'}`, 303);
-    } catch (err) {
-      return this.render(req, reply, id, {}, refusalView(err, LABELS));
-    }
+    return postRedirectGet(
+      reply,
+      bulk,
+      ({ created }) => afterAssign(id, created),
+      (err) => this.render(req, reply, id, {}, refusalView(err, LABELS)),
+    );
   }
 
   @Post(':assignmentId/:action')
@@ -235,15 +256,12 @@ export class OrganizerAssignmentsPagesController {
     };
     const entry = fns[action];
     if (!entry) throw new DomainError(ErrorCode.NotFound, 'Действие не найдено');
-    try {
-      await entry[1]();
-    } catch (err) {
+    return postRedirectGet(reply, entry[1], `/organizer/campaigns/${id}/assignments?done=${entry[0]}`, (err) => {
       // the message sits next to that row's field, and the summary links to it
       const view = refusalView(err, LABELS);
       const rowField = `reopen-${assignmentId}`;
       const formErrors = view.formErrors.map((e) => (e.field === 'reason' ? { ...e, field: rowField } : e));
       return this.render(req, reply, id, {}, { ...view, formErrors }, { failedAssignment: assignmentId });
-    }
-    return reply.redirect(`/organizer/campaigns/${id}/assignments?done=${entry[0]}`, 303);
+    });
   }
 }

@@ -3,19 +3,15 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { formRefusal } from '../common/form-refusal';
-import { isConfirmed, refusalView, sendConfirmPage } from '../common/page-form';
-import { pageContext } from '../common/page-context';
+import { flashFor, isConfirmed, postRedirectGet, refusalView, sendConfirmPage, sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { ReferenceService } from '../reference/reference.service';
 import { TERRITORY_KIND_LABELS } from '../reference/reference-data';
 import { ExpertRegistryService } from './expert-registry.service';
 import { AssignmentPageService } from './assignment-page.service';
-import { sendPage } from '../common/page-form';
 import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-status';
 import { EXPERT_STATUS_LABELS, ExpertAction, expertActionAllowed, ExpertStatus } from './expert-status';
 
-const HTML = 'text/html; charset=utf-8';
 const ACTIONS: string[] = Object.values(ExpertAction);
 const DONE: Record<string, string> = {
   approve: 'Эксперт одобрен, ему отправлено письмо.',
@@ -33,6 +29,12 @@ const REGISTRY_LABELS = {
   competence: 'Компетенция',
 };
 
+/** A refusal in one line, each field named by its label. */
+const refusalLine = (error: DomainError) =>
+  refusalView(error, REGISTRY_LABELS)
+    .formErrors.map((x) => x.message)
+    .join(' ');
+
 /** Organizer pages: the registry with decisions (a campaign's assignments are OrganizerAssignmentsPagesController). */
 @ApiExcludeController()
 @OrganizerOnly()
@@ -45,7 +47,14 @@ export class OrganizerExpertsPagesController {
     private readonly reference: ReferenceService,
   ) {}
 
-  private async registryPage(req: FastifyRequest, q: Record<string, string | undefined>, error?: DomainError, errorFor?: string) {
+  /** The registry; a refusal goes next to the expert it is about (`errorFor`), or above the list. */
+  private async registryPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    q: Record<string, string | undefined>,
+    error?: DomainError,
+    errorFor?: string,
+  ) {
     const filter = { status: q.status || undefined, competence: q.competence || undefined, territoryId: q.territoryId || undefined };
     const [experts, territories, lists] = await Promise.all([
       this.registry.list(filter),
@@ -54,9 +63,12 @@ export class OrganizerExpertsPagesController {
     ]);
     const directionName = new Map(lists.directions.map((d) => [d.code, d.name]));
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString();
-    return this.views.render(
+    return sendPage(
+      reply,
+      this.views,
+      req,
       'pages/organizer/experts',
-      pageContext(req, {
+      {
         title: 'Реестр экспертов',
         filter,
         exportUrl: `/api/v1/experts/export.xlsx${query ? `?${query}` : ''}`,
@@ -77,34 +89,23 @@ export class OrganizerExpertsPagesController {
           canReject: expertActionAllowed(ExpertAction.Reject, e.status),
           canSuspend: expertActionAllowed(ExpertAction.Suspend, e.status),
           canRestore: expertActionAllowed(ExpertAction.Restore, e.status),
-          error:
-            errorFor === e.id && error
-              ? refusalView(error, REGISTRY_LABELS)
-                  .formErrors.map((x) => x.message)
-                  .join(' ')
-              : undefined,
+          error: errorFor === e.id && error ? refusalLine(error) : undefined,
         })),
-        flash: q.done && DONE[q.done] ? { kind: 'success', message: DONE[q.done] } : undefined,
-        formError:
-          error && !errorFor
-            ? refusalView(error, REGISTRY_LABELS)
-                .formErrors.map((x) => x.message)
-                .join(' ')
-            : undefined,
-      }),
+        flash: flashFor(q.done, DONE),
+        formError: error && !errorFor ? refusalLine(error) : undefined,
+      },
+      error?.status ?? 200,
     );
   }
 
   @Get('experts')
   async experts(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() q: Record<string, string>) {
     try {
-      return reply.type(HTML).send(await this.registryPage(req, q ?? {}));
+      return await this.registryPage(req, reply, q ?? {});
     } catch (err) {
-      if (!(err instanceof DomainError) || err.status !== 400) throw err;
-      return reply
-        .status(400)
-        .type(HTML)
-        .send(await this.registryPage(req, {}, err));
+      // a malformed filter: the whole registry, with the reason above it
+      if (!(err instanceof DomainError) || err.code !== ErrorCode.ValidationFailed) throw err;
+      return this.registryPage(req, reply, {}, err);
     }
   }
 
@@ -165,15 +166,11 @@ export class OrganizerExpertsPagesController {
         danger: true,
       });
     }
-    try {
-      await this.registry.changeStatus(user.id, id, action as ExpertAction, body?.reason);
-    } catch (err) {
-      const refusal = formRefusal(err);
-      return reply
-        .status(refusal.status)
-        .type(HTML)
-        .send(await this.registryPage(req, {}, refusal, id));
-    }
-    return reply.redirect(`/organizer/experts?done=${action}`, 303);
+    return postRedirectGet(
+      reply,
+      () => this.registry.changeStatus(user.id, id, action as ExpertAction, body?.reason),
+      `/organizer/experts?done=${action}`,
+      (refusal) => this.registryPage(req, reply, {}, refusal, id),
+    );
   }
 }

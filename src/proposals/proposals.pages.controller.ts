@@ -5,7 +5,7 @@ import { AuthUser, CurrentUser, OrganizerOnly } from '../accounts/current-user';
 import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-status';
 import { ValidationError } from '../common/domain-error';
 import { formRefusal } from '../common/form-refusal';
-import { pageContext } from '../common/page-context';
+import { errorSummary, postRedirectGet, sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { DECISION_LABELS, DECISIONS } from './proposal-decision';
 import { GENERAL_TITLE, groupView, ProposalsSummaryService } from './proposals-summary.service';
@@ -14,12 +14,12 @@ import { ProposalsService } from './proposals.service';
 import { ProposalsPdfRenderer } from './renderers/proposals-pdf.renderer';
 import { ProposalsXlsxRenderer } from './renderers/proposals-xlsx.renderer';
 
-const HTML = 'text/html; charset=utf-8';
 /** Groups per page: each is a checkbox and a few lines, so a page stays light at 390 px. */
 const GROUPS_PER_PAGE = 50;
 const FILTER_KEYS = ['documentId', 'questionId', 'territoryId', 'decision', 'q'] as const;
 
 type Form = Record<string, unknown>;
+type Filters = Record<(typeof FILTER_KEYS)[number], string>;
 
 /** Where the error summary sends the reader for each field of the decision form. */
 const ERROR_ANCHORS: Record<string, string> = { group: 'proposal-list', decision: 'decision-accepted', justification: 'justification' };
@@ -30,8 +30,8 @@ const one = (v: unknown): string => (Array.isArray(v) ? String(v[v.length - 1] ?
  * The filters of a query string, or of the decision form (there prefixed `filter_`, since the form's own `decision`
  * is the decision to take), as strings (only the known keys).
  */
-function filtersOf(source: Form, prefix = ''): Record<(typeof FILTER_KEYS)[number], string> {
-  return Object.fromEntries(FILTER_KEYS.map((k) => [k, one(source[prefix + k]).trim()])) as Record<(typeof FILTER_KEYS)[number], string>;
+function filtersOf(source: Form, prefix = ''): Filters {
+  return Object.fromEntries(FILTER_KEYS.map((k) => [k, one(source[prefix + k]).trim()])) as Filters;
 }
 
 function queryString(filters: Record<string, string>, extra: Record<string, string> = {}): string {
@@ -39,6 +39,39 @@ function queryString(filters: Record<string, string>, extra: Record<string, stri
   for (const [k, v] of Object.entries({ ...filters, ...extra })) if (v) params.set(k, v);
   const s = params.toString();
   return s ? `?${s}` : '';
+}
+
+/** The filter form's choices, the ones in the query selected. */
+function filterChoices(
+  raw: Filters,
+  documents: { id: string; title: string }[],
+  questions: { id: string; text: string; document_id: string | null }[],
+  territories: { id: string; name: string }[],
+) {
+  const titles = new Map(documents.map((d) => [d.id, d.title]));
+  return {
+    documents: documents.map((d) => ({ ...d, selected: d.id === raw.documentId })),
+    questions: questions.map((q) => ({
+      ...q,
+      label: `${q.document_id ? titles.get(q.document_id) : GENERAL_TITLE}: ${q.text}`,
+      selected: q.id === raw.questionId,
+    })),
+    territories: territories.map((t) => ({ ...t, selected: t.id === raw.territoryId })),
+    decisionOptions: [
+      { value: 'undecided', label: 'Без решения', selected: raw.decision === 'undecided' },
+      ...DECISIONS.map((d) => ({ value: d, label: DECISION_LABELS[d], selected: raw.decision === d })),
+    ],
+  };
+}
+
+/** The page's links to the previous and next pages of groups, the filter kept. */
+function pager(base: string, raw: Filters, page: number, groupCount: number) {
+  return {
+    page,
+    previous: page > 1 ? `${base}${queryString(raw, { page: String(page - 1) })}` : null,
+    next: page * GROUPS_PER_PAGE < groupCount ? `${base}${queryString(raw, { page: String(page + 1) })}` : null,
+    pages: Math.max(1, Math.ceil(groupCount / GROUPS_PER_PAGE)),
+  };
 }
 
 /** The organizer's page for working through the proposals, and the summary downloads. */
@@ -78,25 +111,23 @@ export class ProposalsPagesController {
     const page = Number(one(form.page)) || 1;
     const groups = ([] as unknown[]).concat(form.group ?? []).map(String);
     const ids = groups.flatMap((g) => g.split(',')).filter(Boolean);
-    try {
+    const decide = async () => {
       if (!ids.length)
         throw new ValidationError('group: не отмечено ни одного предложения', { group: 'Отметьте хотя бы одно предложение' });
-      const { updated } = await this.proposals.decideMany(id, ids, one(form.decision) || undefined, one(form.justification), user.id);
-      return reply.redirect(
-        `/organizer/campaigns/${id}/proposals${queryString(filters, { done: 'decided', decided: String(updated), page: String(page) })}`,
-        303,
-      );
-    } catch (err) {
-      const refusal = formRefusal(err);
-      return this.render(id, req, reply, refusal.status, filters, page, {
+      return this.proposals.decideMany(id, ids, one(form.decision) || undefined, one(form.justification), user.id);
+    };
+    const next = ({ updated }: { updated: number }) =>
+      `/organizer/campaigns/${id}/proposals${queryString(filters, { done: 'decided', decided: String(updated), page: String(page) })}`;
+    return postRedirectGet(reply, decide, next, (refusal) =>
+      this.render(id, req, reply, refusal.status, filters, page, {
         errors: refusal.fieldErrors,
         formError: refusal.status === 409 ? refusal.message : 'Решение не сохранено: исправьте ошибки, отмеченные ниже.',
         // the summary at the top (layout) links to each field in trouble
-        formErrors: Object.entries(refusal.fieldErrors).map(([field, message]) => ({ field: ERROR_ANCHORS[field] ?? field, message })),
+        formErrors: errorSummary(refusal.fieldErrors, (field) => ERROR_ANCHORS[field] ?? field),
         checked: groups,
         values: { decision: one(form.decision), justification: one(form.justification) },
-      });
-    }
+      }),
+    );
   }
 
   @Get('summary.xlsx')
@@ -129,7 +160,7 @@ export class ProposalsPagesController {
     req: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    raw: Record<(typeof FILTER_KEYS)[number], string>,
+    raw: Filters,
     pageNumber: number,
     extra: Record<string, unknown>,
   ) {
@@ -152,52 +183,35 @@ export class ProposalsPagesController {
       this.repo.textQuestions(id),
       this.repo.territories(),
     ]);
-    const titles = new Map(documents.map((d) => [d.id, d.title]));
     const checked = new Set((extra.checked as string[] | undefined) ?? []);
     const base = `/organizer/campaigns/${id}/proposals`;
-    const html = this.views.render(
-      'pages/organizer/proposals',
-      pageContext(req, {
-        title: `Предложения: ${campaign.title}`,
-        campaign: { ...campaign, statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status as CampaignStatus] },
-        canDecide: this.proposals.canDecide(campaign.status),
-        progress: { total: summary.total, decided: summary.decided },
-        matching,
-        groupCount,
-        groups: groups.map((g, i) => ({
-          ...groupView(g),
-          key: `${(page - 1) * GROUPS_PER_PAGE + i + 1}`,
-          documentTitle: g.document_id ? g.document_title : GENERAL_TITLE,
-          checked: checked.has(g.ids),
-        })),
-        filters: raw,
-        filterErrors,
-        documents: documents.map((d) => ({ ...d, selected: d.id === raw.documentId })),
-        questions: questions.map((q) => ({
-          ...q,
-          label: `${q.document_id ? titles.get(q.document_id) : GENERAL_TITLE}: ${q.text}`,
-          selected: q.id === raw.questionId,
-        })),
-        territories: territories.map((t) => ({ ...t, selected: t.id === raw.territoryId })),
-        decisionOptions: [
-          { value: 'undecided', label: 'Без решения', selected: raw.decision === 'undecided' },
-          ...DECISIONS.map((d) => ({ value: d, label: DECISION_LABELS[d], selected: raw.decision === d })),
-        ],
-        decisions: DECISIONS.map((d) => ({
-          value: d,
-          label: DECISION_LABELS[d],
-          checked: (extra.values as Form | undefined)?.decision === d,
-        })),
-        page,
-        previous: page > 1 ? `${base}${queryString(raw, { page: String(page - 1) })}` : null,
-        next: page * GROUPS_PER_PAGE < groupCount ? `${base}${queryString(raw, { page: String(page + 1) })}` : null,
-        pages: Math.max(1, Math.ceil(groupCount / GROUPS_PER_PAGE)),
-        errors: {},
-        values: {},
-        scripts: ['/static/proposals.js'],
-        ...extra,
-      }),
-    );
-    return reply.status(status).type(HTML).send(html);
+    const context = {
+      title: `Предложения: ${campaign.title}`,
+      campaign: { ...campaign, statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status as CampaignStatus] },
+      canDecide: this.proposals.canDecide(campaign.status),
+      progress: { total: summary.total, decided: summary.decided },
+      matching,
+      groupCount,
+      groups: groups.map((g, i) => ({
+        ...groupView(g),
+        key: `${(page - 1) * GROUPS_PER_PAGE + i + 1}`,
+        documentTitle: g.document_id ? g.document_title : GENERAL_TITLE,
+        checked: checked.has(g.ids),
+      })),
+      filters: raw,
+      filterErrors,
+      ...filterChoices(raw, documents, questions, territories),
+      decisions: DECISIONS.map((d) => ({
+        value: d,
+        label: DECISION_LABELS[d],
+        checked: (extra.values as Form | undefined)?.decision === d,
+      })),
+      ...pager(base, raw, page, groupCount),
+      errors: {},
+      values: {},
+      scripts: ['/static/proposals.js'],
+      ...extra,
+    };
+    return sendPage(reply, this.views, req, 'pages/organizer/proposals', context, status);
   }
 }

@@ -4,8 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, OrganizerOnly, Public } from '../accounts/current-user';
 import { CAMPAIGN_STATUS_LABELS } from '../campaigns/campaign-status';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { flashFor } from '../common/page-form';
-import { pageContext } from '../common/page-context';
+import { errorSummary, flashFor, sendPage } from '../common/page-form';
 import { PublishedProposalsService } from '../proposals/published-proposals.service';
 import { ViewService } from '../common/view.service';
 import { MailService } from '../mail/mail.service';
@@ -75,7 +74,7 @@ export class ReportsPagesController {
     if (!choice || Object.keys(fieldErrors).length) {
       return this.render(id, req, reply, 400, {
         formError: 'Отчёт не заказан: исправьте отмеченные поля',
-        formErrors: Object.entries(fieldErrors).map(([field, message]) => ({ field: `${field}-fieldset`, message })),
+        formErrors: errorSummary(fieldErrors, (field) => `${field}-fieldset`),
         fieldErrors,
         values: { kind, format },
       });
@@ -118,16 +117,12 @@ export class ReportsPagesController {
       this.results.latest(campaign.id),
       this.publishedProposals.forPage(campaign.id),
     ]);
-    const html = this.views.render(
-      'pages/public/results',
-      pageContext(req, {
-        title: `Итоги: ${campaign.title}`,
-        campaign,
-        results: snapshot ? resultsPageModel(snapshot, { withExperts: false }) : null,
-        proposalsSummary,
-      }),
-    );
-    return reply.type('text/html; charset=utf-8').send(html);
+    return sendPage(reply, this.views, req, 'pages/public/results', {
+      title: `Итоги: ${campaign.title}`,
+      campaign,
+      results: snapshot ? resultsPageModel(snapshot, { withExperts: false }) : null,
+      proposalsSummary,
+    });
   }
 
   private async render(id: string, req: FastifyRequest, reply: FastifyReply, status: number, extra: Record<string, unknown>) {
@@ -137,9 +132,12 @@ export class ReportsPagesController {
       this.reports.forCampaign(id),
       this.mail.failedFor(id),
     ]);
-    const html = this.views.render(
+    return sendPage(
+      reply,
+      this.views,
+      req,
       'pages/organizer/results',
-      pageContext(req, {
+      {
         title: `Результаты: ${campaign.title}`,
         campaign: { ...campaign, statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status] },
         results: snapshot ? resultsPageModel(snapshot, { withExperts: true }) : null,
@@ -157,8 +155,8 @@ export class ReportsPagesController {
         publicStage: PUBLIC_STAGES.includes(campaign.status),
         fieldErrors: {},
         ...extra,
-      }),
+      },
+      status,
     );
-    return reply.status(status).type('text/html; charset=utf-8').send(html);
   }
 }

@@ -5,7 +5,7 @@ import { OrganizerOnly } from '../accounts/current-user';
 import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-status';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { formRefusal } from '../common/form-refusal';
-import { pageContext } from '../common/page-context';
+import { errorSummary, sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { contentDisposition } from '../reports/reports.controller';
 import { breakdownCsv, breakdownXlsx } from './breakdown-export';
@@ -13,8 +13,6 @@ import { Breakdown, BreakdownService, DIMENSIONS } from './breakdown.service';
 import { AnswersQuery, AnswersService, parseAnswersQuery, SEARCH_MAX } from './answers.service';
 import { ResultsService } from './results.service';
 import { RoundsService } from './rounds.service';
-
-const HTML = 'text/html; charset=utf-8';
 
 /** The organizer's analysis pages: a question broken down by a group, the free-text answers, the rounds compared. */
 @ApiExcludeController()
@@ -52,22 +50,19 @@ export class AnalysisPagesController {
     }
     const questions = await this.breakdowns.questions(id);
     const exportQuery = breakdown ? `questionId=${breakdown.questionId}&by=${breakdown.by}` : '';
-    const html = this.views.render(
-      'pages/organizer/breakdown',
-      pageContext(req, {
-        title: `Разбивка ответов: ${campaign.title}`,
-        campaign,
-        questions: questions.map((q) => ({ ...q, label: q.document_title ? `${q.document_title}: ${q.text}` : q.text })),
-        dimensions: DIMENSIONS,
-        values,
-        errors,
-        formError: Object.keys(errors).length ? 'Разбивка не построена: исправьте отмеченные поля' : null,
-        formErrors: Object.entries(errors).map(([field, message]) => ({ field, message })),
-        breakdown,
-        exportQuery,
-      }),
-    );
-    return reply.status(status).type(HTML).send(html);
+    const context = {
+      title: `Разбивка ответов: ${campaign.title}`,
+      campaign,
+      questions: questions.map((q) => ({ ...q, label: q.document_title ? `${q.document_title}: ${q.text}` : q.text })),
+      dimensions: DIMENSIONS,
+      values,
+      errors,
+      formError: Object.keys(errors).length ? 'Разбивка не построена: исправьте отмеченные поля' : null,
+      formErrors: errorSummary(errors),
+      breakdown,
+      exportQuery,
+    };
+    return sendPage(reply, this.views, req, 'pages/organizer/breakdown', context, status);
   }
 
   @Get('campaigns/:id/results/breakdown/export')
@@ -92,38 +87,29 @@ export class AnalysisPagesController {
     const { values, errors, filter, before } = parseAnswersQuery(query);
     const page = await this.answers.page(id, filter, before);
     const nextQuery = page.next ? new URLSearchParams({ ...values, before: page.next }).toString() : '';
-    const html = this.views.render(
-      'pages/organizer/answers',
-      pageContext(req, {
-        title: `Свободные ответы: ${campaign.title}`,
-        campaign,
-        values,
-        errors,
-        formError: Object.keys(errors).length ? 'Поиск не выполнен: исправьте отмеченное поле' : null,
-        formErrors: Object.entries(errors).map(([field, message]) => ({ field, message })),
-        searchMax: SEARCH_MAX,
-        paged: Boolean(before),
-        firstQuery: new URLSearchParams(values).toString(),
-        nextQuery,
-        ...page,
-      }),
-    );
-    return reply
-      .status(Object.keys(errors).length ? 400 : 200)
-      .type(HTML)
-      .send(html);
+    const refused = Object.keys(errors).length > 0;
+    const context = {
+      title: `Свободные ответы: ${campaign.title}`,
+      campaign,
+      values,
+      errors,
+      formError: refused ? 'Поиск не выполнен: исправьте отмеченное поле' : null,
+      formErrors: errorSummary(errors),
+      searchMax: SEARCH_MAX,
+      paged: Boolean(before),
+      firstQuery: new URLSearchParams(values).toString(),
+      nextQuery,
+      ...page,
+    };
+    return sendPage(reply, this.views, req, 'pages/organizer/answers', context, refused ? 400 : 200);
   }
 
   @Get('rounds')
   async roundsPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const rounds = await this.rounds.rounds();
-    const html = this.views.render(
-      'pages/organizer/rounds',
-      pageContext(req, {
-        title: 'Сравнение кампаний',
-        rounds: rounds.map((r) => ({ ...r, statusLabel: CAMPAIGN_STATUS_LABELS[r.status as CampaignStatus] ?? r.status })),
-      }),
-    );
-    return reply.type(HTML).send(html);
+    return sendPage(reply, this.views, req, 'pages/organizer/rounds', {
+      title: 'Сравнение кампаний',
+      rounds: rounds.map((r) => ({ ...r, statusLabel: CAMPAIGN_STATUS_LABELS[r.status as CampaignStatus] ?? r.status })),
+    });
   }
 }

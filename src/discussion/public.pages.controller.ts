@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Public } from '../accounts/current-user';
 import { CAMPAIGN_STATUS_LABELS, CampaignStatus } from '../campaigns/campaign-status';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { pageContext } from '../common/page-context';
+import { HTML, sendInLayout, sendPage } from '../common/page-form';
 import { requestIp } from '../common/request-ip';
 import { accepts } from '../common/compression';
 import { ViewService } from '../common/view.service';
@@ -17,8 +17,6 @@ import { QuestionnairePageService } from './questionnaire-page.service';
 import { CampaignMeta, QuestionnaireService } from './questionnaire.service';
 import { RECEIPT_RE } from './receipt';
 import { SubmissionInvalidError, SubmissionService } from './submission.service';
-
-const HTML = 'text/html; charset=utf-8';
 
 /** The respondents' pages: server-rendered, no JavaScript needed, post/redirect/get. */
 @ApiExcludeController()
@@ -36,15 +34,11 @@ export class PublicPagesController {
   @Get()
   async index(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const [campaigns, finished] = await Promise.all([this.questionnaires.openCampaigns(), this.published.finished()]);
-    const html = this.views.render(
-      'pages/public/index',
-      pageContext(req, {
-        title: 'Открытые обсуждения',
-        campaigns,
-        finished: finished.map((c) => ({ ...c, resultsUrl: c.results_published ? `/c/${c.slug}/results` : null })),
-      }),
-    );
-    return reply.type(HTML).send(html);
+    return sendPage(reply, this.views, req, 'pages/public/index', {
+      title: 'Открытые обсуждения',
+      campaigns,
+      finished: finished.map((c) => ({ ...c, resultsUrl: c.results_published ? `/c/${c.slug}/results` : null })),
+    });
   }
 
   @Public()
@@ -55,18 +49,14 @@ export class PublicPagesController {
       this.questionnaires.documents(campaign.id),
       this.published.resultsPublic(campaign.id),
     ]);
-    const html = this.views.render(
-      'pages/public/campaign',
-      pageContext(req, {
-        title: campaign.title,
-        campaign,
-        documents,
-        statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status],
-        open: isOpen(campaign),
-        resultsUrl: resultsPublic ? `/c/${campaign.slug}/results` : null,
-      }),
-    );
-    return reply.type(HTML).send(html);
+    return sendPage(reply, this.views, req, 'pages/public/campaign', {
+      title: campaign.title,
+      campaign,
+      documents,
+      statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status],
+      open: isOpen(campaign),
+      resultsUrl: resultsPublic ? `/c/${campaign.slug}/results` : null,
+    });
   }
 
   @Public()
@@ -84,7 +74,7 @@ export class PublicPagesController {
       return reply.send(page.payload);
     }
     const body = await this.pages.blankBody(campaign, key);
-    return reply.type(HTML).send(this.views.inLayout(body, pageContext(req, this.pages.layoutContext(campaign, false))));
+    return sendInLayout(reply, this.views, req, body, this.pages.layoutContext(campaign, false));
   }
 
   @Public()
@@ -121,6 +111,7 @@ export class PublicPagesController {
         return this.renderForm(req, reply, campaign, shown, problems, 400);
       }
       if (err instanceof DomainError && err.code === ErrorCode.IdempotencyMismatch) {
+        // an error page like the error filter's (no layout context), with a status of its own and words for this case
         const html = this.views.render('pages/error', {
           title: 'Анкета уже отправлена',
           statusCode: 422,
@@ -142,9 +133,7 @@ export class PublicPagesController {
   ) {
     const campaign = await this.questionnaires.campaign(slug);
     const shown = typeof receipt === 'string' && RECEIPT_RE.test(receipt) ? receipt : '';
-    return reply
-      .type(HTML)
-      .send(this.views.render('pages/public/thanks', pageContext(req, { title: 'Спасибо за участие', campaign, receipt: shown })));
+    return sendPage(reply, this.views, req, 'pages/public/thanks', { title: 'Спасибо за участие', campaign, receipt: shown });
   }
 
   /**
@@ -186,18 +175,12 @@ export class PublicPagesController {
         message: 'Анкета ещё не отправлена: уточните организацию в разделе «О себе» и отправьте анкету снова.',
       };
     }
-    const html = this.views.inLayout(body, pageContext(req, context));
-    return reply.status(status).type(HTML).send(html);
+    return sendInLayout(reply, this.views, req, body, context, status);
   }
 
   private closed(req: FastifyRequest, reply: FastifyReply, campaign: CampaignMeta) {
-    const html = this.views.render('pages/error', {
-      ...pageContext(req),
-      title: 'Приём ответов закрыт',
-      statusCode: 409,
-      message: `Обсуждение «${campaign.title}» сейчас не принимает ответы.`,
-    });
-    return reply.status(409).type(HTML).send(html);
+    const message = `Обсуждение «${campaign.title}» сейчас не принимает ответы.`;
+    return sendPage(reply, this.views, req, 'pages/error', { title: 'Приём ответов закрыт', statusCode: 409, message }, 409);
   }
 }
 

@@ -3,8 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../accounts/current-user';
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { pageContext } from '../common/page-context';
-import { HTML } from '../common/page-form';
+import { sendPage } from '../common/page-form';
 import { ViewService } from '../common/view.service';
 import { DevMailService } from './dev-mail.service';
 
@@ -18,7 +17,7 @@ const notFound = () => new DomainError(ErrorCode.NotFound, 'Страница н�
 @ApiExcludeController()
 @Public()
 @Controller('dev/mail')
-export class DevMailController {
+export class DevMailPagesController {
   constructor(
     private readonly mail: DevMailService,
     private readonly views: ViewService,
@@ -28,8 +27,8 @@ export class DevMailController {
   async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     if (!this.mail.enabled()) throw notFound();
     const messages = await this.mail.list();
-    const html = this.views.render('pages/dev/mail', pageContext(req, { title: 'Письма демонстрации', messages, dir: this.mail.dir() }));
-    return reply.type(HTML).header('cache-control', 'no-store').send(html);
+    void reply.header('cache-control', 'no-store');
+    return sendPage(reply, this.views, req, 'pages/dev/mail', { title: 'Письма демонстрации', messages, dir: this.mail.dir() });
   }
 
   @Get('attachment')
