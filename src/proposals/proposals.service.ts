@@ -17,8 +17,8 @@ import {
 } from './proposal-decision';
 import { CampaignRow, DecisionCountRow, ProposalFilter, ProposalRow, ProposalsRepository } from './proposals.repository';
 import { AuditAction } from '../audit/audit-action';
+import { isUuid } from '../common/uuid';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Answer ids are bigint identities. */
 const ID_RE = /^[1-9][0-9]{0,17}$/;
 export const SEARCH_MAX = 200;
@@ -104,7 +104,7 @@ export class ProposalsService {
   ) {}
 
   async campaignOrFail(campaignId: string): Promise<CampaignRow> {
-    const campaign = UUID_RE.test(campaignId) ? await this.repo.campaign(campaignId) : null;
+    const campaign = isUuid(campaignId) ? await this.repo.campaign(campaignId) : null;
     if (!campaign) throw new DomainError(ErrorCode.NotFound, 'Кампания не найдена');
     return campaign;
   }
@@ -121,7 +121,7 @@ export class ProposalsService {
     for (const key of ['documentId', 'questionId', 'territoryId'] as const) {
       const value = query[key];
       if (value === undefined || value === '') continue;
-      if (UUID_RE.test(value)) filter[key] = value;
+      if (isUuid(value)) filter[key] = value;
       else bad(key, 'неверный идентификатор');
     }
     if (query.decision) {
