@@ -104,7 +104,7 @@ export async function insertBenchResponses(
  * The campaign's tallies (kept by triggers) against a recount from the raw rows — what aggregation counted before
  * the tallies existed: "key: tally ≠ recount" for each difference, none when they agree.
  */
-export async function tallyMismatches(ds: DataSource, campaignId: string): Promise<string[]> {
+export async function tallyMismatches(ds: { query(sql: string, params?: unknown[]): Promise<any[]> }, campaignId: string): Promise<string[]> {
   const rows: { k: string; tally: number | null; recount: number | null }[] = await ds.query(
     `WITH c AS (SELECT a.* FROM response_answers a JOIN responses r ON r.id = a.response_id WHERE r.campaign_id = $1 AND NOT r.excluded),
      q AS (SELECT id FROM questions WHERE campaign_id = $1),
@@ -117,11 +117,11 @@ export async function tallyMismatches(ds: DataSource, campaignId: string): Promi
                   WHERE option_id IS NOT NULL OR value IS NOT NULL OR btrim(coalesce(text, '')) <> '' GROUP BY 1
        UNION ALL SELECT 't/' || question_id, count(*)::int FROM c WHERE text IS NOT NULL GROUP BY 1),
      tally AS (
-       SELECT 'r/' || territory_id || '/' || organization_type || '/' || position || '/' || excluded AS k, n FROM response_tallies WHERE campaign_id = $1
-       UNION ALL SELECT 'o/' || option_id, n FROM option_tallies WHERE option_id IN (SELECT o.id FROM question_options o WHERE o.question_id IN (SELECT id FROM q))
-       UNION ALL SELECT 's/' || question_id || '/' || value, n FROM scale_tallies WHERE question_id IN (SELECT id FROM q)
-       UNION ALL SELECT 'q/' || question_id, respondents FROM question_tallies WHERE question_id IN (SELECT id FROM q)
-       UNION ALL SELECT 't/' || question_id, text_answers FROM question_tallies WHERE question_id IN (SELECT id FROM q))
+       SELECT 'r/' || territory_id || '/' || organization_type || '/' || position || '/' || excluded AS k, n FROM response_tally_sums WHERE campaign_id = $1
+       UNION ALL SELECT 'o/' || option_id, n FROM option_tally_sums WHERE option_id IN (SELECT o.id FROM question_options o WHERE o.question_id IN (SELECT id FROM q))
+       UNION ALL SELECT 's/' || question_id || '/' || value, n FROM scale_tally_sums WHERE question_id IN (SELECT id FROM q)
+       UNION ALL SELECT 'q/' || question_id, respondents FROM question_tally_sums WHERE question_id IN (SELECT id FROM q)
+       UNION ALL SELECT 't/' || question_id, text_answers FROM question_tally_sums WHERE question_id IN (SELECT id FROM q))
      SELECT k, t.n AS tally, r.n AS recount FROM tally t FULL JOIN recount r USING (k)
       WHERE coalesce(t.n, 0) <> coalesce(r.n, 0)`,
     [campaignId],

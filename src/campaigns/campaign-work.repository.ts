@@ -21,7 +21,7 @@ export class CampaignWorkRepository {
 
   async counts(campaignId: string): Promise<WorkCountsRow> {
     const [row]: WorkCountsRow[] = await this.dataSource.query(
-      `SELECT (SELECT coalesce(sum(n), 0)::int FROM response_tallies WHERE campaign_id = $1) AS responses,
+      `SELECT (SELECT coalesce(sum(n), 0)::int FROM response_tally_sums WHERE campaign_id = $1) AS responses,
               (SELECT count(*)::int FROM assignments WHERE campaign_id = $1) AS assignments,
               (SELECT count(*)::int FROM assignments WHERE campaign_id = $1 AND status = 'submitted') AS submitted,
               (SELECT count(*)::int FROM assignments WHERE campaign_id = $1 AND invited_at IS NULL) AS uninvited`,

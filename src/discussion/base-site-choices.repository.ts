@@ -35,7 +35,7 @@ export class BaseSiteChoicesRepository {
 
   async countedResponses(campaignId: string): Promise<number> {
     const [{ n }] = await this.dataSource.query(
-      `SELECT coalesce(sum(n), 0)::int AS n FROM response_tallies WHERE campaign_id = $1 AND NOT excluded`,
+      `SELECT coalesce(sum(n), 0)::int AS n FROM response_tally_sums WHERE campaign_id = $1 AND NOT excluded`,
       [campaignId],
     );
     return n;

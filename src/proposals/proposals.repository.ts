@@ -254,7 +254,7 @@ export class ProposalsRepository {
            JOIN responses r ON r.id = d.response_id AND r.campaign_id = $1 AND NOT r.excluded
           GROUP BY 1, 2)
        SELECT q.document_id, x.decision, sum(x.n)::int AS n
-         FROM (SELECT question_id, NULL::text AS decision, text_answers AS n FROM question_tallies WHERE question_id IN (SELECT id FROM q)
+         FROM (SELECT question_id, NULL::text AS decision, text_answers AS n FROM question_tally_sums WHERE question_id IN (SELECT id FROM q)
                UNION ALL SELECT question_id, NULL, -n FROM decided
                UNION ALL SELECT question_id, decision, n FROM decided) x
          JOIN q ON q.id = x.question_id

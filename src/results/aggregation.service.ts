@@ -6,6 +6,7 @@ import { ProposalsService } from '../proposals/proposals.service';
 import { answerCounts, breakdowns, loadQuestions, questionFigures, respondentCounts } from './discussion-figures';
 import { expertiseFigures } from './expertise-figures';
 import type { ResultsData } from './results-snapshot.types';
+import { TalliesRepository } from './tallies.repository';
 
 /**
  * Computes a campaign's results inside PostgreSQL: the discussion's figures come from the tallies the database keeps
@@ -19,10 +20,13 @@ export class AggregationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly proposals: ProposalsService,
+    private readonly tallies: TalliesRepository,
   ) {}
 
   /** Null when the campaign does not exist (deleted since the job was queued). */
   async compute(campaignId: string): Promise<{ stage: string; data: ResultsData } | null> {
+    // not needed for exact figures (the views add the deltas), only for a small read
+    await this.tallies.fold();
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
       const [campaign] = await m.query(`SELECT id, title, status, criterion_scale FROM campaigns WHERE id = $1`, [campaignId]);
       if (!campaign) return null;

@@ -14,7 +14,7 @@ export class CoverageRepository {
 
   async coverage(campaignId: string): Promise<Coverage> {
     const rows: TerritoryCount[] = await this.dataSource.query(
-      `WITH c AS (SELECT territory_id, sum(n)::int AS n FROM response_tallies
+      `WITH c AS (SELECT territory_id, sum(n)::int AS n FROM response_tally_sums
                    WHERE campaign_id = $1 AND NOT excluded GROUP BY territory_id)
        SELECT t.id, t.name, t.kind, t.active, COALESCE(c.n, 0)::int AS respondents
          FROM territories t LEFT JOIN c ON c.territory_id = t.id

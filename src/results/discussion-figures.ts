@@ -62,7 +62,7 @@ export async function breakdowns(m: EntityManager, campaignId: string): Promise<
     by_position: { code: string; name: string; respondents: number }[];
   }[] = await m.query(
     `WITH g AS MATERIALIZED (
-       SELECT territory_id, organization_type, position, n FROM response_tallies
+       SELECT territory_id, organization_type, position, n FROM response_tally_sums
         WHERE campaign_id = $1 AND NOT excluded AND n > 0),
      per_territory AS (SELECT territory_id, sum(n)::int AS n FROM g GROUP BY territory_id)
      SELECT
@@ -101,17 +101,17 @@ export async function breakdowns(m: EntityManager, campaignId: string): Promise<
  */
 export async function answerCounts(m: EntityManager, questions: QuestionRow[], options: OptionRow[]): Promise<AnswerCounts> {
   const scaleIds = questions.filter((q) => q.kind === 'scale').map((q) => q.id);
-  const optionRows = await m.query(`SELECT option_id, n FROM option_tallies WHERE option_id = ANY($1::uuid[]) AND n > 0`, [
+  const optionRows = await m.query(`SELECT option_id, n FROM option_tally_sums WHERE option_id = ANY($1::uuid[]) AND n > 0`, [
     options.map((o) => o.id),
   ]);
-  const scale = await m.query(`SELECT question_id, value, n FROM scale_tallies WHERE question_id = ANY($1::uuid[]) AND n > 0`, [scaleIds]);
+  const scale = await m.query(`SELECT question_id, value, n FROM scale_tally_sums WHERE question_id = ANY($1::uuid[]) AND n > 0`, [scaleIds]);
   return { options: optionRows, scale };
 }
 
 /** "Answered" of a multi-select (several rows a respondent) and of a free-text question: distinct respondents. */
 export async function respondentCounts(m: EntityManager, questions: QuestionRow[]): Promise<RespondentCounts> {
   const rows: { question_id: string; n: number }[] = await m.query(
-    `SELECT question_id, respondents AS n FROM question_tallies WHERE question_id = ANY($1::uuid[])`,
+    `SELECT question_id, respondents AS n FROM question_tally_sums WHERE question_id = ANY($1::uuid[])`,
     [questions.filter((q) => q.kind === 'multi' || q.kind === 'text').map((q) => q.id)],
   );
   const kindOf = new Map(questions.map((q) => [q.id, q.kind]));

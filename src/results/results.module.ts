@@ -16,6 +16,7 @@ import { ResultsService } from './results.service';
 import { RoundsController } from './rounds.controller';
 import { RoundsRepository } from './rounds.repository';
 import { RoundsService } from './rounds.service';
+import { TalliesRepository } from './tallies.repository';
 
 /** Results snapshots: the worker's processors compute them, writers (responses, reviews) request a refresh. */
 @Module({
@@ -33,6 +34,7 @@ import { RoundsService } from './rounds.service';
     AnswersService,
     RoundsRepository,
     RoundsService,
+    TalliesRepository,
   ],
   exports: [ResultsService, AggregationService, CoverageRepository, PublishedResultsRepository],
 })

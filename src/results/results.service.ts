@@ -8,6 +8,7 @@ import { OutboxService } from '../queue/outbox.service';
 import { JobName } from '../queue/queue-registry';
 import { PublishedProposalsService } from '../proposals/published-proposals.service';
 import { AggregationService } from './aggregation.service';
+import { TalliesRepository } from './tallies.repository';
 import { PublishedResultsRepository } from './published-results.repository';
 import { ResultsSnapshotsRepository } from './results-snapshots.repository';
 import type { ResultsData, ResultsSnapshotView } from './results-snapshot.types';
@@ -26,6 +27,7 @@ export class ResultsService {
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly publishedProposals: PublishedProposalsService,
+    private readonly tallies: TalliesRepository,
   ) {}
 
   /**
@@ -82,6 +84,14 @@ export class ResultsService {
       await this.outbox.enqueue(null, JobName.AggregateResults, { campaignId: id }, { dedupeKey: `aggregate:${id}` });
     }
     return ids.length;
+  }
+
+  /**
+   * Scheduler duty: folds the tally deltas the submissions appended since the last tick into the totals, so the
+   * live figures sum a few thousand rows at most (docs/results.md «Tallies»).
+   */
+  async foldTallies(): Promise<number> {
+    return this.tallies.fold();
   }
 
   /** The organizer's choice to show the results of a completed campaign on its public page. */

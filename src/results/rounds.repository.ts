@@ -37,7 +37,7 @@ export class RoundsRepository {
   rounds(): Promise<RoundRow[]> {
     return this.dataSource.query(
       `WITH per_territory AS (
-         SELECT campaign_id, territory_id, sum(n)::int AS n FROM response_tallies WHERE NOT excluded GROUP BY 1, 2 HAVING sum(n) > 0),
+         SELECT campaign_id, territory_id, sum(n)::int AS n FROM response_tally_sums WHERE NOT excluded GROUP BY 1, 2 HAVING sum(n) > 0),
        resp AS (
          SELECT c.campaign_id, sum(c.n)::int AS respondents, count(*) FILTER (WHERE t.active)::int AS covered
            FROM per_territory c JOIN territories t ON t.id = c.territory_id GROUP BY c.campaign_id),

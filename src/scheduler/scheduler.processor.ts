@@ -68,6 +68,7 @@ export class SchedulerProcessor {
     const now = new Date();
     await this.run('due transitions', () => this.lifecycle.performDueTransitions(now));
     await this.run('expert reminders', () => this.expertNotifications.sendDueReminders(now));
+    await this.run('tally fold', () => this.results.foldTallies());
     await this.run('live results', () => this.results.refreshStaleOpenCampaigns());
     await this.run('applications digest', () => this.registryUpkeep.sendDailyDigest(now));
   }

@@ -79,6 +79,26 @@ describe('scheduler: due stage transitions happen exactly once with two workers'
     expect(await jobs(ds, id, JobName.StageClosed)).toEqual([{ payload: { campaignId: id, stage: 'discussion' } }]);
   });
 
+  it('the ticks fold the tally deltas a submission appended into the totals', async () => {
+    const id = await campaign(ds, 'discussion', {});
+    const [{ id: territoryId }] = await ds.query(`SELECT id FROM territories WHERE active ORDER BY name LIMIT 1`);
+    await ds.query(
+      `INSERT INTO responses (campaign_id, receipt, idempotency_key, body_hash, territory_id, organization_type, position, client_hash)
+       VALUES ($1, 'R-FOLD', 'fold', 'b', $2, 'school', 'teacher', 'c')`,
+      [id, territoryId],
+    );
+    const folded = async () => {
+      const [row] = await ds.query(
+        `SELECT (SELECT count(*)::int FROM response_tally_deltas WHERE campaign_id = $1) AS deltas,
+                (SELECT coalesce(sum(n), 0)::int FROM response_tallies WHERE campaign_id = $1) AS total`,
+        [id],
+      );
+      return row as { deltas: number; total: number };
+    };
+    await waitFor(async () => (await folded()).deltas === 0, 20_000, 'tally fold');
+    expect(await folded()).toEqual({ deltas: 0, total: 1 });
+  });
+
   it('concurrent performDueTransitions from both workers: exactly one move', async () => {
     const past = new Date(Date.now() - 60_000).toISOString();
     const id = await campaign(ds, 'expertise', { eClose: past });

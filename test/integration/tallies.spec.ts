@@ -37,16 +37,18 @@ describe('tallies kept by triggers equal a recount from the rows', () => {
     return rows.map((r) => `${r.k}=${r.n}`).sort();
   }
 
-  async function tallies(campaignId: string): Promise<string[]> {
+  /** What readers see (`sums`: totals plus the deltas not folded yet) or the folded totals alone. */
+  async function tallies(campaignId: string, from: 'sums' | 'totals' = 'sums'): Promise<string[]> {
+    const t = (name: string) => (from === 'sums' ? `${name}_tally_sums` : `${name}_tallies`);
     const rows: { k: string; n: number }[] = await ds.query(
       `WITH q AS (SELECT id FROM questions WHERE campaign_id = $1)
        SELECT 'r/' || territory_id || '/' || organization_type || '/' || position || '/' || excluded AS k, n
-         FROM response_tallies WHERE campaign_id = $1
-       UNION ALL SELECT 'o/' || t.option_id, t.n FROM option_tallies t JOIN question_options o ON o.id = t.option_id
+         FROM ${t('response')} WHERE campaign_id = $1
+       UNION ALL SELECT 'o/' || t.option_id, t.n FROM ${t('option')} t JOIN question_options o ON o.id = t.option_id
                   WHERE o.question_id IN (SELECT id FROM q)
-       UNION ALL SELECT 's/' || question_id || '/' || value, n FROM scale_tallies WHERE question_id IN (SELECT id FROM q)
-       UNION ALL SELECT 'q/' || question_id, respondents FROM question_tallies WHERE question_id IN (SELECT id FROM q)
-       UNION ALL SELECT 't/' || question_id, text_answers FROM question_tallies WHERE question_id IN (SELECT id FROM q)`,
+       UNION ALL SELECT 's/' || question_id || '/' || value, n FROM ${t('scale')} WHERE question_id IN (SELECT id FROM q)
+       UNION ALL SELECT 'q/' || question_id, respondents FROM ${t('question')} WHERE question_id IN (SELECT id FROM q)
+       UNION ALL SELECT 't/' || question_id, text_answers FROM ${t('question')} WHERE question_id IN (SELECT id FROM q)`,
       [campaignId],
     );
     return rows
@@ -55,9 +57,25 @@ describe('tallies kept by triggers equal a recount from the rows', () => {
       .sort();
   }
 
+  const fold = async (): Promise<number> => Number((await ds.query(`SELECT fold_tallies() AS n`))[0].n);
+  const deltaRows = async (): Promise<number> =>
+    Number(
+      (
+        await ds.query(
+          `SELECT (SELECT count(*) FROM response_tally_deltas) + (SELECT count(*) FROM option_tally_deltas)
+                + (SELECT count(*) FROM scale_tally_deltas) + (SELECT count(*) FROM question_tally_deltas) AS n`,
+        )
+      )[0].n,
+    );
+
+  /** Exact as readers see it before a fold, and the totals alone after it. */
   const expectExact = async () => {
     const expected = await recount(fx.campaignId);
     expect(expected.length).toBeGreaterThan(10);
+    expect(await tallies(fx.campaignId)).toEqual(expected);
+    await fold();
+    expect(await deltaRows()).toBe(0);
+    expect(await tallies(fx.campaignId, 'totals')).toEqual(expected);
     expect(await tallies(fx.campaignId)).toEqual(expected);
   };
   const question = (kind: FxQuestion['kind']) => fx.questions.find((q) => q.kind === kind)!;
@@ -164,6 +182,36 @@ describe('tallies kept by triggers equal a recount from the rows', () => {
       }
     };
     await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(batch));
+    await expectExact();
+  });
+
+  it('stays exact when folds run while batches land', async () => {
+    const scale = question('scale');
+    let landing = true;
+    const writer = (async () => {
+      for (let i = 0; i < 40; i++) {
+        const id = await insertResponse(i % 7 === 0);
+        await ds.query(`INSERT INTO response_answers (response_id, question_id, value) VALUES ($1, $2, $3)`, [id, scale.id, 1 + (i % 5)]);
+      }
+      landing = false;
+    })();
+    let folds = 0;
+    while (landing) {
+      await Promise.all([fold(), fold()]); // the second of a pair finds the first's lock and returns at once
+      folds++;
+    }
+    await writer;
+    expect(folds).toBeGreaterThan(0);
+    await expectExact();
+  });
+
+  it('drops the deltas of a campaign deleted before they were folded', async () => {
+    const other = await buildResultsCampaign(ds, { responses: 5, seed: 11 });
+    expect(await deltaRows()).toBeGreaterThan(0);
+    await ds.query(`DELETE FROM campaigns WHERE id = $1`, [other.campaignId]);
+    expect(await fold()).toBeGreaterThan(0);
+    expect(await deltaRows()).toBe(0);
+    expect(await tallies(other.campaignId, 'totals')).toEqual([]);
     await expectExact();
   });
 

@@ -10,7 +10,7 @@ const KEY = 'campaign_id, territory_id, organization_type, position, excluded';
  * deadlock. Taking away (deleted rows) only updates rows that exist: a campaign being deleted takes its tallies with
  * it, and updating a row already gone does nothing where an upsert would break its foreign key.
  */
-const FUNCTIONS = [
+export const FUNCTIONS = [
   // What every answer of the given (counted) responses contributes, read from the table: for responses whose
   // answers are all there — deleted responses before their answers go, responses whose exclusion flipped.
   `CREATE FUNCTION tally_answers_of_responses(ids uuid[], sign int) RETURNS void LANGUAGE plpgsql AS $$

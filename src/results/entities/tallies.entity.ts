@@ -5,10 +5,11 @@ import { Question } from '../../campaigns/entities/question.entity';
 import { Territory } from '../../reference/entities/territory.entity';
 
 /*
- * Running counts of a round, kept by database triggers on `responses` and `response_answers` in the same statement
- * that changes those rows (migration DiscussionTallies1796300000000; docs/results.md «Tallies»). Nothing in the
- * application writes them: every writer — the submission batch, an exclusion, a deletion, a fixture — moves them.
- * Aggregation and the live figures read them instead of counting millions of answer rows.
+ * Running counts of a round (docs/results.md «Tallies»). Database triggers on `responses` and `response_answers`
+ * append what each statement changes to delta tables of the same shape (`*_tally_deltas`, migration
+ * TallyDeltas1796240000000: no key, so no entity), and `fold_tallies()` adds those into these totals. Nothing in
+ * the application writes either: every writer — the submission batch, an exclusion, a deletion, a fixture — moves
+ * them. Readers read the `*_tally_sums` views (totals plus deltas) instead of counting millions of answer rows.
  */
 
 /** Responses per (campaign, territory, organization type, position, excluded). */
