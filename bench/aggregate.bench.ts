@@ -132,6 +132,16 @@ async function fill(url: string): Promise<string> {
   return campaignId;
 }
 
+async function countResponses(url: string, campaignId: string): Promise<number> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    return (await db.query(`SELECT count(*)::int AS n FROM responses WHERE campaign_id = $1`, [campaignId])).rows[0].n;
+  } finally {
+    await db.end();
+  }
+}
+
 async function benchCampaign(url: string): Promise<string> {
   const db = new Client({ connectionString: url });
   await db.connect();
@@ -265,13 +275,15 @@ async function main(): Promise<void> {
       SESSION_SECRET: randomBytes(24).toString('hex'),
       RESPONSE_SALT: randomBytes(24).toString('hex'),
     };
+    // a kept database holds what it was filled with, whatever BENCH_RESPONSES says now
+    const counted = await countResponses(dbUrl.toString(), campaignId);
     const rows: PhaseResult[] = [];
     for (const phase of PHASES) {
       console.log(`running ${phase}…`);
       rows.push(await child(phase, campaignId, env));
     }
     console.log(
-      `\naggregation and reports: ${RESPONSES} responses, ${DOCUMENTS} documents, ${EXPERTS} experts ` +
+      `\naggregation and reports: ${counted} responses, ${DOCUMENTS} documents, ${EXPERTS} experts ` +
         `(each phase in a fresh process, ${SWC ? 'swc-node' : 'compiled'}; CPU: the child's user + system time)`,
     );
     for (const r of rows) {

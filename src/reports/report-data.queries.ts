@@ -150,14 +150,33 @@ export class ReportDataQueries {
     );
   }
 
-  /** Free-text answers of one question with territory and position (newest first). */
+  /**
+   * Free-text answers of one question with territory and position, newest first ((created_at DESC, id) as
+   * always). Walks the campaign's counted responses newest first (their index, backwards) and probes each one's
+   * answers, so it stops after a few hundred probes instead of joining every text answer of the question (~0.6 s
+   * at a million responses); the responses stored in the same instant as the last one taken are all considered,
+   * so the order within that instant is the same as a full sort's.
+   */
   texts(questionId: string, limit: number): Promise<TextAnswerRow[]> {
+    const answerOf = (r: string) =>
+      `CROSS JOIN LATERAL (SELECT a.id, a.text FROM response_answers a
+                            WHERE a.response_id = ${r}.id AND a.question_id = $1 AND a.text IS NOT NULL AND btrim(a.text) <> '') a`;
     return this.dataSource.query(
-      `SELECT a.text, t.name AS territory, COALESCE(p.name, r.position) AS position
-         FROM response_answers a JOIN responses r ON r.id = a.response_id
-         JOIN territories t ON t.id = r.territory_id LEFT JOIN positions p ON p.code = r.position
-        WHERE a.question_id = $1 AND a.text IS NOT NULL AND btrim(a.text) <> '' AND r.excluded = false
-        ORDER BY r.created_at DESC, r.id LIMIT $2`,
+      `WITH c AS (SELECT campaign_id FROM questions WHERE id = $1),
+       walk AS (
+         SELECT r.id, r.created_at, r.territory_id, r.position, a.id AS answer_id, a.text
+           FROM responses r ${answerOf('r')}
+          WHERE r.campaign_id = (SELECT campaign_id FROM c) AND r.excluded = false
+          ORDER BY r.created_at DESC, r.id DESC LIMIT $2),
+       edge AS (
+         SELECT r.id, r.created_at, r.territory_id, r.position, a.id AS answer_id, a.text
+           FROM responses r ${answerOf('r')}
+          WHERE r.campaign_id = (SELECT campaign_id FROM c) AND r.excluded = false
+            AND r.created_at = (SELECT min(created_at) FROM walk) AND (SELECT count(*) FROM walk) = $2)
+       SELECT x.text, t.name AS territory, COALESCE(p.name, x.position) AS position
+         FROM (SELECT * FROM walk UNION SELECT * FROM edge) x
+         JOIN territories t ON t.id = x.territory_id LEFT JOIN positions p ON p.code = x.position
+        ORDER BY x.created_at DESC, x.id, x.answer_id LIMIT $2`,
       [questionId, limit],
     );
   }

@@ -141,6 +141,36 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
     expect(await reports.get(id)).toMatchObject({ csvDialect: 'rfc4180' });
   });
 
+  it('the PDF\'s free texts are the newest (created_at DESC, id), ties at the edge ordered as a full sort orders them', async () => {
+    const other = await buildResultsCampaign(ds, { responses: 60, seed: 13 });
+    // submissions stored in one batch share their instant: five instants of twelve responses each
+    await ds.query(
+      `UPDATE responses r SET created_at = timestamptz '2026-11-30 10:00+05' + (n.k / 12) * interval '1 minute'
+         FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM responses WHERE campaign_id = $1) n
+        WHERE r.id = n.id`,
+      [other.campaignId],
+    );
+    const data = ctx.get(ReportDataService);
+    const fullSort = (questionId: string, limit: number) =>
+      ds.query(
+        `SELECT a.text, t.name AS territory, COALESCE(p.name, r.position) AS position
+           FROM response_answers a JOIN responses r ON r.id = a.response_id
+           JOIN territories t ON t.id = r.territory_id LEFT JOIN positions p ON p.code = r.position
+          WHERE a.question_id = $1 AND a.text IS NOT NULL AND btrim(a.text) <> '' AND r.excluded = false
+          ORDER BY r.created_at DESC, r.id LIMIT $2`,
+        [questionId, limit],
+      );
+    const texts = other.questions.filter((q) => q.kind === 'text');
+    expect(texts.length).toBeGreaterThan(0);
+    for (const q of texts) {
+      const all = await fullSort(q.id, 1000);
+      expect(all.length).toBeGreaterThan(20);
+      for (const limit of [1, 5, 7, 12, 20, all.length, all.length + 5]) {
+        expect(await data.texts(q.id, limit)).toEqual(await fullSort(q.id, limit));
+      }
+    }
+  });
+
   it('XLSX: «Содержание» first, then data sheets with a styled frozen header, an auto-filter and fitted widths', async () => {
     const wb = await readXlsx((await render(ReportKind.Full, ReportFormat.Xlsx)).path);
     const names = wb.worksheets.map((w) => w.name);
