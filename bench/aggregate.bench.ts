@@ -226,7 +226,7 @@ function child(phase: Phase, campaignId: string, env: NodeJS.ProcessEnv): Promis
       process.execPath,
       [
         `--max-old-space-size=${WORKER_HEAP_MB}`,
-        '--max-semi-space-size=8',
+        `--max-semi-space-size=${process.env.BENCH_SEMI ?? 8}`,
         ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []),
         ...code,
         '--phase',

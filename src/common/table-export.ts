@@ -8,7 +8,9 @@ export type Cell = string | number | boolean | null;
 export function tableCsv(headers: string[], rows: Cell[][]): Buffer {
   const text = stringify(
     [headers, ...rows].map((r) => neutralizeRow(r)),
-    { record_delimiter: '\r\n' },
+    // a text with a bare line break is quoted too (csv-stringify's default with a record delimiter set does not, and
+    // Excel would start a new row there)
+    { record_delimiter: '\r\n', quote_record_delimiter: true },
   );
   return Buffer.concat([Buffer.from('\uFEFF'), Buffer.from(text, 'utf8')]);
 }

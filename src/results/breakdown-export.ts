@@ -31,7 +31,8 @@ export function breakdownCsv(b: Breakdown): Buffer {
   const { header, rows } = table(b);
   const body = stringify(
     [neutralizeRow([`Вопрос: ${b.questionText}`]), neutralizeRow(header), ...rows.map((r) => neutralizeRow(r.map(ruNumber)))],
-    { delimiter: ';', record_delimiter: '\r\n' },
+    // a bare line break in a text is quoted too, or Excel starts a new row there
+    { delimiter: ';', record_delimiter: '\r\n', quote_record_delimiter: true },
   );
   return Buffer.from(`\uFEFF${body}`, 'utf8');
 }

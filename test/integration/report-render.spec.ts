@@ -2,13 +2,15 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { CoreModule } from '../../src/core.module';
-import { CSV_DIALECTS } from '../../src/reports/renderers/csv.renderer';
-import { ReportDataService } from '../../src/reports/report-data.service';
+import { CSV_DIALECTS, csvRecord } from '../../src/reports/renderers/csv.renderer';
+import { RAW_FIXED_HEADERS, RAW_TIME_COLUMN, ReportDataService } from '../../src/reports/report-data.service';
+import { neutralizeCell } from '../../src/reports/cell-safety';
 import { CsvDialect, ReportFormat, ReportKind } from '../../src/reports/report-status';
 import { ReportsService } from '../../src/reports/reports.service';
 import { StorageService } from '../../src/storage/storage.service';
@@ -168,6 +170,34 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
       for (const limit of [1, 5, 7, 12, 20, all.length, all.length + 5]) {
         expect(await data.texts(q.id, limit)).toEqual(await fullSort(q.id, limit));
       }
+    }
+  });
+
+  // csv-stringify with `quote_record_delimiter`: with only CRLF as the record delimiter it left a text holding a bare
+  // LF or CR unquoted (Excel starts a new row there); the records now quote those too
+  const stringifyRecords = (cells: unknown[][], delimiter: string) =>
+    stringify(cells, { delimiter, record_delimiter: '\r\n', quote_record_delimiter: true });
+
+  it('CSV records equal, byte for byte, what csv-stringify writes for the same rows (both dialects)', async () => {
+    const data = ctx.get(ReportDataService);
+    for (const dialect of [CsvDialect.ExcelRu, CsvDialect.Rfc4180]) {
+      const rules = CSV_DIALECTS[dialect];
+      const columns = await data.columns(fx.campaignId);
+      const rows: unknown[][] = [[...RAW_FIXED_HEADERS, ...columns.map((c) => c.header)]];
+      for await (const batch of data.rawBatches(fx.campaignId, columns)) {
+        for (const row of batch) rows.push(row.map((v, i) => (i === RAW_TIME_COLUMN ? rules.time(v as number) : v)));
+      }
+      expect(rows.length).toBe(1 + fx.responses.filter((r) => !r.excluded).length);
+      const cells = rows.map((r) => r.map((v) => (typeof v === 'number' ? rules.number(v) : neutralizeCell(v))));
+      const expected = (rules.bom ? '\uFEFF' : '') + stringifyRecords(cells, rules.delimiter);
+      expect(readFileSync((await render(ReportKind.Discussion, ReportFormat.Csv, dialect)).path, 'utf8')).toBe(expected);
+    }
+    // the cells that must be quoted or neutralised, one by one
+    const tricky = ['a;b', 'a,b', 'say "hi"', 'two\nlines', 'cr\rhere', '=1+1', '-5', '@x', '\tx', '', null, 7, 4.5];
+    for (const dialect of [CsvDialect.ExcelRu, CsvDialect.Rfc4180]) {
+      const rules = CSV_DIALECTS[dialect];
+      const cells = [tricky.map((v) => (typeof v === 'number' ? rules.number(v) : neutralizeCell(v)))];
+      expect(csvRecord(tricky, rules)).toBe(stringifyRecords(cells, rules.delimiter));
     }
   });
 
