@@ -112,10 +112,14 @@ export class ReportDataQueries {
     );
   }
 
-  /** Up to `limit` counted responses after the cursor in (created_at, id) order, over the partial index of counted ones. */
+  /**
+   * Up to `limit` counted responses after `after` (and up to `upTo`, when given) in (created_at, id) order, over the
+   * partial index of counted ones.
+   */
   responseBatch(
     campaignId: string,
     after: BatchCursor | null,
+    upTo: BatchCursor | null,
     questionIds: string[],
     optionIds: string[],
     limit: number,
@@ -128,6 +132,7 @@ export class ReportDataQueries {
            FROM responses r
           WHERE r.campaign_id = $1 AND r.excluded = false
             AND ($2::timestamptz IS NULL OR (r.created_at, r.id) > ($2::timestamptz, $3::uuid))
+            AND ($6::timestamptz IS NULL OR (r.created_at, r.id) <= ($6::timestamptz, $7::uuid))
           ORDER BY r.created_at, r.id
           LIMIT ${limit})
        SELECT b.id, b.receipt, floor(extract(epoch FROM b.created_at) * 1000)::float8 AS at_ms,
@@ -144,7 +149,22 @@ export class ReportDataQueries {
          LEFT JOIN positions p ON p.code = b.position
          LEFT JOIN organizations og ON og.id = b.organization_id
         ORDER BY b.created_at, b.id`,
-      [campaignId, after?.cursor_at ?? null, after?.id ?? null, questionIds, optionIds],
+      [campaignId, after?.cursor_at ?? null, after?.id ?? null, questionIds, optionIds, upTo?.cursor_at ?? null, upTo?.id ?? null],
+    );
+  }
+
+  /**
+   * Cursors splitting a campaign's counted responses in (created_at, id) order into ranges of `size`: the last
+   * response of each full range (one pass over the index of counted responses: ~0.5 s at a million). Lets several
+   * ranges be read at once and rendered in order.
+   */
+  rangeEnds(campaignId: string, size: number): Promise<BatchCursor[]> {
+    return this.dataSource.query(
+      `SELECT cursor_at, id FROM (
+         SELECT created_at::text AS cursor_at, id, row_number() OVER (ORDER BY created_at, id) AS n
+           FROM responses WHERE campaign_id = $1 AND excluded = false) s
+        WHERE n % $2 = 0 ORDER BY n`,
+      [campaignId, size],
     );
   }
 

@@ -30,12 +30,13 @@ export const RAW_FIXED_HEADERS = [
 ];
 
 /**
- * Raw data for reports, read from PostgreSQL batch by batch (keyset pagination on (created_at, id) over the partial
- * index of counted responses), so a report of 100,000 responses never holds more than two batches in memory.
+ * Raw data for reports, read from PostgreSQL range by range ((created_at, id) ranges over the partial index of
+ * counted responses), so a report of a million responses never holds more than a few batches in memory.
  */
 @Injectable()
 export class ReportDataService {
-  static BATCH = 2_000;
+  static BATCH = 1_000;
+  static READERS = 2;
 
   constructor(private readonly queries: ReportDataQueries) {}
 
@@ -49,8 +50,9 @@ export class ReportDataService {
   }
 
   /**
-   * Yields batches of flat rows in (created_at, id) order. The next batch is read while the caller renders the
-   * current one, so PostgreSQL and the renderer work at the same time (at most two batches are in memory).
+   * Yields batches of flat rows in (created_at, id) order. The responses are cut into ranges of BATCH first
+   * (ReportDataQueries.rangeEnds); READERS ranges are read at once, each on a connection of its own, and yielded in
+   * order, so PostgreSQL works on another core while the caller renders (at most READERS + 1 batches in memory).
    */
   async *rawBatches(campaignId: string, columns: RawColumn[]): AsyncGenerator<RawRow[]> {
     const options = await this.queries.options(campaignId);
@@ -60,21 +62,34 @@ export class ReportDataService {
     };
     const questionIds = columns.map((c) => c.questionId);
     const optionIds = options.map((o) => o.id);
-    const read = (after: ResponseBatchRow | null) =>
-      this.queries.responseBatch(campaignId, after, questionIds, optionIds, ReportDataService.BATCH);
-    let next = read(null);
-    try {
+    const size = ReportDataService.BATCH;
+    const ends = await this.queries.rangeEnds(campaignId, size);
+    // range i: after the end of range i - 1 up to its own end; the last one open (responses stored since). One query
+    // a range unless it grew since its ends were read (an exclusion taken back): then the rest after its last row.
+    const read = async (i: number): Promise<ResponseBatchRow[]> => {
+      const rows: ResponseBatchRow[] = [];
+      let after = i > 0 ? ends[i - 1] : null;
       for (;;) {
-        const rows = await next;
-        if (!rows.length) return;
-        next = read(rows[rows.length - 1]);
+        const got = await this.queries.responseBatch(campaignId, after, ends[i] ?? null, questionIds, optionIds, size + 1);
+        rows.push(...got);
+        if (got.length <= size) return rows;
+        after = got[got.length - 1];
+      }
+    };
+    const inflight: Promise<ResponseBatchRow[]>[] = [];
+    let next = 0;
+    try {
+      while (next <= ends.length && inflight.length < ReportDataService.READERS) inflight.push(read(next++));
+      while (inflight.length) {
+        const rows = await inflight.shift()!;
+        if (next <= ends.length) inflight.push(read(next++));
         // one turn of the event loop puts that query on the wire before the caller's synchronous rendering starts
         await setImmediate();
-        yield toRawRows(rows, shape);
+        if (rows.length) yield toRawRows(rows, shape);
       }
     } finally {
-      // a caller that stops early leaves the read ahead unawaited: its failure must not become an unhandled rejection
-      next.catch(() => undefined);
+      // a caller that stops early leaves reads unawaited: their failures must not become unhandled rejections
+      for (const p of inflight) p.catch(() => undefined);
     }
   }
 

@@ -178,6 +178,30 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
   const stringifyRecords = (cells: unknown[][], delimiter: string) =>
     stringify(cells, { delimiter, record_delimiter: '\r\n', quote_record_delimiter: true });
 
+  it('raw rows read in ranges, several at once, come in the same order as one read of them all', async () => {
+    const data = ctx.get(ReportDataService);
+    const columns = await data.columns(fx.campaignId);
+    const all = async () => {
+      const rows: unknown[][] = [];
+      for await (const batch of data.rawBatches(fx.campaignId, columns)) rows.push(...batch);
+      return rows;
+    };
+    const { BATCH, READERS } = ReportDataService;
+    try {
+      ReportDataService.BATCH = 100_000;
+      const whole = await all();
+      expect(whole.length).toBe(fx.responses.filter((r) => !r.excluded).length);
+      for (const [batch, readers] of [[7, 2], [7, 3], [1, 2], [69, 2]]) {
+        ReportDataService.BATCH = batch;
+        ReportDataService.READERS = readers;
+        expect(await all()).toEqual(whole);
+      }
+    } finally {
+      ReportDataService.BATCH = BATCH;
+      ReportDataService.READERS = READERS;
+    }
+  });
+
   it('CSV records equal, byte for byte, what csv-stringify writes for the same rows (both dialects)', async () => {
     const data = ctx.get(ReportDataService);
     for (const dialect of [CsvDialect.ExcelRu, CsvDialect.Rfc4180]) {
