@@ -35,7 +35,7 @@ export const RAW_FIXED_HEADERS = [
  */
 @Injectable()
 export class ReportDataService {
-  static BATCH = 1_000;
+  static BATCH = 500;
   static READERS = 2;
 
   constructor(private readonly queries: ReportDataQueries) {}

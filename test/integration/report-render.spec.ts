@@ -5,7 +5,9 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { CoreModule } from '../../src/core.module';
 import { CSV_DIALECTS, csvRecord } from '../../src/reports/renderers/csv.renderer';
@@ -13,6 +15,8 @@ import { RAW_FIXED_HEADERS, RAW_TIME_COLUMN, ReportDataService } from '../../src
 import { neutralizeCell } from '../../src/reports/cell-safety';
 import { CsvDialect, ReportFormat, ReportKind } from '../../src/reports/report-status';
 import { ReportsService } from '../../src/reports/reports.service';
+import { XlsxRenderer } from '../../src/reports/renderers/xlsx.renderer';
+import { ResultsService } from '../../src/results/results.service';
 import { StorageService } from '../../src/storage/storage.service';
 import { buildResultsCampaign, ResultsFixture } from '../factories/results.factory';
 import {
@@ -200,6 +204,31 @@ describe('report files (XLSX, CSV, PDF) read back and checked against the insert
       ReportDataService.BATCH = BATCH;
       ReportDataService.READERS = READERS;
     }
+  });
+
+  it('a full XLSX reports its progress by rows written, through «Сводка предложений» and «Ответы», never backwards', async () => {
+    decisions ??= await decideProposals(ds, fx);
+    const snapshot = (await ctx.get(ResultsService).latestOrAggregate(fx.campaignId))!;
+    const { BATCH } = ReportDataService;
+    const seen: number[] = [];
+    ReportDataService.BATCH = 5; // many batches of raw rows (the proposals come in their own batches)
+    try {
+      await ctx.get(XlsxRenderer).render({
+        campaignId: fx.campaignId,
+        kind: ReportKind.Full,
+        snapshot,
+        path: join(mkdtempSync(join(tmpdir(), 'xlsx-progress-')), 'full.xlsx'),
+        progress: async (p) => void seen.push(p),
+      });
+    } finally {
+      ReportDataService.BATCH = BATCH;
+    }
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen[0]).toBeGreaterThanOrEqual(5);
+    expect(seen[seen.length - 1]).toBe(95);
+    // the proposals sheet moves it before the raw rows start
+    expect(seen.filter((p) => p > 5 && p < 50).length).toBeGreaterThan(0);
   });
 
   it('CSV records equal, byte for byte, what csv-stringify writes for the same rows (both dialects)', async () => {

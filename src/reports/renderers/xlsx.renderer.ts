@@ -85,12 +85,20 @@ export class XlsxRenderer {
       if (!count) plan.omitted.push({ name: RAW_SHEET, reason: 'нет ни одного учтённого ответа' });
     }
     this.contents(wb, ctx, plan, raw?.count ? raw.count : null);
+    // progress by rows written: the streamed sheets («Сводка предложений» of a full report, «Ответы») are nearly all
+    // of the work, up to a million rows each
+    const total = Math.max(1, plan.tables.reduce((n, t) => n + (t.stream?.count ?? 0), 0) + (raw?.count ?? 0));
+    let written = 0;
+    const advance = async (rows: number) => {
+      written += rows;
+      await ctx.progress(Math.min(95, 5 + Math.floor((written / total) * 90)));
+    };
     for (const table of plan.tables) {
-      if (table.stream) await this.streamedSheet(wb, table.name, table.columns, table.stream.batches());
+      if (table.stream) await this.streamedSheet(wb, table.name, table.columns, table.stream.batches(), advance);
       else writeTable(wb, table);
     }
-    await ctx.progress(10);
-    if (raw?.count) await this.rawSheet(wb, ctx, raw.columns, raw.count);
+    await ctx.progress(Math.min(95, 5 + Math.floor((written / total) * 90)));
+    if (raw?.count) await this.streamedSheet(wb, RAW_SHEET, rawTableColumns(raw.columns), this.data.rawBatches(ctx.campaignId, raw.columns), advance);
     await wb.commit();
   }
 
@@ -125,15 +133,6 @@ export class XlsxRenderer {
       for (const o of plan.omitted) add([o.name, o.reason]);
     }
     ws.commit();
-  }
-
-  /** «Ответы»: one row per counted response, streamed batch by batch. */
-  private async rawSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: RenderContext, columns: RawColumn[], total: number): Promise<void> {
-    let written = 0;
-    await this.streamedSheet(wb, RAW_SHEET, rawTableColumns(columns), this.data.rawBatches(ctx.campaignId, columns), async (n) => {
-      written += n;
-      await ctx.progress(10 + Math.floor((written / total) * 85));
-    });
   }
 
   /**
