@@ -133,6 +133,15 @@ export class AppConfig {
   @Min(100)
   SCHEDULER_INTERVAL_MS: number = 30_000;
 
+  /**
+   * How often the worker folds the tally deltas submissions append into the totals, in ms: between two folds the
+   * live figures add up to ~2.5 delta rows per submission stored since (docs/results.md «Tallies»).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  TALLY_FOLD_INTERVAL_MS: number = 5_000;
+
   /** Bull: how often a worker checks for jobs whose worker died or stalled (lock expired), in ms. */
   @Type(() => Number)
   @IsInt()

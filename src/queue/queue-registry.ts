@@ -18,6 +18,8 @@ export enum JobName {
   InviteExperts = 'invite-experts',
   /** Periodic: due stage transitions and expert reminders. */
   SchedulerTick = 'scheduler-tick',
+  /** Periodic, every few seconds: the tally deltas folded into the totals (docs/results.md «Tallies»). */
+  TallyFold = 'tally-fold',
 }
 
 export interface JobPayloads {
@@ -27,6 +29,7 @@ export interface JobPayloads {
   [JobName.StageClosed]: { campaignId: string; stage: string };
   [JobName.InviteExperts]: { campaignId: string };
   [JobName.SchedulerTick]: Record<string, never>;
+  [JobName.TallyFold]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -36,6 +39,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.SendMail]: QueueName.Mail,
   [JobName.InviteExperts]: QueueName.Mail,
   [JobName.SchedulerTick]: QueueName.Scheduler,
+  [JobName.TallyFold]: QueueName.Scheduler,
 };
 
 /** Retry defaults for every job: exponential backoff; keep failed jobs for inspection (bull-board). */
@@ -48,6 +52,7 @@ export const DEFAULT_JOB_OPTIONS: JobOptions = {
 
 export const JOB_OPTIONS_OVERRIDES: Partial<Record<JobName, JobOptions>> = {
   [JobName.SchedulerTick]: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+  [JobName.TallyFold]: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
   [JobName.RenderReport]: { attempts: 4, timeout: 10 * 60_000 },
 };
 

@@ -8,12 +8,13 @@ import { RegistryUpkeepService } from '../expertise/registry-upkeep.service';
 import { JobName, jobOptions, QueueName } from '../queue/queue-registry';
 import { ResultsService } from '../results/results.service';
 
-/** The repeatable job's own id: the same in every worker, so Bull keeps one schedule however many workers start. */
+/** The repeatable jobs' own ids: the same in every worker, so Bull keeps one schedule however many workers start. */
 export const SCHEDULER_TICK_JOB_ID = 'scheduler-tick';
+export const TALLY_FOLD_JOB_ID = 'tally-fold';
 
 /**
- * At worker start, registers ONE repeatable SchedulerTick (Bull de-duplicates repeatable jobs by their key,
- * so N workers make one tick per interval); an older schedule with another interval is removed.
+ * At worker start, registers ONE repeatable SchedulerTick and ONE TallyFold (Bull de-duplicates repeatable jobs by
+ * their key, so N workers make one of each per interval); an older schedule with another interval is removed.
  */
 @Injectable()
 export class SchedulerRegistrar implements OnApplicationBootstrap {
@@ -31,16 +32,18 @@ export class SchedulerRegistrar implements OnApplicationBootstrap {
   }
 
   private async register(): Promise<void> {
-    const every = this.config.SCHEDULER_INTERVAL_MS;
+    const schedules = [
+      { job: JobName.SchedulerTick, jobId: SCHEDULER_TICK_JOB_ID, every: this.config.SCHEDULER_INTERVAL_MS },
+      { job: JobName.TallyFold, jobId: TALLY_FOLD_JOB_ID, every: this.config.TALLY_FOLD_INTERVAL_MS },
+    ];
     try {
-      for (const job of await this.queue.getRepeatableJobs()) {
-        if (job.name === JobName.SchedulerTick && Number(job.every) !== every) await this.queue.removeRepeatableByKey(job.key);
+      const existing = await this.queue.getRepeatableJobs();
+      for (const { job, jobId, every } of schedules) {
+        for (const old of existing) {
+          if (old.name === job && Number(old.every) !== every) await this.queue.removeRepeatableByKey(old.key);
+        }
+        await this.queue.add(job, {}, { ...jobOptions(job), jobId, repeat: { every } });
       }
-      await this.queue.add(
-        JobName.SchedulerTick,
-        {},
-        { ...jobOptions(JobName.SchedulerTick), jobId: SCHEDULER_TICK_JOB_ID, repeat: { every } },
-      );
     } catch (err) {
       // Redis down at start: the next worker start (or restart) registers it; due moves are only delayed
       this.logger.warn(`scheduler tick not registered: ${(err as Error).message}`);
@@ -68,9 +71,14 @@ export class SchedulerProcessor {
     const now = new Date();
     await this.run('due transitions', () => this.lifecycle.performDueTransitions(now));
     await this.run('expert reminders', () => this.expertNotifications.sendDueReminders(now));
-    await this.run('tally fold', () => this.results.foldTallies());
     await this.run('live results', () => this.results.refreshStaleOpenCampaigns());
     await this.run('applications digest', () => this.registryUpkeep.sendDailyDigest(now));
+  }
+
+  /** Tally deltas into totals: its own schedule, every few seconds (the tick's 30 s would let them pile up). */
+  @Process(JobName.TallyFold)
+  async fold(): Promise<void> {
+    await this.run('tally fold', () => this.results.foldTallies());
   }
 
   /** One duty's failure does not stop the others; the next tick tries again. */

@@ -8,6 +8,7 @@ import { JobName, QueueName } from '../../src/queue/queue-registry';
 import { startWorker, waitFor } from '../setup/app';
 
 const TICK_MS = 300;
+const FOLD_MS = 200;
 
 /**
  * A campaign that can move on: one document with a file, the default questions, criteria; in the given status.
@@ -50,9 +51,11 @@ describe('scheduler: due stage transitions happen exactly once with two workers'
   let w2: INestApplicationContext;
   let ds: DataSource;
   const previous = process.env.SCHEDULER_INTERVAL_MS;
+  const previousFold = process.env.TALLY_FOLD_INTERVAL_MS;
 
   beforeAll(async () => {
     process.env.SCHEDULER_INTERVAL_MS = String(TICK_MS);
+    process.env.TALLY_FOLD_INTERVAL_MS = String(FOLD_MS);
     [w1, w2] = await Promise.all([startWorker(), startWorker()]);
     ds = w1.get<DataSource>(getDataSourceToken());
   });
@@ -60,13 +63,15 @@ describe('scheduler: due stage transitions happen exactly once with two workers'
     await Promise.all([w1?.close(), w2?.close()]);
     if (previous === undefined) delete process.env.SCHEDULER_INTERVAL_MS;
     else process.env.SCHEDULER_INTERVAL_MS = previous;
+    if (previousFold === undefined) delete process.env.TALLY_FOLD_INTERVAL_MS;
+    else process.env.TALLY_FOLD_INTERVAL_MS = previousFold;
   });
 
-  it('registers one repeatable tick however many workers start', async () => {
+  it('registers one repeatable tick and one tally fold however many workers start', async () => {
     const queue = w1.get<Queue>(getQueueToken(QueueName.Scheduler));
-    const repeatable = (await queue.getRepeatableJobs()).filter((j) => j.name === JobName.SchedulerTick);
-    expect(repeatable).toHaveLength(1);
-    expect(Number(repeatable[0].every)).toBe(TICK_MS);
+    const repeatable = await queue.getRepeatableJobs();
+    expect(repeatable.filter((j) => j.name === JobName.SchedulerTick).map((j) => Number(j.every))).toEqual([TICK_MS]);
+    expect(repeatable.filter((j) => j.name === JobName.TallyFold).map((j) => Number(j.every))).toEqual([FOLD_MS]);
   });
 
   it('a scheduled close passes: the real ticks of two workers move it once (one audit row, one stage-closed job)', async () => {
@@ -79,8 +84,9 @@ describe('scheduler: due stage transitions happen exactly once with two workers'
     expect(await jobs(ds, id, JobName.StageClosed)).toEqual([{ payload: { campaignId: id, stage: 'discussion' } }]);
   });
 
-  it('the ticks fold the tally deltas a submission appended into the totals', async () => {
-    const id = await campaign(ds, 'discussion', {});
+  it('the tally fold moves the deltas a submission appended into the totals', async () => {
+    // a draft: no live-results aggregation (which folds too) runs for it, only the fold's own schedule
+    const id = await campaign(ds, 'draft', {});
     const [{ id: territoryId }] = await ds.query(`SELECT id FROM territories WHERE active ORDER BY name LIMIT 1`);
     await ds.query(
       `INSERT INTO responses (campaign_id, receipt, idempotency_key, body_hash, territory_id, organization_type, position, client_hash)
