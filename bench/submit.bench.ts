@@ -5,6 +5,7 @@
  * ceiling (JSON parsing + compiled validation, no storage) is measured in the same run.
  *
  * Settings (env): BENCH_SECONDS (15), BENCH_CEILING_SECONDS (10), BENCH_CONNECTIONS (64), BENCH_DOCUMENTS (3),
+ * BENCH_CPU_PROF_DIR (a V8 CPU profile of the server),
  * BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL, BENCH_KEEP_DB=1.
  * Needs PostgreSQL and Redis running (see README); creates and drops a database of its own.
  */
@@ -91,7 +92,9 @@ async function prepareDatabase(url: string): Promise<{ slug: string; campaignId:
 
 function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; barePort: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'lib', 'bench-server.ts')], {
+    // BENCH_CPU_PROF_DIR: a V8 CPU profile of the server over the whole run (written when it exits)
+    const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
+    const child = spawn(process.execPath, [...profile, '-r', '@swc-node/register', join(__dirname, 'lib', 'bench-server.ts')], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
