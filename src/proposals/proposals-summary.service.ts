@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import { DECISION_LABELS, DECISIONS, decisionLabel, ProposalsSummary, UNDECIDED_LABEL } from './proposal-decision';
 import { DecisionCountRow, ProposalGroupRow, ProposalRow, ProposalsRepository } from './proposals.repository';
 import { ProposalsService, summarize } from './proposals.service';
@@ -100,6 +101,13 @@ export function figuresOf(s: { total: number; decided: number; byDecision: Propo
 /** The «Сводка предложений» as pages and files show it: per document, its versions, figures and proposals. */
 @Injectable()
 export class ProposalsSummaryService {
+  /**
+   * Most proposals the organizer's instant downloads (summary.xlsx, summary.pdf) hold: they are made in the web
+   * process and held in memory (~1 KB a proposal), and a PDF of tens of thousands of pages helps nobody. Larger
+   * rounds get the full report's «Сводка предложений» sheet, streamed by the worker.
+   */
+  static FILE_MAX = 20_000;
+
   constructor(
     private readonly repo: ProposalsRepository,
     private readonly proposals: ProposalsService,
@@ -181,9 +189,19 @@ export class ProposalsSummaryService {
 
   /**
    * What the summary files print (the organizer's downloads): every proposal in summary order,
-   * and the figures counted from those same rows, so the counts and the list always agree.
+   * and the figures counted from those same rows, so the counts and the list always agree. Made in the web
+   * process, in memory: a round with more than FILE_MAX proposals is refused with where to get them
+   * instead (the full report, written by the worker with progress).
    */
   async fileData(campaignId: string): Promise<ProposalsFileData> {
+    const { total } = await this.proposals.summaryOf(campaignId);
+    if (total > ProposalsSummaryService.FILE_MAX) {
+      throw new DomainError(
+        ErrorCode.Unprocessable,
+        `Предложений слишком много для мгновенной выгрузки (${total.toLocaleString('ru-RU')}). Сформируйте полный отчёт ` +
+          `в формате XLSX на странице «Результаты и отчёты»: в нём есть лист «Сводка предложений» со всеми предложениями и решениями.`,
+      );
+    }
     const [rows, documents] = await Promise.all([this.repo.all(campaignId), this.repo.documents(campaignId)]);
     const counts = new Map<string, DecisionCountRow>();
     for (const r of rows) {

@@ -190,6 +190,8 @@ export class ProposalsPagesController {
       campaign: { ...campaign, statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status as CampaignStatus] },
       canDecide: this.proposals.canDecide(campaign.status),
       progress: { total: summary.total, decided: summary.decided },
+      // past this the instant downloads are refused: the page points to the full report instead
+      summaryTooLarge: summary.total > ProposalsSummaryService.FILE_MAX,
       matching,
       groupCount,
       groups: groups.map((g, i) => ({
