@@ -63,7 +63,24 @@ export class DomainError extends Error {
   }
 
   readonly messages: string | string[];
+
+  /**
+   * The request was well formed but the state refuses it (changed meanwhile, a closed stage, a duplicate): a page
+   * shows the thing as it now is with the message, instead of the form's field errors.
+   */
+  get isStateConflict(): boolean {
+    return STATE_CONFLICTS.has(this.code);
+  }
 }
+
+const STATE_CONFLICTS: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.Conflict,
+  ErrorCode.TransitionRefused,
+  ErrorCode.WrongStage,
+  ErrorCode.ProposalsUndecided,
+  ErrorCode.ConflictOfInterest,
+  ErrorCode.Duplicate,
+]);
 
 /** «не найден / не найдена / не найдено» agreeing with the noun (its first word): Кампания, Обсуждение, Версия документа. */
 export function notFoundText(what: string): string {

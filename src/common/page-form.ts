@@ -137,7 +137,7 @@ export function refusalView(err: unknown, labels: FieldLabels = {}, banner?: str
       put(key, text);
     }
   }
-  const fallback = refusal.status === 409 ? 'Действие сейчас невозможно.' : 'Действие не выполнено.';
+  const fallback = refusal.isStateConflict ? 'Действие сейчас невозможно.' : 'Действие не выполнено.';
   return { status: refusal.status, formError: banner ?? BANNER[refusal.code] ?? fallback, formErrors, errors };
 }
 

@@ -86,8 +86,8 @@ export class ExpertAssignmentsPagesController {
           : reply.redirect(`/expert/assignments/${id}?saved=${submit ? 'submitted' : 'draft'}`, 303),
       async (refusal) => {
         // a conflict (submitted meanwhile, stage closed) shows the review as it now is; other refusals keep what was typed
-        const fresh = refusal.status === 409 ? await this.reviews.getMine(user.id, id) : a;
-        return this.renderReview(req, reply, fresh, refusal.status === 409 ? undefined : form, refusal);
+        const fresh = refusal.isStateConflict ? await this.reviews.getMine(user.id, id) : a;
+        return this.renderReview(req, reply, fresh, refusal.isStateConflict ? undefined : form, refusal);
       },
     );
   }

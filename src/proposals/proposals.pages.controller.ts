@@ -121,7 +121,7 @@ export class ProposalsPagesController {
     return postRedirectGet(reply, decide, next, (refusal) =>
       this.render(id, req, reply, refusal.status, filters, page, {
         errors: refusal.fieldErrors,
-        formError: refusal.status === 409 ? refusal.message : 'Решение не сохранено: исправьте ошибки, отмеченные ниже.',
+        formError: refusal.isStateConflict ? refusal.message : 'Решение не сохранено: исправьте ошибки, отмеченные ниже.',
         // the summary at the top (layout) links to each field in trouble
         formErrors: errorSummary(refusal.fieldErrors, (field) => ERROR_ANCHORS[field] ?? field),
         checked: groups,
