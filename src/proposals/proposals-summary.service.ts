@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '../common/domain-error';
 import { DECISION_LABELS, DECISIONS, decisionLabel, ProposalsSummary, UNDECIDED_LABEL } from './proposal-decision';
 import { DecisionCountRow, ProposalGroupRow, ProposalRow, ProposalsRepository } from './proposals.repository';
 import { ProposalsService, summarize } from './proposals.service';
@@ -190,18 +189,12 @@ export class ProposalsSummaryService {
   /**
    * What the summary files print (the organizer's downloads): every proposal in summary order,
    * and the figures counted from those same rows, so the counts and the list always agree. Made in the web
-   * process, in memory: a round with more than FILE_MAX proposals is refused with where to get them
-   * instead (the full report, written by the worker with progress).
+   * process, in memory: null for a round with more than FILE_MAX proposals (the proposals page then points to
+   * the full report, written by the worker with progress).
    */
-  async fileData(campaignId: string): Promise<ProposalsFileData> {
+  async fileData(campaignId: string): Promise<ProposalsFileData | null> {
     const { total } = await this.proposals.summaryOf(campaignId);
-    if (total > ProposalsSummaryService.FILE_MAX) {
-      throw new DomainError(
-        ErrorCode.Unprocessable,
-        `Предложений слишком много для мгновенной выгрузки (${total.toLocaleString('ru-RU')}). Сформируйте полный отчёт ` +
-          `в формате XLSX на странице «Результаты и отчёты»: в нём есть лист «Сводка предложений» со всеми предложениями и решениями.`,
-      );
-    }
+    if (total > ProposalsSummaryService.FILE_MAX) return null;
     const [rows, documents] = await Promise.all([this.repo.all(campaignId), this.repo.documents(campaignId)]);
     const counts = new Map<string, DecisionCountRow>();
     for (const r of rows) {

@@ -133,15 +133,24 @@ export class ProposalsPagesController {
   @Get('summary.xlsx')
   async summaryXlsx(@Param('id') id: string, @Res() reply: FastifyReply) {
     const campaign = await this.proposals.campaignOrFail(id);
-    const file = await this.xlsx.render(campaign.title, await this.summary.fileData(id));
+    const data = await this.summary.fileData(id);
+    if (!data) return this.tooLarge(reply, id);
+    const file = await this.xlsx.render(campaign.title, data);
     return this.send(reply, file, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Сводка предложений.xlsx');
   }
 
   @Get('summary.pdf')
   async summaryPdf(@Param('id') id: string, @Res() reply: FastifyReply) {
     const campaign = await this.proposals.campaignOrFail(id);
-    const file = await this.pdf.render(campaign.title, await this.summary.fileData(id));
+    const data = await this.summary.fileData(id);
+    if (!data) return this.tooLarge(reply, id);
+    const file = await this.pdf.render(campaign.title, data);
     return this.send(reply, file, 'application/pdf', 'Сводка предложений.pdf');
+  }
+
+  /** Too many proposals for an instant file (a stale link or a bookmark): the page says where to get them. */
+  private tooLarge(reply: FastifyReply, id: string) {
+    return reply.redirect(`/organizer/campaigns/${id}/proposals#summary-files`, 303);
   }
 
   private send(reply: FastifyReply, file: Buffer, type: string, name: string) {
