@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
 import { codeForStatus, DomainError } from './domain-error';
+import { pageContext } from './page-context';
 import { ViewService } from './view.service';
 
 export interface ApiErrorBody {
@@ -83,11 +84,15 @@ export class HttpErrorFilter implements ExceptionFilter {
         return;
       }
       const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
-      const html = this.views.render('pages/error', {
-        title: RU_MESSAGES[body.statusCode] ?? 'Ошибка',
-        statusCode: body.statusCode,
-        message: body.statusCode >= 500 ? RU_MESSAGES[body.statusCode] : message,
-      });
+      // the signed-in person keeps their menu (and the way out) on an error page too
+      const html = this.views.render(
+        'pages/error',
+        pageContext(req, {
+          title: RU_MESSAGES[body.statusCode] ?? 'Ошибка',
+          statusCode: body.statusCode,
+          message: body.statusCode >= 500 ? RU_MESSAGES[body.statusCode] : message,
+        }),
+      );
       void reply.status(body.statusCode).type('text/html; charset=utf-8').send(html);
       return;
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ProposalsSummaryService } from '../../src/proposals/proposals-summary.service';
 import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
@@ -375,6 +376,15 @@ describe('proposals of the revision stage at seed scale (784 proposals over 2,60
       expect({ variant, printed }).toEqual({ variant, printed: n });
     }
   }, 60_000);
+
+  it('an error page keeps the signed-in organizer\'s menu and way out', async () => {
+    const res = await fetch(`${t.url}/organizer/campaigns/${randomUUID()}/proposals`, { headers: { cookie } });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain('Кампания не найдена');
+    expect(html).toContain('Выйти (');
+    expect(html).not.toContain('>Вход<');
+  });
 
   it('past FILE_MAX proposals the instant downloads lead back to the page, which points to the full report', async () => {
     const max = ProposalsSummaryService.FILE_MAX;
