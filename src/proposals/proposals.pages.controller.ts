@@ -199,7 +199,7 @@ export class ProposalsPagesController {
       campaign: { ...campaign, statusLabel: CAMPAIGN_STATUS_LABELS[campaign.status as CampaignStatus] },
       canDecide: this.proposals.canDecide(campaign.status),
       progress: { total: summary.total, decided: summary.decided },
-      // past this the instant downloads are refused: the page points to the full report instead
+      // past this the instant downloads are not offered: the page points to the full report instead
       summaryTooLarge: summary.total > ProposalsSummaryService.FILE_MAX,
       matching,
       groupCount,

@@ -97,7 +97,7 @@ export class XlsxRenderer {
       if (table.stream) await this.streamedSheet(wb, table.name, table.columns, table.stream.batches(), advance);
       else writeTable(wb, table);
     }
-    await ctx.progress(Math.min(95, 5 + Math.floor((written / total) * 90)));
+    await advance(0);
     if (raw?.count) await this.streamedSheet(wb, RAW_SHEET, rawTableColumns(raw.columns), this.data.rawBatches(ctx.campaignId, raw.columns), advance);
     await wb.commit();
   }
