@@ -1,6 +1,4 @@
-import type ExcelJS from 'exceljs';
-import { wallClockDate } from '../../common/display-time-zone';
-import { neutralizeCell } from '../cell-safety';
+import { CellFormat, Xf, XlsxWriter } from './xlsx-writer';
 
 /**
  * One data sheet of the XLSX report: a styled header row, frozen, with an auto-filter over the whole table, column
@@ -26,34 +24,18 @@ export interface Table {
   stream?: { count: number; batches(): AsyncIterable<unknown[][]> };
 }
 
-type Style = Partial<ExcelJS.Style>;
-
-const HEADER: Style = {
-  font: { bold: true },
-  fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } },
-  alignment: { vertical: 'top', wrapText: true },
-  border: { bottom: { style: 'thin', color: { argb: 'FF7F9DB9' } } },
+/** How each kind of column's cells are written (xlsx-writer.ts): one shared format object per kind. */
+export const COLUMN_FORMATS: Readonly<Record<ColumnKind, CellFormat>> = {
+  text: { xf: Xf.Plain },
+  longText: { xf: Xf.Wrap },
+  integer: { xf: Xf.Plain },
+  decimal: { xf: Xf.Decimal },
+  alpha: { xf: Xf.Alpha },
+  percent: { xf: Xf.Percent, convert: 'percent' },
+  date: { xf: Xf.Date, convert: 'date' },
 };
 
-/**
- * One shared object per kind: exceljs caches a style's id by the object (a WeakMap), so 100,000 rows cost one lookup
- * per cell; a fresh object per cell would be rebuilt and hashed each time.
- */
-const CELL_STYLES: Readonly<Record<ColumnKind, Style>> = {
-  text: {},
-  longText: { alignment: { vertical: 'top', wrapText: true } },
-  integer: {},
-  decimal: { numFmt: '0.00' },
-  alpha: { numFmt: '0.000' },
-  percent: { numFmt: '0.0%' },
-  date: { numFmt: 'dd.mm.yyyy hh:mm' },
-};
-
-export const TITLE_STYLE: Style = { font: { bold: true, size: 13 } };
-export const LABEL_STYLE: Style = { font: { bold: true } };
-export const DATE_STYLE = CELL_STYLES.date;
-export const PLAIN_STYLE = CELL_STYLES.text;
-export const PERCENT_STYLE = CELL_STYLES.percent;
+const HEADER: CellFormat = { xf: Xf.Header };
 
 /** Widths in characters: at least what the header's longest word needs, at most MAX_WIDTH (long texts wrap). */
 const MIN_WIDTH = 8;
@@ -68,17 +50,6 @@ const MAX_WIDTH: Readonly<Record<ColumnKind, number>> = {
 };
 /** Header texts wrap onto at most this many lines before the column grows wider for them. */
 const HEADER_LINES = 3;
-
-/** A value as its cell holds it: null leaves the cell out; a time in ms becomes the display zone's wall clock. */
-export function cellValue(kind: ColumnKind, value: unknown): unknown {
-  if (value === null || value === undefined || value === '') return undefined;
-  if (kind === 'date') {
-    const ms = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(String(value));
-    return Number.isNaN(ms) ? undefined : wallClockDate(ms);
-  }
-  if (kind === 'percent' && typeof value === 'number') return value / 100;
-  return neutralizeCell(value);
-}
 
 function shownLength(kind: ColumnKind, value: unknown): number {
   if (value === null || value === undefined) return 0;
@@ -96,43 +67,48 @@ export function fitWidths(columns: readonly TableColumn[], rows: readonly unknow
   });
 }
 
-/** A data sheet written row by row (the raw sheet streams 100,000s of rows through it). */
-export class SheetTable {
-  readonly worksheet: ExcelJS.Worksheet;
-  private readonly styles: Style[];
-  private rows = 0;
+/** Rows of a streamed sheet the column widths are fitted to (its first batch's). */
+const WIDTH_SAMPLE = 500;
 
-  /** `sample`: rows the widths are fitted to (all of a summary sheet, the first batch of the raw sheet). */
-  constructor(
-    wb: ExcelJS.stream.xlsx.WorkbookWriter,
-    name: string,
-    private readonly columns: readonly TableColumn[],
-    sample: readonly unknown[][],
-  ) {
-    this.worksheet = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
-    this.worksheet.columns = fitWidths(columns, sample).map((width) => ({ width }));
-    this.styles = columns.map((c) => CELL_STYLES[c.kind]);
-    const header = this.worksheet.addRow(columns.map((c) => neutralizeCell(c.header)));
-    header.eachCell((cell) => (cell.style = HEADER));
-    header.commit();
-  }
-
-  add(values: readonly unknown[]): void {
-    const row = this.worksheet.addRow(values.map((v, i) => cellValue(this.columns[i]?.kind ?? 'text', v)));
-    row.eachCell((cell, col) => (cell.style = this.styles[col - 1] ?? PLAIN_STYLE));
-    row.commit();
-    this.rows++;
-  }
-
-  /** The auto-filter spans the header and every row written. */
-  close(): void {
-    this.worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: this.rows + 1, column: this.columns.length } };
-    this.worksheet.commit();
-  }
+/**
+ * A data sheet: the header row (frozen, with an auto-filter over the table), then its rows, batch by batch as they
+ * are read; widths fitted to the first batch. `afterBatch` is told how many rows each batch wrote (progress).
+ */
+export function addTableSheet(
+  wb: XlsxWriter,
+  name: string,
+  columns: readonly TableColumn[],
+  batches: AsyncIterable<readonly unknown[][]> | Iterable<readonly unknown[][]>,
+  afterBatch: (rows: number) => Promise<void> = async () => undefined,
+): void {
+  const formats = columns.map((c) => COLUMN_FORMATS[c.kind]);
+  const headerFormats = columns.map(() => HEADER);
+  wb.addSheet(name, true, async function* (xml) {
+    // the widths come before the rows in the sheet's XML: the first batch is read before the sheet is begun
+    const source = (async function* () {
+      yield* batches;
+    })();
+    let next = await source.next();
+    try {
+      xml.begin(fitWidths(columns, next.done ? [] : next.value.slice(0, WIDTH_SAMPLE)));
+      xml.row(
+        columns.map((c) => c.header),
+        headerFormats,
+      );
+      while (!next.done) {
+        for (const row of next.value) xml.row(row, formats);
+        yield;
+        await afterBatch(next.value.length);
+        next = await source.next();
+      }
+    } finally {
+      // a failure mid-sheet ends the source, whose own finally settles its read-ahead
+      if (!next.done) await source.return(undefined);
+    }
+  });
 }
 
-export function writeTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, table: Table): void {
-  const sheet = new SheetTable(wb, table.name, table.columns, table.rows);
-  for (const r of table.rows) sheet.add(r);
-  sheet.close();
+/** A summary sheet held in memory. */
+export function addTable(wb: XlsxWriter, table: Table): void {
+  addTableSheet(wb, table.name, table.columns, [table.rows]);
 }
