@@ -6,6 +6,7 @@ import { RAW_FIXED_HEADERS, RAW_TIME_COLUMN, ReportDataService } from '../report
 import { recommendationLabel } from '../report-labels';
 import { CsvDialect } from '../report-status';
 import { includesDiscussion, RenderContext } from './render-context';
+import { Utf8Chunks } from './utf8-chunks';
 
 export interface DialectRules {
   bom: boolean;
@@ -57,13 +58,10 @@ export function csvRecord(row: readonly unknown[], rules: DialectRules): string 
   return line + '\r\n';
 }
 
-/** Bytes of text gathered before a write: one write of ~4 MiB instead of one per record. */
-const WRITE_CHUNK = 4 * 1024 * 1024;
-
 /**
- * CSV of raw rows, written batch by batch: each batch's records are encoded into one reused buffer and written
- * with the file's own handle (no Buffer per record for the garbage collector). Discussion and full reports: one row
- * per counted response. Expertise: one row per submitted score.
+ * CSV of raw rows, written batch by batch: each record is encoded into megabyte chunks as soon as it is made, and the
+ * chunks are written with the file's own handle after each batch. Discussion and full reports: one row per counted
+ * response. Expertise: one row per submitted score.
  */
 @Injectable()
 export class CsvRenderer {
@@ -74,57 +72,52 @@ export class CsvRenderer {
     const file = await open(ctx.path, 'w');
     try {
       const out = new ChunkedFile(file);
-      if (rules.bom) await out.put('\uFEFF');
+      if (rules.bom) out.put('\uFEFF');
       if (includesDiscussion(ctx.kind)) {
         const columns = await this.data.columns(ctx.campaignId);
         const total = Math.max(1, await this.data.countIncluded(ctx.campaignId));
-        await out.put(csvRecord([...RAW_FIXED_HEADERS, ...columns.map((c) => c.header)], rules));
+        out.put(csvRecord([...RAW_FIXED_HEADERS, ...columns.map((c) => c.header)], rules));
         let written = 0;
         for await (const batch of this.data.rawBatches(ctx.campaignId, columns)) {
-          let text = '';
           for (const row of batch) {
             row[RAW_TIME_COLUMN] = rules.time(row[RAW_TIME_COLUMN] as number);
-            text += csvRecord(row, rules);
+            out.put(csvRecord(row, rules));
           }
-          await out.put(text);
+          await out.flush();
           written += batch.length;
           await ctx.progress(Math.floor((written / total) * 95));
         }
       } else {
-        await out.put(csvRecord(['Документ', 'Эксперт', 'Критерий', 'Оценка', 'Комментарий', 'Рекомендация', 'Общий комментарий'], rules));
+        out.put(csvRecord(['Документ', 'Эксперт', 'Критерий', 'Оценка', 'Комментарий', 'Рекомендация', 'Общий комментарий'], rules));
         for (const r of await this.data.reviewRows(ctx.campaignId)) {
-          await out.put(
-            csvRecord([r.document, r.expert, r.criterion, r.score, r.comment, recommendationLabel(r.recommendation), r.general_comment], rules),
+          out.put(
+            csvRecord(
+              [r.document, r.expert, r.criterion, r.score, r.comment, recommendationLabel(r.recommendation), r.general_comment],
+              rules,
+            ),
           );
         }
       }
-      await out.flush();
+      await out.flush(true);
     } finally {
       await file.close();
     }
   }
 }
 
-/** Text encoded as UTF-8 into one reused buffer, written out when it is full. */
+/** Records encoded as they are put (utf8-chunks.ts), the chunks filled written out with the file's own handle. */
 class ChunkedFile {
-  private readonly buf = Buffer.allocUnsafe(WRITE_CHUNK);
-  private used = 0;
+  private readonly chunks = new Utf8Chunks();
 
   constructor(private readonly file: FileHandle) {}
 
-  async put(text: string): Promise<void> {
-    // a UTF-8 character takes at most 3 bytes per UTF-16 unit
-    if (this.used + text.length * 3 > this.buf.length) await this.flush();
-    if (text.length * 3 > this.buf.length) await this.write(Buffer.from(text, 'utf8'), Buffer.byteLength(text));
-    else this.used += this.buf.write(text, this.used, 'utf8');
+  put(text: string): void {
+    this.chunks.put(text);
   }
 
-  async flush(): Promise<void> {
-    await this.write(this.buf, this.used);
-    this.used = 0;
-  }
-
-  private async write(buf: Buffer, length: number): Promise<void> {
-    for (let at = 0; at < length; ) at += (await this.file.write(buf, at, length - at)).bytesWritten;
+  async flush(all = false): Promise<void> {
+    for (const buf of this.chunks.take(all)) {
+      for (let at = 0; at < buf.length;) at += (await this.file.write(buf, at, buf.length - at)).bytesWritten;
+    }
   }
 }
