@@ -171,6 +171,7 @@ async function runPhase(phase: Phase, campaignId: string): Promise<void> {
   })(BenchWorkerModule);
   const ctx = await NestFactory.createApplicationContext(BenchWorkerModule, { logger: ['error'] });
   if (process.env.BENCH_BATCH) ReportDataService.BATCH = Number(process.env.BENCH_BATCH);
+  if (process.env.BENCH_READERS) ReportDataService.READERS = Number(process.env.BENCH_READERS);
   const baseRssMb = process.memoryUsage().rss / 1024 / 1024;
   let peakHeapMb = 0;
   const sampler = setInterval(() => (peakHeapMb = Math.max(peakHeapMb, process.memoryUsage().heapUsed / 1024 / 1024)), 100);

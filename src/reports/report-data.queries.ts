@@ -30,11 +30,13 @@ export interface ResponseBatchRow {
   position: string;
   organization: string | null;
   /**
-   * [column, option, value, text] per answer: column and option are 1-based positions in the arrays the query was
-   * given (option 0: an option not in the list, null: not a choice). One JSON value per response instead of one
-   * row per answer: ~10 times fewer rows to parse.
+   * The response's choices and scale values as `column:option` (option: its 1-based position in the options given,
+   * 0 for one not among them) and `column=value`, joined by `;` (column: the 1-based position in the questions
+   * given); null when there is none. Digits and two signs, read without a string or an array made per answer.
    */
-  answers: [number, number | null, number | null, string | null][] | null;
+  picks: string | null;
+  /** [column, text] per free-text answer, or null when there is none. */
+  texts: [number, string][] | null;
 }
 
 /** Where a batch starts: the last row of the previous one. */
@@ -125,8 +127,10 @@ export class ReportDataQueries {
     limit: number,
   ): Promise<ResponseBatchRow[]> {
     return this.dataSource.query(
-      // each response's answers gathered by a subquery over its own index range (no sort and regrouping of every
-      // answer row of the batch), positions looked up in the two arrays: ~30 % less of PostgreSQL's time per batch
+      // each response's answers gathered over their own index range (no sort and regrouping of every answer row of
+      // the batch), positions looked up in the two arrays: ~30 % less of PostgreSQL's time per batch; choices and
+      // values as a string of digits (−17 % of PostgreSQL's time against one JSON value for every answer, and no
+      // JSON arrays to parse and collect in the worker)
       `WITH b AS MATERIALIZED (
          SELECT r.id, r.receipt, r.created_at, r.territory_id, r.organization_type, r.position, r.organization_name, r.organization_id
            FROM responses r
@@ -138,16 +142,20 @@ export class ReportDataQueries {
        SELECT b.id, b.receipt, floor(extract(epoch FROM b.created_at) * 1000)::float8 AS at_ms,
               b.created_at::text AS cursor_at, t.name AS territory, t.kind AS territory_kind,
               COALESCE(ot.name, b.organization_type) AS organization_type, COALESCE(p.name, b.position) AS position,
-              COALESCE(b.organization_name, og.name) AS organization,
-              (SELECT json_agg(json_build_array(array_position($4::uuid[], a.question_id),
-                                                CASE WHEN a.option_id IS NOT NULL THEN COALESCE(array_position($5::uuid[], a.option_id), 0) END,
-                                                a.value, a.text))
-                 FROM response_answers a WHERE a.response_id = b.id AND a.question_id = ANY ($4::uuid[])) AS answers
+              COALESCE(b.organization_name, og.name) AS organization, x.picks, x.texts
          FROM b
          JOIN territories t ON t.id = b.territory_id
          LEFT JOIN organization_types ot ON ot.code = b.organization_type
          LEFT JOIN positions p ON p.code = b.position
          LEFT JOIN organizations og ON og.id = b.organization_id
+         LEFT JOIN LATERAL (
+           SELECT string_agg(array_position($4::uuid[], a.question_id)::text ||
+                               CASE WHEN a.option_id IS NOT NULL THEN ':' || COALESCE(array_position($5::uuid[], a.option_id), 0)::text
+                                    ELSE '=' || a.value::text END, ';')
+                    FILTER (WHERE a.option_id IS NOT NULL OR a.value IS NOT NULL) AS picks,
+                  json_agg(json_build_array(array_position($4::uuid[], a.question_id), a.text))
+                    FILTER (WHERE a.option_id IS NULL AND a.value IS NULL AND a.text IS NOT NULL) AS texts
+             FROM response_answers a WHERE a.response_id = b.id AND a.question_id = ANY ($4::uuid[])) x ON true
         ORDER BY b.created_at, b.id`,
       [campaignId, after?.cursor_at ?? null, after?.id ?? null, questionIds, optionIds, upTo?.cursor_at ?? null, upTo?.id ?? null],
     );

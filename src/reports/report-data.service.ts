@@ -104,7 +104,7 @@ export class ReportDataService {
   }
 }
 
-interface RowShape {
+export interface RowShape {
   /** option texts in questionnaire order */
   options: string[];
   width: number;
@@ -114,7 +114,7 @@ interface RowShape {
  * Flat rows of one batch. Runs once per response of a report (100,000s of times), so it allocates one array per row
  * and sorts only a multi-select's few chosen options.
  */
-function toRawRows(batch: ResponseBatchRow[], shape: RowShape): RawRow[] {
+export function toRawRows(batch: ResponseBatchRow[], shape: RowShape): RawRow[] {
   const fixed = RAW_FIXED_HEADERS.length;
   return batch.map((r) => {
     const row: RawRow = new Array<string | number | null>(shape.width).fill(null);
@@ -127,16 +127,28 @@ function toRawRows(batch: ResponseBatchRow[], shape: RowShape): RawRow[] {
     row[6] = r.organization;
     // chosen options per cell (option positions), joined once all answers are seen
     let chosen: Map<number, number[]> | undefined;
-    for (const [column, option, value, text] of r.answers ?? []) {
-      const i = fixed + column - 1;
-      if (option !== null) {
-        chosen ??= new Map();
-        const list = chosen.get(i);
-        if (list) list.push(option);
-        else chosen.set(i, [option]);
-      } else if (value !== null) row[i] = value;
-      else if (text !== null) row[i] = text;
+    const picks = r.picks;
+    if (picks !== null) {
+      // `column:option` or `column=value`, joined by `;` (ReportDataQueries.responseBatch): read digit by digit
+      for (let at = 0; at < picks.length; at++) {
+        let column = 0;
+        let c = picks.charCodeAt(at);
+        for (; c >= 48 && c <= 57; c = picks.charCodeAt(++at)) column = column * 10 + c - 48;
+        const isOption = c === 58; // ':'
+        const negative = picks.charCodeAt(++at) === 45; // '-'
+        if (negative) at++;
+        let n = 0;
+        for (c = picks.charCodeAt(at); c >= 48 && c <= 57; c = picks.charCodeAt(++at)) n = n * 10 + c - 48;
+        const i = fixed + column - 1;
+        if (isOption) {
+          chosen ??= new Map();
+          const list = chosen.get(i);
+          if (list) list.push(n);
+          else chosen.set(i, [n]);
+        } else row[i] = negative ? -n : n;
+      }
     }
+    for (const [column, text] of r.texts ?? []) row[fixed + column - 1] = text;
     // a multi-select's options in one cell, in questionnaire order
     if (chosen) {
       for (const [i, list] of chosen) {
