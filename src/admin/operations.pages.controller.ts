@@ -11,25 +11,9 @@ import { Role } from '../accounts/entities/user.entity';
 import { sendPage } from '../common/page-form';
 import { projectRoot } from '../common/project-root';
 import { ViewService } from '../common/view.service';
-import { ALL_QUEUES, QueueName } from '../queue/queue-registry';
+import { ALL_QUEUES, JOB_LABELS, QUEUE_LABELS } from '../queue/queue-registry';
 import { QUEUE_DASHBOARD_PATH } from '../queue/queue-dashboard';
 import { OperationsRepository } from './operations.repository';
-
-const QUEUE_LABELS: Record<QueueName, string> = {
-  [QueueName.Aggregation]: 'Подсчёт результатов',
-  [QueueName.Reports]: 'Отчёты',
-  [QueueName.Mail]: 'Почта',
-  [QueueName.Scheduler]: 'Расписание этапов',
-};
-
-const JOB_LABELS: Record<string, string> = {
-  'aggregate-results': 'подсчёт результатов',
-  'render-report': 'построение отчёта',
-  'send-mail': 'отправка письма',
-  'stage-closed': 'завершение этапа',
-  'invite-experts': 'приглашения экспертам',
-  'scheduler-tick': 'проверка расписания',
-};
 
 const MAIL_LABELS: Record<string, string> = {
   'account-invitation': 'приглашение пользователю',
@@ -71,9 +55,13 @@ export class OperationsPagesController {
         const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
         const [counts, failed] = await Promise.all([queue.getJobCounts(), queue.getFailed(0, 4)]);
         return {
-          label: QUEUE_LABELS[name],
+          label: QUEUE_LABELS[name].name,
           counts,
-          failed: failed.map((j) => ({ job: JOB_LABELS[j.name] ?? 'задача', at: j.finishedOn ?? j.timestamp, attempts: j.attemptsMade })),
+          failed: failed.map((j) => ({
+            job: (JOB_LABELS as Record<string, string>)[j.name] ?? 'задача',
+            at: j.finishedOn ?? j.timestamp,
+            attempts: j.attemptsMade,
+          })),
         };
       }),
     );

@@ -12,7 +12,8 @@ import { SESSION_COOKIE, SessionService } from '../accounts/session.service';
 import { codeForStatus } from '../common/domain-error';
 import { AppConfig } from '../config/app.config';
 import { requestSite } from '../common/same-site';
-import { ALL_QUEUES } from './queue-registry';
+import { adaptDashboardPages } from './queue-dashboard-page';
+import { ALL_QUEUES, QUEUE_LABELS } from './queue-registry';
 
 const logger = new Logger('QueueDashboard');
 
@@ -66,9 +67,23 @@ export async function registerQueueDashboard(app: NestFastifyApplication): Promi
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: ALL_QUEUES.map((name) => new BullAdapter(app.get<Queue>(getQueueToken(name), { strict: false }))),
+    queues: ALL_QUEUES.map(
+      (name) =>
+        new BullAdapter(app.get<Queue>(getQueueToken(name), { strict: false }), {
+          displayName: QUEUE_LABELS[name].name,
+          description: QUEUE_LABELS[name].does,
+        }),
+    ),
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'Очереди' } },
+    options: {
+      uiConfig: {
+        boardTitle: 'Очереди',
+        // Russian whatever the browser's language; no link to bull-board's English documentation
+        locale: { lng: 'ru-RU' },
+        hideDocsLink: true,
+        miscLinks: [{ text: 'Работа системы', url: '/admin/operations' }],
+      },
+    },
   });
   // bull-board's own handler answers with the error's message and stack: ours says only that something failed
   serverAdapter.setErrorHandler((err: Error & { statusCode?: number }) => {
@@ -82,6 +97,7 @@ export async function registerQueueDashboard(app: NestFastifyApplication): Promi
   await app.register(
     (async (instance: FastifyInstance) => {
       instance.addHook('onRequest', adminOnly(sessions, config.APP_URL));
+      adaptDashboardPages(instance);
       await instance.register(plugin as never);
     }) as never,
     { prefix: QUEUE_DASHBOARD_PATH } as never,

@@ -63,3 +63,25 @@ export function jobOptions(job: JobName, backoffMs?: number): JobOptions {
 }
 
 export const ALL_QUEUES = Object.values(QueueName);
+
+/** Each job by its Russian name, for the administrator's pages. */
+export const JOB_LABELS: Readonly<Record<JobName, string>> = {
+  [JobName.AggregateResults]: 'подсчёт результатов',
+  [JobName.RenderReport]: 'построение отчёта',
+  [JobName.SendMail]: 'отправка письма',
+  [JobName.StageClosed]: 'завершение этапа',
+  [JobName.InviteExperts]: 'приглашения экспертам',
+  [JobName.SchedulerTick]: 'проверка расписания',
+  [JobName.TallyFold]: 'сведение счётчиков ответов',
+};
+
+/** Each queue by its Russian name and what it does, for the administrator's pages (no code word on screen). */
+export const QUEUE_LABELS: Readonly<Record<QueueName, { name: string; does: string }>> = {
+  [QueueName.Aggregation]: { name: 'Подсчёт результатов', does: 'подсчёт итогов кампаний и завершение этапов' },
+  [QueueName.Reports]: { name: 'Отчёты', does: 'построение файлов отчётов (XLSX, PDF, CSV)' },
+  [QueueName.Mail]: { name: 'Почта', does: 'отправка писем и приглашений экспертам' },
+  [QueueName.Scheduler]: {
+    name: 'Расписание этапов',
+    does: 'смена этапов по расписанию (раз в минуту) и сведение счётчиков ответов (раз в несколько секунд)',
+  },
+};

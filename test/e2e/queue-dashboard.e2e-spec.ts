@@ -28,6 +28,38 @@ describe('queue dashboard at /admin/queues (bull-board), administrators only', (
     expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['aggregation', 'mail', 'reports', 'scheduler']);
   });
 
+  it('the board speaks Russian: its page, the queues by their Russian names, no font from Google, a way back', async () => {
+    const admin = await createUser(t.app, t.url, Role.Admin);
+    const page = await api.get('/admin/queues/queue/mail', { token: admin.token, headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="ru"');
+    expect(page.text).not.toContain('fonts.googleapis.com');
+    expect(page.text).toContain('<script defer src="accessible-names.js"></script></head>');
+    const config = JSON.parse(/<script id="__UI_CONFIG__" type="application\/json">([^<]*)<\/script>/.exec(page.text)![1]);
+    expect(config).toEqual(
+      expect.objectContaining({
+        boardTitle: 'Очереди',
+        locale: { lng: 'ru-RU' },
+        hideDocsLink: true,
+        miscLinks: [{ text: 'Работа системы', url: '/admin/operations' }],
+      }),
+    );
+    const names = await api.get('/admin/queues/accessible-names.js', { token: admin.token });
+    expect(names.status).toBe(200);
+    expect(names.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(names.text).toContain('"settings":"Настройки"');
+    expect((await api.get('/admin/queues/accessible-names.js')).status).toBe(401);
+
+    const queues = await api.get('/admin/queues/api/queues', { token: admin.token });
+    const shown = queues.body.queues.map((q: { name: string; displayName: string; description: string }) => [q.name, q.displayName]);
+    expect(shown.sort()).toEqual([
+      ['aggregation', 'Подсчёт результатов'],
+      ['mail', 'Почта'],
+      ['reports', 'Отчёты'],
+      ['scheduler', 'Расписание этапов'],
+    ]);
+  });
+
   it('the admin session cookie works too; a cross-site action with it is refused', async () => {
     const admin = await createUser(t.app, t.url, Role.Admin);
     const cookie = `sid=${admin.token}`;
@@ -46,7 +78,12 @@ describe('queue dashboard at /admin/queues (bull-board), administrators only', (
 
     const anonymous = await api.get('/admin/queues/api/queues');
     expect(anonymous.status).toBe(401);
-    expect(anonymous.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Требуется вход в систему', code: 'UNAUTHENTICATED' });
+    expect(anonymous.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Требуется вход в систему',
+      code: 'UNAUTHENTICATED',
+    });
     expect((await api.get('/admin/queues/static/js/nothing.js')).status).toBe(401);
     const browser = await api.get('/admin/queues', { headers: { accept: 'text/html' } });
     expect(browser.status).toBe(303);
