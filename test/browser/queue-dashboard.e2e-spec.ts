@@ -79,4 +79,30 @@ describe('the queue dashboard in the browser', () => {
     expect(await seriousFindings(page)).toEqual([]);
     await page.context().close();
   });
+
+  it('«Работа системы» at 390 px: each queue a card, its name on one line, every count named', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ru-RU' });
+    const page = await context.newPage();
+    await page.goto(`${t.url}/login?next=${encodeURIComponent('/admin/operations')}`);
+    await page.getByLabel('Адрес электронной почты').fill(admin.email);
+    await page.getByLabel('Пароль').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.waitForURL(`${t.url}/admin/operations`);
+    // evaluated in the page (the test's TypeScript has no DOM types)
+    const cards = await page.evaluate<{ name: string; width: number; height: number; labels: string[] }[]>(`
+      [...document.querySelectorAll('table.queues tbody tr')].map((tr) => {
+        const name = tr.querySelector('td.queue');
+        const box = name.getBoundingClientRect();
+        const labels = [...tr.querySelectorAll('td.num')].map((td) => getComputedStyle(td, '::before').content);
+        return { name: name.textContent, width: Math.round(box.width), height: Math.round(box.height), labels };
+      })`);
+    expect(cards.map((c) => c.name)).toEqual(['Подсчёт результатов', 'Отчёты', 'Почта', 'Расписание этапов']);
+    for (const c of cards) {
+      // one line of text across the card, not a letter per line in a squeezed column
+      expect([c.name, c.width > 300, c.height < 40]).toEqual([c.name, true, true]);
+      expect(c.labels).toEqual(['"Ждут: "', '"Выполняются: "', '"Отложены: "', '"Выполнены: "', '"С ошибкой: "']);
+    }
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await context.close();
+  });
 });
