@@ -210,4 +210,28 @@ describe('administration in the browser', () => {
     );
     expect(await noSidewaysScroll(adminPage)).toBe(true);
   });
+
+  it('the lists of users, territories and organizations at 390 px: a card per row, its name on top, each value named', async () => {
+    const page = await newPage();
+    await signIn(page, admin.email, TEST_PASSWORD);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    for (const [path, labels] of [
+      ['/admin/users', ['Почта', 'Роль', 'Состояние']],
+      ['/admin/territories', ['Порядок', 'Вид', 'Действует', 'Организаций']],
+      ['/reference/organizations', ['Территория', 'Тип']],
+    ] as const) {
+      await page.goto(`${t.url}${path}`);
+      // evaluated in the page (the test's TypeScript has no DOM types): the first row's card
+      const card = await page.evaluate<{ order: string[]; leadWidth: number; rowWidth: number; labels: string[] }>(`(() => {
+        const tr = document.querySelector('table.admin-table tbody tr');
+        const cells = [...tr.querySelectorAll('td')].filter((td) => getComputedStyle(td).display !== 'none');
+        const order = cells.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((td) => td.className || 'value');
+        const labels = cells.map((td) => getComputedStyle(td, '::before').content).filter((c) => c !== 'none');
+        return { order, leadWidth: tr.querySelector('td.lead').getBoundingClientRect().width, rowWidth: tr.getBoundingClientRect().width, labels };
+      })()`);
+      expect([path, card.order[0], card.leadWidth >= card.rowWidth - 2]).toEqual([path, 'lead', true]);
+      for (const label of labels) expect([path, card.labels]).toEqual([path, expect.arrayContaining([`"${label}: "`])]);
+      expect([path, await noSidewaysScroll(page)]).toEqual([path, true]);
+    }
+  });
 });
