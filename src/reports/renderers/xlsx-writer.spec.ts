@@ -33,6 +33,15 @@ describe('XlsxWriter', () => {
       xml.begin([20]);
       // 2026-01-02 03:04 UTC is 08:04 in Asia/Yekaterinburg
       xml.row([Date.UTC(2026, 0, 2, 3, 4)], [{ xf: Xf.Date, convert: 'date' }]);
+      // times that cannot be read leave their cells out
+      xml.row(
+        ['не дата', new Date(NaN), NaN],
+        [
+          { xf: Xf.Date, convert: 'date' },
+          { xf: Xf.Date, convert: 'date' },
+          { xf: Xf.Date, convert: 'date' },
+        ],
+      );
     });
     await wb.close();
 
@@ -53,6 +62,7 @@ describe('XlsxWriter', () => {
     const date = second.getCell('A1');
     expect(date.numFmt).toBe('dd.mm.yyyy hh:mm');
     expect((date.value as Date).toISOString()).toBe('2026-01-02T08:04:00.000Z');
+    expect(second.getRow(2).cellCount).toBe(0);
   });
 
   it("fails with the sheet's own error, not a hang, when a sheet's rows cannot be read", async () => {

@@ -98,11 +98,6 @@ export class SheetXml {
     private readonly selected: boolean,
   ) {}
 
-  /** Rows added so far (the header included). */
-  get rowCount(): number {
-    return this.rows;
-  }
-
   /** Everything before the first row: the frozen header's pane and the column widths (in characters). */
   begin(widths: readonly number[]): void {
     this.columns = widths.length;
@@ -170,6 +165,8 @@ export class SheetXml {
 
 function numberOf(v: number | Date, f: CellFormat): number {
   const n = typeof v === 'number' ? v : v.getTime();
+  // an unreadable time (NaN) leaves the cell out, and must not reach the zone's offset (Intl refuses it)
+  if (!Number.isFinite(n)) return NaN;
   if (f.convert === 'date') return serial(n + zoneOffsetMs(n));
   if (v instanceof Date) return serial(n);
   return f.convert === 'percent' ? n / 100 : n;
