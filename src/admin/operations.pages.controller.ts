@@ -13,28 +13,8 @@ import { projectRoot } from '../common/project-root';
 import { ViewService } from '../common/view.service';
 import { ALL_QUEUES, JOB_LABELS, QUEUE_LABELS } from '../queue/queue-registry';
 import { QUEUE_DASHBOARD_PATH } from '../queue/queue-dashboard';
+import { mailFailureInWords, mailKindLabel } from '../mail/mail-labels';
 import { OperationsRepository } from './operations.repository';
-
-const MAIL_LABELS: Record<string, string> = {
-  'account-invitation': 'приглашение пользователю',
-  'password-reset': 'смена пароля',
-  'expert-confirmation': 'подтверждение адреса эксперта',
-  'expert-approved': 'одобрение заявки эксперта',
-  'expert-rejected': 'отклонение заявки эксперта',
-  'expert-invitation': 'приглашение к экспертизе',
-  'expert-reminder': 'напоминание эксперту',
-  'expert-manual-reminder': 'напоминание эксперту',
-  'expert-reopened': 'возврат заключения',
-  'report-final': 'итоговый отчёт',
-};
-
-/** An SMTP failure in words: the server's reply code if there was one, else "no connection". */
-export function mailFailureInWords(error: string | null): string {
-  const code = /\b([45]\d\d)\b/.exec(error ?? '')?.[1];
-  if (code) return `почтовый сервер ответил отказом (код ${code})`;
-  if (/timeout|timed out/i.test(error ?? '')) return 'почтовый сервер не ответил вовремя';
-  return 'не удалось связаться с почтовым сервером';
-}
 
 const version = (): string => (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -85,7 +65,7 @@ export class OperationsPagesController {
       outbox,
       mailFailures: mail.map((m) => ({
         to: m.to_address,
-        kind: MAIL_LABELS[m.template] ?? 'письмо',
+        kind: mailKindLabel(m.template),
         at: m.updated_at,
         attempts: m.attempts,
         why: mailFailureInWords(m.last_error),

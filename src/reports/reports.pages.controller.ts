@@ -15,6 +15,7 @@ import { CsvDialect, ReportFormat, ReportKind } from './report-status';
 import { contentDisposition } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { reportRows, resultsPageModel } from './results-view';
+import { mailFailureInWords, mailKindLabel } from '../mail/mail-labels';
 
 const DONE: Record<string, string> = {
   refresh: 'Пересчёт результатов поставлен в очередь: обновите страницу через несколько секунд.',
@@ -151,7 +152,12 @@ export class ReportsPagesController {
         errors: {},
         reports: reportRows(reports),
         anyPending: reports.some((r) => r.status === 'queued' || r.status === 'rendering'),
-        failedMails: failedMails.map((m) => ({ to: m.to, template: m.template, lastError: m.lastError, createdAt: m.createdAt })),
+        failedMails: failedMails.map((m) => ({
+          to: m.to,
+          kind: mailKindLabel(m.template),
+          why: mailFailureInWords(m.lastError),
+          createdAt: m.createdAt,
+        })),
         publicStage: PUBLIC_STAGES.includes(campaign.status),
         fieldErrors: {},
         ...extra,

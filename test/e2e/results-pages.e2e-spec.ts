@@ -40,6 +40,21 @@ describe('results pages: the organizer’s results page and the public results p
     expect(res.text).toContain('<legend>Формат</legend>');
   });
 
+  it('names an unsent email by its kind and the SMTP failure in words, never the template code or the server reply', async () => {
+    await t.dataSource.query(
+      `INSERT INTO mail_messages (to_address, template, status, attempts, last_error, campaign_id)
+       VALUES ('ministry@example.org', 'report-final', 'failed', 5, '550 5.1.1 <ministry@example.org>: Recipient address rejected', $1)`,
+      [fx.campaignId],
+    );
+    const res = await page(`/organizer/campaigns/${fx.campaignId}/results`);
+    const section = res.text.slice(res.text.indexOf('<h2 id="failed-mail-heading">'));
+    expect(section).toMatch(
+      /<li>\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} — итоговый отчёт для ministry@example\.org: <span class="field-error">почтовый сервер ответил отказом \(код 550\)<\/span><\/li>/,
+    );
+    expect(res.text).not.toContain('report-final');
+    expect(res.text).not.toContain('Recipient address rejected');
+  });
+
   it('orders a report from the form, refusing a form without a format with the error next to the field', async () => {
     const bad = await post(`/organizer/campaigns/${fx.campaignId}/reports`, { kind: 'full' });
     expect(bad.status).toBe(400);
@@ -50,7 +65,9 @@ describe('results pages: the organizer’s results page and the public results p
     const ok = await post(`/organizer/campaigns/${fx.campaignId}/reports`, { kind: 'discussion', format: 'csv' });
     expect(ok.status).toBe(303);
     const list = await page(`/organizer/campaigns/${fx.campaignId}/results`);
-    expect(list.text).toMatch(/<td>Обсуждение<\/td><td>CSV<\/td>\s*<td class="report-status report-queued">в очереди/);
+    expect(list.text).toMatch(
+      /<td data-label="Содержание">Обсуждение<\/td><td data-label="Формат">CSV<\/td>\s*<td data-label="Состояние" class="report-status report-queued">в очереди/,
+    );
     // the other CSV dialect is a choice of the same list
     expect(list.text).toContain('<input type="radio" id="format-csv-rfc4180" name="format" value="csv-rfc4180"');
     expect((await post(`/organizer/campaigns/${fx.campaignId}/reports`, { kind: 'full', format: 'csv-rfc4180' })).status).toBe(303);
@@ -60,7 +77,7 @@ describe('results pages: the organizer’s results page and the public results p
     );
     expect(row).toEqual({ format: 'csv', csv_dialect: 'rfc4180' });
     expect((await page(`/organizer/campaigns/${fx.campaignId}/results`)).text).toContain(
-      '<td>Обсуждение и экспертиза</td><td>CSV для программ</td>',
+      '<td data-label="Содержание">Обсуждение и экспертиза</td><td data-label="Формат">CSV для программ</td>',
     );
   });
 
