@@ -62,7 +62,13 @@ describe('every organizer and expert page of a seed-scale campaign (2,603 respon
   });
 
   it('organizer pages: no sideways scrolling, no serious accessibility findings, no ids or code words', async () => {
-    const ctx = await browser.newContext({ viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true, locale: 'ru-RU', bypassCSP: true });
+    const ctx = await browser.newContext({
+      viewport: { width: WIDTH, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'ru-RU',
+      bypassCSP: true,
+    });
     const page = await ctx.newPage();
     await signIn(page, t.url, organizer.email);
     const c = fx.campaign.id;
@@ -79,6 +85,14 @@ describe('every organizer and expert page of a seed-scale campaign (2,603 respon
     };
     await visit('campaigns', '/organizer/campaigns');
     await visit('campaign', `/organizer/campaigns/${c}`);
+    // the coverage by municipality: a card each, the name whole across it (squeezed into a column, names broke mid-word)
+    const coverage = await page.evaluate<{ cards: number; whole: number }>(`(() => {
+      const rows = [...document.querySelectorAll('table.coverage-table tbody tr')];
+      const whole = rows.filter((tr) => tr.querySelector('th').getBoundingClientRect().width >= tr.getBoundingClientRect().width - 2);
+      return { cards: rows.length, whole: whole.length };
+    })()`);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM territories WHERE active`);
+    expect(coverage).toEqual({ cards: n, whole: n });
     await visit('responses', `/organizer/campaigns/${c}/responses`);
     expect(await page.locator('#responses-total strong').textContent()).toMatch(/^2\s603$/);
     await page.getByRole('link', { name: 'Следующие ответы →' }).click();
@@ -114,7 +128,13 @@ describe('every organizer and expert page of a seed-scale campaign (2,603 respon
   }, 240_000);
 
   it('expert pages: the list, one assignment and the submit confirmation fit 390 px, accessible, in words', async () => {
-    const ctx = await browser.newContext({ viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true, locale: 'ru-RU', bypassCSP: true });
+    const ctx = await browser.newContext({
+      viewport: { width: WIDTH, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'ru-RU',
+      bypassCSP: true,
+    });
     const page = await ctx.newPage();
     await signIn(page, t.url, fx.expertEmails[0]);
     await page.getByRole('heading', { level: 1, name: 'Мои экспертизы' }).waitFor();
