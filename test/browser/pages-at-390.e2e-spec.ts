@@ -61,14 +61,12 @@ describe('every organizer and expert page of a seed-scale campaign (2,603 respon
     await t?.close();
   });
 
+  /** A phone's browser (bypassCSP: see above) */
+  const phone = () =>
+    browser.newContext({ viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true, locale: 'ru-RU', bypassCSP: true });
+
   it('organizer pages: no sideways scrolling, no serious accessibility findings, no ids or code words', async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: WIDTH, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'ru-RU',
-      bypassCSP: true,
-    });
+    const ctx = await phone();
     const page = await ctx.newPage();
     await signIn(page, t.url, organizer.email);
     const c = fx.campaign.id;
@@ -128,13 +126,7 @@ describe('every organizer and expert page of a seed-scale campaign (2,603 respon
   }, 240_000);
 
   it('expert pages: the list, one assignment and the submit confirmation fit 390 px, accessible, in words', async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: WIDTH, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'ru-RU',
-      bypassCSP: true,
-    });
+    const ctx = await phone();
     const page = await ctx.newPage();
     await signIn(page, t.url, fx.expertEmails[0]);
     await page.getByRole('heading', { level: 1, name: 'Мои экспертизы' }).waitFor();
