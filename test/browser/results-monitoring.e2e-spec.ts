@@ -81,6 +81,22 @@ describe('results and monitoring pages in Chromium on a seed-scale round', () =>
     expect([page.url(), scrollWidth, wide]).toEqual([page.url(), Math.min(scrollWidth, 390), []]);
   }
 
+  /**
+   * At a phone's width, figures by municipality or group (coverage, «Кто отвечал») are cards whose name spans the card:
+   * squeezed into a column beside «Респондентов», the names broke mid-word.
+   */
+  async function expectWholeNames(page: Page, width: number) {
+    if (width !== 390) return;
+    const cards = await page.evaluate(() =>
+      [...document.querySelectorAll('table.figure-cards tbody tr')].map((tr) => {
+        const name = tr.querySelector('th')!;
+        return name.getBoundingClientRect().width >= tr.getBoundingClientRect().width - 2 ? 'whole' : name.textContent;
+      }),
+    );
+    expect(cards.length).toBeGreaterThan(43);
+    expect(cards.filter((c) => c !== 'whole')).toEqual([]);
+  }
+
   async function expectSilentNamed(page: Page) {
     expect(silent).toHaveLength(9);
     expect((await page.locator('#silent-heading').textContent())?.trim()).toBe('Нет ни одного ответа: 9 муниципалитетов');
@@ -130,6 +146,7 @@ describe('results and monitoring pages in Chromium on a seed-scale round', () =>
       await expectSilentNamed(page);
       await expectBarsCarryNumbers(page);
       await expectNoSidewaysScroll(page, width);
+      await expectWholeNames(page, width);
 
       // a breakdown chosen on the page: a document's single-choice question by position
       const question = fx.questions.filter((q) => q.kind === 'single')[1];
