@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { JOB_LABELS, QUEUE_LABELS } from './queue-registry';
 
 /**
- * bull-board's page made fit for the administrator: it says it is in Russian, fetches no font from Google (the
- * content security policy refuses it anyway, and a school's network may not reach it), and names its icon-only
- * buttons. bull-board gives those buttons no accessible name (a screen reader says only «кнопка»; axe: button-name)
- * and its Redis logo no text alternative (svg-img-alt), and its side menu lists the queues by their codes; a small
- * script of ours names them as they appear.
+ * bull-board's page made fit for the administrator: it says it is in Russian and fetches no font from Google (the
+ * content security policy refuses it anyway, and a school's network may not reach it). bull-board gives its icon-only
+ * buttons no accessible name (a screen reader says only «кнопка»; axe: button-name) and its Redis logo no text
+ * alternative (svg-img-alt), shows queues, jobs and statuses by their codes in places, and draws some text in greys
+ * under 4.5:1; a small script of ours, served from the same origin, puts each right as it appears.
  */
 export const ACCESSIBLE_NAMES_SCRIPT = 'accessible-names.js';
 
