@@ -34,14 +34,19 @@ describe('the queue dashboard in the browser', () => {
     await t?.close();
   });
 
-  async function open(width: number, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 844 }, locale: 'en-US', bypassCSP: true });
-    const page = await context.newPage();
+  /** Signs the administrator in on the login page, which then leads to `path`. */
+  async function signIn(page: Page, path: string): Promise<void> {
     await page.goto(`${t.url}/login?next=${encodeURIComponent(path)}`);
     await page.getByLabel('Адрес электронной почты').fill(admin.email);
     await page.getByLabel('Пароль').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.waitForURL(`${t.url}${path}`);
+  }
+
+  async function open(width: number, path: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 844 }, locale: 'en-US', bypassCSP: true });
+    const page = await context.newPage();
+    await signIn(page, path);
     // the board is drawn by its script; our script names its buttons as they appear
     await page.getByRole('button', { name: 'Настройки' }).waitFor();
     return page;
@@ -83,11 +88,7 @@ describe('the queue dashboard in the browser', () => {
   it('«Работа системы» at 390 px: each queue a card, its name on one line, every count named', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ru-RU' });
     const page = await context.newPage();
-    await page.goto(`${t.url}/login?next=${encodeURIComponent('/admin/operations')}`);
-    await page.getByLabel('Адрес электронной почты').fill(admin.email);
-    await page.getByLabel('Пароль').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.waitForURL(`${t.url}/admin/operations`);
+    await signIn(page, '/admin/operations');
     // evaluated in the page (the test's TypeScript has no DOM types)
     const cards = await page.evaluate<{ name: string; width: number; height: number; labels: string[] }[]>(`
       [...document.querySelectorAll('table.queues tbody tr')].map((tr) => {
